@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Sluice",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Streaming", targets: ["Streaming"]),
+        .executable(name: "sluice", targets: ["sluice"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .target(name: "Columnar"),
+        .target(name: "Formats", dependencies: ["Columnar", "CZstd"]),
+        .target(name: "Operators", dependencies: ["Columnar", "Formats"]),
+        .target(name: "Sinks", dependencies: ["Columnar", "Formats"]),
+        .target(name: "Streaming", dependencies: ["Columnar", "Formats", "Operators", "Sinks"]),
+        .executableTarget(
+            name: "sluice",
+            dependencies: [
+                "Streaming",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "ErrorsPerService", dependencies: ["Streaming"], path: "Examples/ErrorsPerService"),
+        .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Columnar"]),
+        .testTarget(name: "StreamingTests", dependencies: ["Streaming"]),
+    ]
+)
