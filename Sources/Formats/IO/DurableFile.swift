@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Crash-safe file operations. Every durable write in the engine goes through here so the
+/// rules (temp file, fsync, rename or link, fsync the directory) live in one place.
+public enum DurableFile {
+    /// Writes `bytes` to `path` so that after a crash the file holds either the old content or
+    /// all of the new: temp file, fsync, rename over `path`, fsync the directory.
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
+        let tmp = temporaryName(for: path)
+        try writeNew(tmp, bytes)
+        guard rename(tmp, path) == 0 else {
+            let e = IOError("rename to", path)
+            unlink(tmp)
+            throw e
+        }
+        try syncDirectory(of: path)
+    }
+
+    /// Creates `path` with `bytes` only if it does not exist yet (put-if-absent), durably.
+    /// Returns false if another writer created it first. Uses link(2), which never replaces.
+    @discardableResult
+    public static func createExclusively(_ path: String, _ bytes: [UInt8]) throws -> Bool {
+        let tmp = temporaryName(for: path)
+        try writeNew(tmp, bytes)
+        defer { unlink(tmp) }
+        if link(tmp, path) != 0 {
+            if errno == EEXIST { return false }
+            throw IOError("link to", path)
+        }
+        try syncDirectory(of: path)
+        return true
+    }
+
+    /// Writes a new file (which must not exist) and fsyncs it.
+    public static func writeNew(_ path: String, _ bytes: [UInt8]) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw IOError("create", path) }
+        defer { close(fd) }
+        try bytes.withUnsafeBytes { buf in
+            var done = 0
+            while done < buf.count {
+                let n = write(fd, buf.baseAddress! + done, buf.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    let e = IOError("write", path)
+                    unlink(path)
+                    throw e
+                }
+                done += n
+            }
+        }
+        guard fsync(fd) == 0 else {
+            let e = IOError("fsync", path)
+            unlink(path)
+            throw e
+        }
+    }
+
+    /// fsyncs the directory holding `path`, so a rename or create in it survives a crash.
+    public static func syncDirectory(of path: String) throws {
+        try syncDirectory(FilePaths.parent(path))
+    }
+
+    public static func syncDirectory(_ dir: String) throws {
+        let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw IOError("open directory", dir) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw IOError("fsync directory", dir) }
+    }
+
+    /// A hidden, unique temporary name next to `path` (`.name.<pid>.<random>.tmp`).
+    public static func temporaryName(for path: String) -> String {
+        let dir = FilePaths.parent(path), name = FilePaths.lastComponent(path)
+        return FilePaths.join(dir, ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+    }
+}

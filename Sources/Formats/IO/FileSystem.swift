@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Path string helpers (POSIX paths, `/` separator).
+public enum FilePaths {
+    public static func join(_ parts: String...) -> String { join(parts) }
+
+    public static func join(_ parts: [String]) -> String {
+        var out = ""
+        for p in parts where !p.isEmpty {
+            if out.isEmpty || p.hasPrefix("/") { out = p } else if out.hasSuffix("/") { out += p } else { out += "/" + p }
+        }
+        return out
+    }
+
+    public static func parent(_ path: String) -> String {
+        guard let i = path.lastIndex(of: "/") else { return "." }
+        return i == path.startIndex ? "/" : String(path[..<i])
+    }
+
+    public static func lastComponent(_ path: String) -> String {
+        guard let i = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: i)...])
+    }
+}
+
+/// Thin, throwing wrappers over the POSIX calls the engine needs.
+public enum FileSystem {
+    /// Reads a whole file.
+    public static func read(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw IOError("open", path) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw IOError("stat", path) }
+        var out = [UInt8](repeating: 0, count: Int(st.st_size))
+        var done = 0
+        try out.withUnsafeMutableBytes { buf in
+            while done < buf.count {
+                let n = Glibc.read(fd, buf.baseAddress! + done, buf.count - done)
+                if n < 0 { if errno == EINTR { continue }; throw IOError("read", path) }
+                if n == 0 { break }
+                done += n
+            }
+        }
+        if done < out.count { out.removeLast(out.count - done) }
+        return out
+    }
+
+    public static func readString(_ path: String) throws -> String {
+        String(decoding: try read(path), as: UTF8.self)
+    }
+
+    public static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Size and modification time (ms since the epoch) of a file.
+    public static func attributes(_ path: String) throws -> (size: Int64, modifiedMillis: Int64) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw IOError("stat", path) }
+        return (Int64(st.st_size), Int64(st.st_mtim.tv_sec) * 1000 + Int64(st.st_mtim.tv_nsec) / 1_000_000)
+    }
+
+    /// Creates `path` and its missing parents.
+    public static func createDirectory(_ path: String) throws {
+        if isDirectory(path) { return }
+        let parent = FilePaths.parent(path)
+        if parent != path && parent != "." && parent != "/" && !isDirectory(parent) { try createDirectory(parent) }
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw IOError("mkdir", path) }
+    }
+
+    /// Names in a directory (not `.` or `..`), unsorted.
+    public static func list(_ dir: String) throws -> [String] {
+        guard let d = opendir(dir) else { throw IOError("opendir", dir) }
+        defer { closedir(d) }
+        var names: [String] = []
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    public static func remove(_ path: String) throws {
+        if unlink(path) != 0 && errno != ENOENT { throw IOError("unlink", path) }
+    }
+
+    /// Removes a file or a directory tree.
+    public static func removeTree(_ path: String) throws {
+        if isDirectory(path) {
+            for name in try list(path) { try removeTree(FilePaths.join(path, name)) }
+            if rmdir(path) != 0 && errno != ENOENT { throw IOError("rmdir", path) }
+        } else {
+            try remove(path)
+        }
+    }
+
+    /// The absolute form of `path`, resolved against the working directory.
+    public static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        var buf = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buf, buf.count) != nil else { return path }
+        return FilePaths.join(String(cString: buf), path)
+    }
+}
