@@ -110,8 +110,11 @@ public enum FileSystem {
     /// The absolute form of `path`, resolved against the working directory.
     public static func absolute(_ path: String) -> String {
         if path.hasPrefix("/") { return path }
-        var buf = [CChar](repeating: 0, count: 4096)
-        guard getcwd(&buf, buf.count) != nil else { return path }
-        return FilePaths.join(String(cString: buf), path)
+        var buf = [UInt8](repeating: 0, count: 4096)
+        let ok = buf.withUnsafeMutableBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { getcwd($0.baseAddress, $0.count) != nil }
+        }
+        guard ok else { return path }
+        return FilePaths.join(String(decoding: buf.prefix(while: { $0 != 0 }), as: UTF8.self), path)
     }
 }
