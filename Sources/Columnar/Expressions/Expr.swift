@@ -160,6 +160,7 @@ extension Expr {
     public static func - <T: ExprLiteral>(l: Expr, r: T) -> Expr { .binary(.subtract, l, .literal(r.exprValue)) }
     public static func * <T: ExprLiteral>(l: Expr, r: T) -> Expr { .binary(.multiply, l, .literal(r.exprValue)) }
     public static func / <T: ExprLiteral>(l: Expr, r: T) -> Expr { .binary(.divide, l, .literal(r.exprValue)) }
+    public static func % <T: ExprLiteral>(l: Expr, r: T) -> Expr { .binary(.modulo, l, .literal(r.exprValue)) }
 }
 
 // Function helpers with Spark's names.

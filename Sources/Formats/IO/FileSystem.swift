@@ -118,3 +118,11 @@ public enum FileSystem {
         return FilePaths.join(String(decoding: buf.prefix(while: { $0 != 0 }), as: UTF8.self), path)
     }
 }
+
+extension FileSystem {
+    /// Renames `from` to `to` (replacing `to`), then fsyncs the directory.
+    public static func rename(_ from: String, _ to: String) throws {
+        guard Glibc.rename(from, to) == 0 else { throw IOError("rename \(from) to", to) }
+        try DurableFile.syncDirectory(of: to)
+    }
+}

@@ -1,0 +1,53 @@
+import Columnar
+
+/// A stateless step of a physical plan: one batch in, one batch out.
+public protocol BatchOperator: Sendable {
+    /// Schema of the batches this operator produces.
+    var outputSchema: Schema { get }
+    func process(_ batch: RecordBatch) throws -> RecordBatch
+}
+
+/// Keeps the rows for which `predicate` is true (null counts as false).
+public struct FilterOperator: BatchOperator {
+    public let predicate: Expr
+    public let outputSchema: Schema
+
+    public init(predicate: Expr, input: Schema) throws {
+        let t = try predicate.resultType(in: input)
+        guard t == .bool else { throw ColumnarError.typeMismatch("filter condition \(predicate) is \(t), not bool") }
+        self.predicate = predicate
+        self.outputSchema = input
+    }
+
+    public func process(_ batch: RecordBatch) throws -> RecordBatch {
+        if batch.rowCount == 0 { return batch }
+        let mask = try predicate.evaluateMask(batch)
+        var kept = 0
+        for m in mask where m { kept += 1 }
+        return kept == batch.rowCount ? batch : batch.filter(mask)
+    }
+}
+
+/// Computes a list of expressions, each becoming one output column.
+public struct ProjectOperator: BatchOperator {
+    public let expressions: [Expr]
+    public let outputSchema: Schema
+
+    public init(expressions: [Expr], input: Schema) throws {
+        var fields: [Field] = []
+        var seen = Set<String>()
+        for e in expressions {
+            let name = e.outputName
+            guard seen.insert(name).inserted else {
+                throw ColumnarError.invalidArgument("column '\(name)' is selected twice; give one an alias with .as(...)")
+            }
+            fields.append(Field(name, try e.resultType(in: input)))
+        }
+        self.expressions = expressions
+        self.outputSchema = Schema(fields)
+    }
+
+    public func process(_ batch: RecordBatch) throws -> RecordBatch {
+        try RecordBatch(schema: outputSchema, columns: expressions.map { try $0.evaluate(batch) })
+    }
+}

@@ -1,0 +1,34 @@
+import Columnar
+
+/// An unbounded table defined by a source and the transformations applied to it.
+/// Transformations are checked when the query starts; `start()` reports any error with the
+/// expression that caused it.
+public struct DataStream: Sendable {
+    let session: StreamingSession
+    let plan: LogicalPlan
+
+    /// Computes the given expressions (each one output column).
+    public func select(_ exprs: Expr...) -> DataStream { select(exprs) }
+    public func select(_ exprs: [Expr]) -> DataStream { with(.project(exprs, plan)) }
+    /// Keeps the named columns.
+    public func select(_ names: String...) -> DataStream { select(names.map(col)) }
+
+    /// Keeps the rows where `condition` is true.
+    public func filter(_ condition: Expr) -> DataStream { with(.filter(condition, plan)) }
+    /// Same as `filter`.
+    public func `where`(_ condition: Expr) -> DataStream { filter(condition) }
+
+    /// Adds a column, or replaces the column of the same name.
+    public func withColumn(_ name: String, _ expr: Expr) -> DataStream { with(.withColumn(name, expr, plan)) }
+
+    /// Removes columns (names that do not exist are ignored, as in Spark).
+    public func drop(_ names: String...) -> DataStream { with(.drop(names, plan)) }
+
+    /// A builder for the query's sink and settings.
+    public var writeStream: DataStreamWriter { DataStreamWriter(stream: self) }
+
+    /// The stream's columns, or an error if a transformation does not type-check.
+    public func schema() throws -> Schema { try QueryPlanner.outputSchema(plan) }
+
+    private func with(_ p: LogicalPlan) -> DataStream { DataStream(session: session, plan: p) }
+}

@@ -1,0 +1,67 @@
+import Columnar
+import Formats
+
+/// Describes a streaming source: `session.readStream.format(.jsonLines).schema(s).load(path)`.
+public struct DataStreamReader: Sendable {
+    let session: StreamingSession
+    var format: SourceFormat = .jsonLines
+    var userSchema: Schema?
+    var options = FileSourceOptions()
+
+    init(session: StreamingSession) {
+        self.session = session
+    }
+
+    public func format(_ f: SourceFormat) -> DataStreamReader {
+        var c = self
+        c.format = f
+        return c
+    }
+
+    /// The columns to read. Streaming sources need a schema up front, as in Spark: inference
+    /// from whatever files happen to exist at start would change the query's meaning later.
+    public func schema(_ s: Schema) -> DataStreamReader {
+        var c = self
+        c.userSchema = s
+        return c
+    }
+
+    public func option(_ o: SourceOption) -> DataStreamReader {
+        var c = self
+        o.apply(to: &c.options)
+        return c
+    }
+
+    /// The stream of files under `path`.
+    public func load(_ path: String) throws -> DataStream {
+        guard let schema = userSchema else {
+            throw QueryError.invalidQuery("a file stream needs a schema: call .schema(...) before load(\"\(path)\")")
+        }
+        guard FileSystem.isDirectory(path) else { throw SourceError.missingDirectory(FileSystem.absolute(path)) }
+        let spec = FileSourceSpec(path: path, format: format, schema: schema, options: options)
+        return DataStream(session: session, plan: .source(spec))
+    }
+}
+
+/// Everything needed to build a file source once the query's checkpoint is known.
+struct FileSourceSpec: Sendable {
+    let path: String
+    let format: SourceFormat
+    let schema: Schema
+    let options: FileSourceOptions
+
+    /// The source's schema as it would be at start (partition directories are discovered by listing).
+    func resolvedSchema() throws -> Schema {
+        try makeSource(metadataPath: nil).schema
+    }
+
+    /// - Parameter metadataPath: the source log's directory; nil for a throwaway instance that only reports its schema.
+    func makeSource(metadataPath: String?) throws -> FileStreamSource {
+        try FileStreamSource(root: path, dataSchema: schema, options: options, metadataPath: metadataPath) { fileSchema in
+            switch format {
+            case .jsonLines: return JSONLinesReader(schema: fileSchema, options: options.reader)
+            case .csv: return CSVReader(schema: fileSchema, options: options.reader)
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Columnar
+import Formats
+import Foundation
+import Sinks
+
+/// Where a query writes.
+public enum SinkFormat: Sendable {
+    /// A named in-memory table (see `MemoryTables`).
+    case memory(String)
+    /// Printed tables on standard output.
+    case console(numRows: Int = 20, truncate: Bool = true)
+    /// A sink object of your own.
+    case custom(any Sink)
+}
+
+/// Describes the sink and settings of a query, then starts it with `start()`.
+public struct DataStreamWriter: Sendable {
+    let stream: DataStream
+    var sinkFormat: SinkFormat?
+    var mode: OutputMode = .append
+    var checkpoint: String?
+    var name: String?
+    var triggerValue: Trigger = .default
+    var faultHook: FaultHook?
+
+    init(stream: DataStream) {
+        self.stream = stream
+    }
+
+    public func format(_ f: SinkFormat) -> DataStreamWriter { with { $0.sinkFormat = f } }
+    public func outputMode(_ m: OutputMode) -> DataStreamWriter { with { $0.mode = m } }
+    /// The directory holding the query's offsets, commits, state and progress. Required except
+    /// for memory and console sinks, which use a temporary directory when none is given.
+    public func checkpointLocation(_ path: String) -> DataStreamWriter { with { $0.checkpoint = path } }
+    public func queryName(_ n: String) -> DataStreamWriter { with { $0.name = n } }
+    public func trigger(_ t: Trigger) -> DataStreamWriter { with { $0.triggerValue = t } }
+
+    /// Sends every batch, with its id, to `body`.
+    public func foreachBatch(_ body: @escaping ForeachBatchSink.Body) -> DataStreamWriter {
+        with { $0.sinkFormat = .custom(ForeachBatchSink(body)) }
+    }
+
+    func faultInjection(_ hook: @escaping FaultHook) -> DataStreamWriter { with { $0.faultHook = hook } }
+
+    private func with(_ change: (inout DataStreamWriter) -> Void) -> DataStreamWriter {
+        var c = self
+        change(&c)
+        return c
+    }
+
+    /// Checks the query, takes the checkpoint's lock and starts running batches on a new thread.
+    public func start() throws -> StreamingQuery {
+        guard let sinkFormat else { throw QueryError.invalidQuery("no sink: call .format(...) or .foreachBatch { ... } before start()") }
+        try QueryPlanner.validate(outputMode: mode, plan: stream.plan)
+
+        let sink: any Sink
+        var checkpointPath = checkpoint
+        switch sinkFormat {
+        case .memory(let table):
+            sink = MemorySink(name: table)
+            if checkpointPath == nil { checkpointPath = try Self.temporaryCheckpoint() }
+        case .console(let rows, let truncate):
+            sink = ConsoleSink(numRows: rows, truncate: truncate)
+            if checkpointPath == nil { checkpointPath = try Self.temporaryCheckpoint() }
+        case .custom(let s):
+            sink = s
+        }
+        guard let checkpointPath else {
+            throw QueryError.invalidQuery("checkpointLocation is required for \(sink.description): it is what makes restarts exactly-once")
+        }
+
+        let layout = CheckpointLayout(root: checkpointPath)
+        let lock = try CheckpointLock(layout)
+        do {
+            let meta = try CheckpointMetadata.loadOrCreate(layout)
+            let specs = stream.plan.sources
+            guard specs.count == 1 else { throw QueryError.invalidQuery("a query reads exactly one stream (got \(specs.count))") }
+            let sources: [any StreamSource] = try specs.enumerated().map { i, spec in
+                try spec.makeSource(metadataPath: layout.source(i))
+            }
+            let plan = try QueryPlanner.physical(stream.plan, sourceSchemas: sources.map(\.schema))
+            try sink.open(SinkContext(queryId: meta.id, queryName: name, outputMode: mode, schema: plan.outputSchema))
+
+            let runId = UUID().uuidString.lowercased()
+            let query = StreamingQuery(id: meta.id, runId: runId, name: name)
+            let manager = stream.session.streams
+            let config = MicroBatchExecution.Config(
+                queryId: meta.id, runId: runId, name: name, layout: layout, trigger: triggerValue, outputMode: mode,
+                readLimit: specs[0].options.readLimit, conf: ["sluice.checkpoint.formatVersion": "1"])
+            let execution = try MicroBatchExecution(
+                config: config, query: query, sources: sources, plan: plan, sink: sink,
+                listeners: { manager.listeners }, faultHook: faultHook)
+
+            manager.register(query)
+            for l in manager.listeners { l.onQueryStarted(id: meta.id, runId: runId, name: name) }
+            let thread = Thread {
+                var failure: (any Error)?
+                do { try execution.run() } catch { failure = error }
+                lock.release()
+                manager.unregister(query)
+                for l in manager.listeners { l.onQueryTerminated(id: meta.id, runId: runId, error: failure) }
+                query.markTerminated(failure)
+            }
+            thread.name = "sluice-query-\(name ?? meta.id)"
+            thread.start()
+            return query
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    private static func temporaryCheckpoint() throws -> String {
+        let dir = FilePaths.join(NSTemporaryDirectory(), "sluice-checkpoint-\(UUID().uuidString.lowercased())")
+        try FileSystem.createDirectory(dir)
+        return dir
+    }
+}

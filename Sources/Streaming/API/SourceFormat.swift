@@ -1,0 +1,41 @@
+import Formats
+
+/// File formats the file source reads. Files ending in `.zst` are decompressed on the fly.
+public enum SourceFormat: Sendable, Equatable {
+    case jsonLines
+    case csv
+}
+
+/// Options for `DataStreamReader.option(_:)`, named as in Spark.
+public enum SourceOption: Sendable {
+    case maxFilesPerTrigger(Int)
+    case maxBytesPerTrigger(Int64)
+    case latestFirst(Bool)
+    case pathGlobFilter(String)
+    case ignoreMissingFiles(Bool)
+    /// What to do with lines that do not parse.
+    case mode(MalformedMode)
+    /// Name of the column holding a malformed line in permissive mode (nil: no such column).
+    case columnNameOfCorruptRecord(String?)
+    /// Directory receiving every rejected line with its file and line number.
+    case badRecordsPath(String)
+    /// Longest accepted line; longer lines are rejected without being held in memory.
+    case maxLineBytes(Int)
+    /// CSV field delimiter.
+    case delimiter(Unicode.Scalar)
+
+    func apply(to o: inout FileSourceOptions) {
+        switch self {
+        case .maxFilesPerTrigger(let n): o.maxFilesPerTrigger = n
+        case .maxBytesPerTrigger(let n): o.maxBytesPerTrigger = n
+        case .latestFirst(let b): o.latestFirst = b
+        case .pathGlobFilter(let g): o.pathGlobFilter = g
+        case .ignoreMissingFiles(let b): o.ignoreMissingFiles = b
+        case .mode(let m): o.reader.mode = m
+        case .columnNameOfCorruptRecord(let c): o.reader.corruptRecordColumn = c
+        case .badRecordsPath(let p): o.badRecordsPath = p
+        case .maxLineBytes(let n): o.reader.maxLineBytes = n
+        case .delimiter(let c): o.reader.delimiter = c
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// Problems with a checkpoint directory, each naming the file and what to do.
+public enum CheckpointError: Error, CustomStringConvertible, Equatable {
+    /// Another process or query holds the checkpoint's lock.
+    case locked(path: String, holder: String)
+    /// A checkpoint file exists but cannot be parsed.
+    case damaged(path: String, reason: String)
+    /// The checkpoint was made by a query whose settings differ from this one's.
+    case incompatible(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .locked(let path, let holder):
+            return "checkpoint \(path) is in use by another query (\(holder)); stop that query first, or use a different checkpointLocation"
+        case .damaged(let path, let reason):
+            return "checkpoint file \(path) is damaged (\(reason)); the engine will not guess which data it covered. Restore the file from a backup, or start the query with a new checkpointLocation and replay the affected time range"
+        case .incompatible(let path, let reason):
+            return "checkpoint \(path) cannot be used by this query: \(reason); use a new checkpointLocation"
+        }
+    }
+}

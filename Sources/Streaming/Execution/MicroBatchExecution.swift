@@ -1,0 +1,257 @@
+import Columnar
+import Foundation
+import Sinks
+
+/// The micro-batch protocol, start to finish. Read this file to learn how a query runs.
+///
+/// For batch N:
+/// 1. **Construct**: ask every source for its latest offset. Nothing new: no batch.
+/// 2. **Write-ahead**: write `offsets/N` durably *before* reading any data.
+/// 3. **Run**: read exactly the data between the offsets of N-1 and N, run the plan, hand the
+///    result to the sink with batch id N (a sink applies each id at most once).
+/// 4. **Mark done**: write `commits/N`; tell the sources they may forget data before N.
+///
+/// On restart, `offsets/N` without `commits/N` means batch N was in flight: it runs again with
+/// exactly the offsets and watermark recorded in `offsets/N`, so it produces the same rows, and
+/// the sink recognises the id. That is where exactly-once comes from.
+///
+/// Runs on the query's own thread; nothing here is shared with other threads except `query`.
+final class MicroBatchExecution: @unchecked Sendable {
+    struct Config: Sendable {
+        var queryId: String
+        var runId: String
+        var name: String?
+        var layout: CheckpointLayout
+        var trigger: Trigger
+        var outputMode: OutputMode
+        var readLimit: ReadLimit
+        var conf: [String: String]
+        /// Offsets and commits older than this many batches are deleted.
+        var minBatchesToRetain: Int64 = 100
+    }
+
+    private let config: Config
+    private let query: StreamingQuery
+    private let sources: [any StreamSource]
+    private let plan: PhysicalPlan
+    private let sink: any Sink
+    private let offsetLog: OffsetLog
+    private let commitLog: CommitLog
+    private let progressLog: ProgressLog
+    private let listeners: @Sendable () -> [any StreamingQueryListener]
+    private let faultHook: FaultHook?
+
+    /// Where each source stands after the last committed batch.
+    private var committedOffsets: [SourceOffset?]
+    /// The batch to run next.
+    private var currentBatchId: Int64 = 0
+    /// A batch found in `offsets/` without its commit, to re-run before anything new.
+    private var pendingBatch: OffsetSeq?
+    private var watermarkMicros: Int64?
+    private var lastTriggerStart: ContinuousClock.Instant?
+
+    init(
+        config: Config, query: StreamingQuery, sources: [any StreamSource], plan: PhysicalPlan, sink: any Sink,
+        listeners: @escaping @Sendable () -> [any StreamingQueryListener], faultHook: FaultHook?
+    ) throws {
+        self.config = config
+        self.query = query
+        self.sources = sources
+        self.plan = plan
+        self.sink = sink
+        self.listeners = listeners
+        self.faultHook = faultHook
+        offsetLog = try OffsetLog(checkpoint: config.layout)
+        commitLog = try CommitLog(checkpoint: config.layout)
+        progressLog = try ProgressLog(checkpoint: config.layout)
+        committedOffsets = Array(repeating: nil, count: sources.count)
+    }
+
+    /// Runs batches as the trigger says until stopped, the backlog is done (`availableNow`), or an error.
+    func run() throws {
+        try resumeFromCheckpoint()
+        if config.trigger == .availableNow {
+            for s in sources { try s.prepareForAvailableNow() }
+        }
+        while !query.isStopRequested {
+            let start = ContinuousClock.now
+            let ranBatch = try runTrigger()
+            if !ranBatch {
+                query.markIdle()
+                if config.trigger == .availableNow { return }
+            }
+            switch config.trigger {
+            case .availableNow:
+                continue
+            case .processingTime(let interval):
+                let elapsed = ContinuousClock.now - start
+                // With no interval, poll for new data at a modest rate instead of spinning.
+                let wait = interval == .zero ? (ranBatch ? .zero : .milliseconds(100)) : interval - elapsed
+                if wait > .zero, !query.sleep(wait) { return }
+            }
+        }
+    }
+
+    // MARK: - Phase 0: resume
+
+    /// Finds where the previous run stopped: the next batch id, the committed offsets, the
+    /// watermark, and whether the last batch must be re-run.
+    private func resumeFromCheckpoint() throws {
+        guard let (latestId, latest) = try offsetLog.latest() else { return }
+        try checkConf(latest.metadata.conf, batchId: latestId)
+        guard latest.sourceOffsets.count == sources.count else {
+            throw CheckpointError.incompatible(
+                path: offsetLog.log.path(latestId),
+                reason: "it records \(latest.sourceOffsets.count) source(s), this query has \(sources.count)")
+        }
+        if let commit = try commitLog.read(latestId) {
+            committedOffsets = latest.sourceOffsets
+            currentBatchId = latestId + 1
+            watermarkMicros = commit.nextBatchWatermarkMicros ?? latest.metadata.batchWatermarkMicros
+        } else {
+            pendingBatch = latest
+            currentBatchId = latestId
+            watermarkMicros = latest.metadata.batchWatermarkMicros
+            if latestId > 0 {
+                guard let previous = try offsetLog.read(latestId - 1) else {
+                    throw CheckpointError.damaged(
+                        path: offsetLog.log.path(latestId - 1),
+                        reason: "batch \(latestId) is uncommitted and the offsets of batch \(latestId - 1), where it starts, are missing")
+                }
+                committedOffsets = previous.sourceOffsets
+            }
+        }
+    }
+
+    private func checkConf(_ stored: [String: String], batchId: Int64) throws {
+        for (key, value) in config.conf where stored[key] != nil && stored[key] != value {
+            throw CheckpointError.incompatible(
+                path: config.layout.root, reason: "setting \(key) was \(stored[key]!) when the checkpoint was created, now \(value)")
+        }
+    }
+
+    // MARK: - One trigger
+
+    /// Runs one batch if there is one to run; false if there was nothing new.
+    private func runTrigger() throws -> Bool {
+        var timer = PhaseTimer()
+        let triggerStart = ContinuousClock.now
+        let timestamp = Date()
+
+        // Phase 1 + 2: construct the batch and write it ahead.
+        guard let (seq, latestOffsets) = try timer.time("latestOffset", constructNextBatch) else { return false }
+        let batchId = currentBatchId
+        if pendingBatch == nil {
+            try timer.time("walCommit") { try offsetLog.write(batchId, seq) }
+        }
+        pendingBatch = nil
+        try faultHook?(.afterOffsetsWritten, batchId)
+
+        // Phase 3: read, transform, hand to the sink.
+        var inputRows: [Int64] = []
+        var malformedRows: [Int64] = []
+        let inputs: [RecordBatch] = try timer.time("getBatch") {
+            try sources.indices.compactMap { i in
+                guard let end = seq.sourceOffsets[i], end != committedOffsets[i] else {
+                    inputRows.append(0)
+                    malformedRows.append(0)
+                    return nil
+                }
+                let read = try sources[i].getBatch(start: committedOffsets[i], end: end, batchId: batchId)
+                inputRows.append(Int64(read.batch.rowCount))
+                malformedRows.append(Int64(read.malformedRows))
+                return read.batch
+            }
+        }
+        let output = try timer.time("queryPlanning") {
+            try plan.execute(try RecordBatch.concat(inputs, schema: sources[0].schema))
+        }
+        try faultHook?(.afterDataRead, batchId)
+        try timer.time("addBatch") { try sink.addBatch(batchId, output) }
+        try faultHook?(.afterSinkCommit, batchId)
+
+        // Phase 4: mark the batch done.
+        try timer.time("commitOffsets") {
+            try commitLog.write(batchId, CommitMetadata(nextBatchWatermarkMicros: watermarkMicros))
+            for (i, s) in sources.enumerated() { if let end = seq.sourceOffsets[i] { try s.commit(end) } }
+        }
+        let startOffsets = committedOffsets
+        committedOffsets = seq.sourceOffsets
+        currentBatchId += 1
+        try purgeOldBatches()
+        try faultHook?(.afterBatchCommitted, batchId)
+
+        timer.record("triggerExecution", ContinuousClock.now - triggerStart)
+        let progress = makeProgress(
+            batchId: batchId, timestamp: timestamp, timer: timer, triggerStart: triggerStart,
+            inputRows: inputRows, malformedRows: malformedRows, startOffsets: startOffsets,
+            endOffsets: seq.sourceOffsets, latestOffsets: latestOffsets, outputRows: Int64(output.rowCount))
+        try progressLog.append(progress)
+        query.record(progress)
+        for l in listeners() { l.onQueryProgress(progress) }
+        return true
+    }
+
+    /// The offsets of the next batch (a pending re-run first), or nil when no source has new data.
+    /// Also returns each source's latest offset, for progress.
+    private func constructNextBatch() throws -> (OffsetSeq, [SourceOffset?])? {
+        if let pending = pendingBatch { return (pending, pending.sourceOffsets) }
+        let latest = try sources.enumerated().map { i, s in
+            try s.latestOffset(start: committedOffsets[i], limit: config.readLimit)
+        }
+        guard latest != committedOffsets else { return nil }
+        let meta = OffsetSeq.Metadata(
+            batchWatermarkMicros: watermarkMicros, batchTimestampMs: Int64(Date().timeIntervalSince1970 * 1000), conf: config.conf)
+        return (OffsetSeq(metadata: meta, sourceOffsets: latest), latest)
+    }
+
+    private func purgeOldBatches() throws {
+        let keepFrom = currentBatchId - config.minBatchesToRetain
+        guard keepFrom > 0 else { return }
+        try offsetLog.log.purge(before: keepFrom)
+        try commitLog.log.purge(before: keepFrom)
+    }
+
+    // MARK: - Progress
+
+    private func makeProgress(
+        batchId: Int64, timestamp: Date, timer: PhaseTimer, triggerStart: ContinuousClock.Instant,
+        inputRows: [Int64], malformedRows: [Int64], startOffsets: [SourceOffset?], endOffsets: [SourceOffset?],
+        latestOffsets: [SourceOffset?], outputRows: Int64
+    ) -> StreamingQueryProgress {
+        let total = inputRows.reduce(0, +)
+        let triggerSeconds = max(Double(timer.durations["triggerExecution"] ?? 0) / 1000, 0.001)
+        let sinceLast = lastTriggerStart.map { max((triggerStart - $0).seconds, 0.001) }
+        lastTriggerStart = triggerStart
+        let inputRate = { (rows: Int64) in sinceLast.map { Double(rows) / $0 } ?? 0 }
+        let sourceProgress = sources.indices.map { i in
+            SourceProgress(
+                description: sources[i].description, startOffset: startOffsets[i]?.json, endOffset: endOffsets[i]?.json,
+                latestOffset: latestOffsets[i]?.json, numInputRows: inputRows[i], numMalformedRows: malformedRows[i],
+                inputRowsPerSecond: inputRate(inputRows[i]), processedRowsPerSecond: Double(inputRows[i]) / triggerSeconds)
+        }
+        var eventTime: [String: String] = [:]
+        if let w = watermarkMicros { eventTime["watermark"] = Timestamps.format(w) }
+        return StreamingQueryProgress(
+            id: config.queryId, runId: config.runId, name: config.name,
+            timestamp: ISO8601DateFormatter().string(from: timestamp), batchId: batchId, numInputRows: total,
+            inputRowsPerSecond: inputRate(total), processedRowsPerSecond: Double(total) / triggerSeconds,
+            durationMs: timer.durations, eventTime: eventTime, stateOperators: [], sources: sourceProgress,
+            sink: SinkProgress(description: sink.description, numOutputRows: outputRows))
+    }
+}
+
+/// Accumulates phase durations in milliseconds.
+struct PhaseTimer {
+    private(set) var durations: [String: Int64] = [:]
+
+    mutating func time<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
+        let start = ContinuousClock.now
+        defer { record(phase, ContinuousClock.now - start) }
+        return try body()
+    }
+
+    mutating func record(_ phase: String, _ d: Duration) {
+        durations[phase, default: 0] += d.milliseconds
+    }
+}

@@ -1,0 +1,4 @@
+// `import Streaming` is all a pipeline author needs.
+@_exported import Columnar
+@_exported import Formats
+@_exported import Sinks

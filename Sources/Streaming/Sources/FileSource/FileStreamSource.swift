@@ -1,0 +1,203 @@
+import Columnar
+import Formats
+import Foundation
+import Synchronization
+
+/// Streams a directory tree of files (JSON lines, CSV; plain or `.zst`).
+///
+/// Files are taken in path order. Each batch's new files are recorded in the source's own log
+/// (`sources/<i>/<n>` in the checkpoint) before the batch runs, and the offset is the number of
+/// that log entry: re-running a batch re-reads exactly the same files. Hive-style directories
+/// (`date=2026-11-25/`) become partition columns.
+///
+/// Producers must write a file under a name starting with `.` or `_` (or outside the tree) and
+/// rename it into place when complete: a file is read once, as it is when first listed.
+public final class FileStreamSource: StreamSource {
+    public let schema: Schema
+    public let description: String
+    private let root: String
+    private let reader: any RecordFileReader
+    private let partitionFields: [Field]
+    private let options: FileSourceOptions
+    private let log: BatchLog?
+    private let state = Mutex(State())
+
+    private struct State {
+        var seen = Set<String>()
+        var entries: [Int64: [ListedFile]] = [:]
+        var lastLogId: Int64 = -1
+        /// With `availableNow`: the only files this run may take.
+        var availableNowFiles: Set<String>?
+    }
+
+    /// - Parameters:
+    ///   - root: the directory to stream.
+    ///   - dataSchema: columns read from the files; a field named like a partition directory
+    ///     key gives that partition column its type (other partition columns are strings).
+    ///   - makeReader: builds the file reader for the columns to read from files.
+    ///   - metadataPath: this source's log directory inside the checkpoint.
+    public init(
+        root: String, dataSchema: Schema, options: FileSourceOptions, metadataPath: String?,
+        makeReader: (Schema) -> any RecordFileReader
+    ) throws {
+        let root = FileSystem.absolute(root)
+        guard FileSystem.isDirectory(root) else {
+            throw SourceError.missingDirectory(root)
+        }
+        self.root = root
+        self.options = options
+        self.description = "FileStreamSource[\(root)]"
+
+        var keys: [String] = []
+        for f in try FileListing.list(root: root, glob: options.pathGlobFilter) {
+            for (k, _) in FileListing.partitionValues(of: f.path) where !keys.contains(k) { keys.append(k) }
+        }
+        partitionFields = keys.map { dataSchema.field($0) ?? Field($0, .string) }
+        let fileSchema = Schema(dataSchema.fields.filter { !keys.contains($0.name) })
+        reader = makeReader(fileSchema)
+        schema = Schema(reader.outputSchema.fields + partitionFields)
+
+        log = try metadataPath.map { try BatchLog(directory: $0) }
+        guard let log else { return }
+        try state.withLock { s in
+            for id in try log.batchIds() {
+                let files = try Self.decodeEntry(try log.read(id) ?? [], path: log.path(id))
+                s.entries[id] = files
+                for f in files { s.seen.insert(f.path) }
+                s.lastLogId = id
+            }
+        }
+    }
+
+    public func latestOffset(start: SourceOffset?, limit: ReadLimit) throws -> SourceOffset? {
+        guard let log else { throw QueryError.notStarted("\(description) was created without a checkpoint") }
+        let listed = try FileListing.list(root: root, glob: options.pathGlobFilter)
+        return try state.withLock { s in
+            var fresh = listed.filter { !s.seen.contains($0.path) }
+            if let allowed = s.availableNowFiles { fresh = fresh.filter { allowed.contains($0.path) } }
+            if options.latestFirst { fresh.reverse() }
+            let taken = Self.apply(limit, to: fresh)
+            if !taken.isEmpty {
+                let id = s.lastLogId + 1
+                try log.write(id, lines: try taken.map { String(decoding: try JSONEncoder.sorted.encode($0), as: UTF8.self) })
+                s.entries[id] = taken
+                for f in taken { s.seen.insert(f.path) }
+                s.lastLogId = id
+            }
+            return s.lastLogId < 0 ? nil : Self.offset(s.lastLogId)
+        }
+    }
+
+    public func prepareForAvailableNow() throws {
+        let listed = try FileListing.list(root: root, glob: options.pathGlobFilter)
+        state.withLock { $0.availableNowFiles = Set(listed.map(\.path)) }
+    }
+
+    public func getBatch(start: SourceOffset?, end: SourceOffset, batchId: Int64) throws -> SourceBatch {
+        let from = try start.map(Self.logId) ?? -1
+        let to = try Self.logId(end)
+        let files: [ListedFile] = try state.withLock { s in
+            try (from + 1..<to + 1).flatMap { id -> [ListedFile] in
+                guard let e = s.entries[id] else {
+                    throw CheckpointError.damaged(path: log?.path(id) ?? root, reason: "the file source log has no entry \(id), which offset \(end) refers to")
+                }
+                return e
+            }
+        }
+        var batches: [RecordBatch] = []
+        var malformed = 0
+        for file in files {
+            let full = FilePaths.join(root, file.path)
+            let result: FileReadResult
+            do {
+                result = try reader.read(path: full)
+            } catch let e as IOError where e.isNotFound {
+                if options.ignoreMissingFiles { continue }
+                throw SourceError.fileVanished(full)
+            }
+            malformed += result.badRecords.count
+            if let dir = options.badRecordsPath, !result.badRecords.isEmpty {
+                let name = file.path.replacingOccurrences(of: "/", with: "__") + ".json"
+                try BadRecordsWriter.write(result.badRecords, to: FilePaths.join(dir, "batch=\(batchId)", name))
+            }
+            batches.append(try withPartitionColumns(result.batch, file: file))
+        }
+        return SourceBatch(batch: try RecordBatch.concat(batches, schema: schema), malformedRows: malformed)
+    }
+
+    public func commit(_ end: SourceOffset) throws {}
+
+    private func withPartitionColumns(_ batch: RecordBatch, file: ListedFile) throws -> RecordBatch {
+        if partitionFields.isEmpty { return batch }
+        let values = Dictionary(FileListing.partitionValues(of: file.path), uniquingKeysWith: { $1 })
+        var columns = batch.columns
+        for field in partitionFields {
+            var value = Value.null
+            if let raw = values[field.name], raw != "__HIVE_DEFAULT_PARTITION__" {
+                guard let v = Value.string(raw).cast(to: field.type), v != .null else {
+                    throw SourceError.badPartitionValue(path: FilePaths.join(root, file.path), column: field.name, value: raw, type: field.type)
+                }
+                value = v
+            }
+            columns.append(Column.repeating(value, type: field.type, count: batch.rowCount))
+        }
+        return try RecordBatch(schema: schema, columns: columns)
+    }
+
+    private static func apply(_ limit: ReadLimit, to files: [ListedFile]) -> [ListedFile] {
+        var maxFiles = Int.max, maxBytes = Int64.max
+        switch limit {
+        case .all: break
+        case .maxFiles(let f): maxFiles = f
+        case .maxBytes(let b): maxBytes = b
+        case .maxFilesAndBytes(let f, let b): maxFiles = f; maxBytes = b
+        }
+        var out: [ListedFile] = []
+        var bytes: Int64 = 0
+        for f in files {
+            if out.count >= maxFiles { break }
+            // Always take at least one file, or a file larger than the limit would block the stream.
+            if !out.isEmpty && bytes + f.size > maxBytes { break }
+            out.append(f)
+            bytes += f.size
+        }
+        return out
+    }
+
+    private static func offset(_ id: Int64) -> SourceOffset { SourceOffset(json: "{\"logOffset\":\(id)}") }
+
+    private static func logId(_ o: SourceOffset) throws -> Int64 {
+        struct Shape: Decodable { var logOffset: Int64 }
+        guard let s = try? JSONDecoder().decode(Shape.self, from: Data(o.json.utf8)) else {
+            throw SourceError.badOffset(o.json)
+        }
+        return s.logOffset
+    }
+
+    private static func decodeEntry(_ lines: [String], path: String) throws -> [ListedFile] {
+        try lines.map { line in
+            guard let f = try? JSONDecoder().decode(ListedFile.self, from: Data(line.utf8)) else {
+                throw CheckpointError.damaged(path: path, reason: "line '\(line.prefix(80))' is not a file entry")
+            }
+            return f
+        }
+    }
+}
+
+/// Errors raised by sources, each saying what to do.
+public enum SourceError: Error, CustomStringConvertible, Equatable {
+    case missingDirectory(String)
+    case fileVanished(String)
+    case badOffset(String)
+    case badPartitionValue(path: String, column: String, value: String, type: DataType)
+
+    public var description: String {
+        switch self {
+        case .missingDirectory(let p): return "source directory \(p) does not exist; create it (it may be empty) or fix the path"
+        case .fileVanished(let p): return "file \(p) was listed but is gone; producers must not delete files the query has not processed (or set ignoreMissingFiles)"
+        case .badOffset(let o): return "offset \(o) was not written by this source type"
+        case .badPartitionValue(let p, let c, let v, let t):
+            return "partition directory of \(p) gives \(c)='\(v)', which is not a valid \(t); rename the directory or declare \(c) as a string"
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+@testable import Streaming
+
+@Suite struct FileStreamTests {
+    @Test func availableNowProcessesTheBacklogThroughFilterAndSelect() throws {
+        let dir = TempDir()
+        try writeEvents(dir.sub("in"), "a.jsonl", ids: 0..<10)
+        try writeEvents(dir.sub("in"), "b.jsonl", ids: 10..<20)
+        let sink = MemorySink(name: "backlog-\(UUID())")
+        let q = try StreamingSession().readStream.schema(eventSchema).load(dir.sub("in"))
+            .filter(col("id") % 2 == 0)
+            .withColumn("doubled", col("amount") * 2)
+            .select(col("id"), col("user"), col("doubled"))
+            .writeStream.format(.custom(sink)).checkpointLocation(dir.sub("cp")).trigger(.availableNow).start()
+        try q.awaitTermination()
+        #expect(ids(sink) == Array(stride(from: 0, to: 20, by: 2)))
+        #expect(sink.rows[1] == [.int64(2), .string("u2"), .double(6)])
+        #expect(q.isActive == false)
+    }
+
+    @Test func maxFilesPerTriggerBoundsEachBatch() throws {
+        let dir = TempDir()
+        for f in 0..<5 { try writeEvents(dir.sub("in"), "f\(f).jsonl", ids: f * 10..<(f * 10 + 10)) }
+        let sink = MemorySink(name: "bounded-\(UUID())")
+        let q = try StreamingSession().readStream.schema(eventSchema).option(.maxFilesPerTrigger(2)).load(dir.sub("in"))
+            .writeStream.format(.custom(sink)).checkpointLocation(dir.sub("cp")).trigger(.availableNow).start()
+        try q.awaitTermination()
+        #expect(q.recentProgress.map(\.numInputRows) == [20, 20, 10])
+        #expect(sink.appliedBatchIds == [0, 1, 2])
+        #expect(ids(sink) == Array(0..<50).map(Int64.init))
+    }
+
+    @Test func maxBytesPerTriggerTakesAtLeastOneFile() throws {
+        let dir = TempDir()
+        for f in 0..<3 { try writeEvents(dir.sub("in"), "f\(f).jsonl", ids: f * 10..<(f * 10 + 10)) }
+        let q = try StreamingSession().readStream.schema(eventSchema).option(.maxBytesPerTrigger(10)).load(dir.sub("in"))
+            .writeStream.format(.memory("bytes-\(UUID())")).trigger(.availableNow).start()
+        try q.awaitTermination()
+        #expect(q.recentProgress.map(\.numInputRows) == [10, 10, 10])
+    }
+
+    @Test func filesAddedWhileRunningArePickedUpByLaterBatches() throws {
+        let dir = TempDir()
+        try writeEvents(dir.sub("in"), "a.jsonl", ids: 0..<5)
+        let sink = MemorySink(name: "live-\(UUID())")
+        let q = try StreamingSession().readStream.schema(eventSchema).load(dir.sub("in"))
+            .writeStream.format(.custom(sink)).checkpointLocation(dir.sub("cp")).start()
+        defer { q.stop() }
+        try q.processAllAvailable()
+        #expect(ids(sink) == [0, 1, 2, 3, 4])
+        try writeEvents(dir.sub("in"), "b.jsonl", ids: 5..<8)
+        try q.processAllAvailable()
+        #expect(ids(sink) == [0, 1, 2, 3, 4, 5, 6, 7])
+        #expect(sink.appliedBatchIds == [0, 1])
+        #expect(q.isActive)
+    }
+
+    @Test func processingTimeTriggerRunsUntilStopped() throws {
+        let dir = TempDir()
+        try writeEvents(dir.sub("in"), "a.jsonl", ids: 0..<3)
+        let sink = MemorySink(name: "timer-\(UUID())")
+        let q = try StreamingSession().readStream.schema(eventSchema).load(dir.sub("in"))
+            .writeStream.format(.custom(sink)).checkpointLocation(dir.sub("cp"))
+            .trigger(.processingTime(.milliseconds(50))).start()
+        try q.processAllAvailable()
+        try writeEvents(dir.sub("in"), "b.jsonl", ids: 3..<6)
+        try q.processAllAvailable()
+        q.stop()
+        #expect(q.isActive == false)
+        #expect(ids(sink) == [0, 1, 2, 3, 4, 5])
+    }
+
+    @Test func hivePartitionDirectoriesBecomeColumns() throws {
+        let dir = TempDir()
+        try writeEvents(dir.sub("in", "date=2026-11-25", "region=eu"), "a.jsonl", ids: 0..<2)
+        try writeEvents(dir.sub("in", "date=2026-11-26", "region=us%20east"), "b.jsonl", ids: 2..<3)
+        let schema = eventSchema.setting(Field("date", .date))
+        let stream = try StreamingSession().readStream.schema(schema).load(dir.sub("in"))
+        #expect(try stream.schema().names == ["id", "user", "amount", "ts", "_corrupt_record", "date", "region"])
+        let sink = MemorySink(name: "hive-\(UUID())")
+        let q = try stream.select("id", "date", "region").writeStream.format(.custom(sink))
+            .checkpointLocation(dir.sub("cp")).trigger(.availableNow).start()
+        try q.awaitTermination()
+        #expect(sink.rows == [
+            [.int64(0), .date(Int32(Dates.days(year: 2026, month: 11, day: 25))), .string("eu")],
+            [.int64(1), .date(Int32(Dates.days(year: 2026, month: 11, day: 25))), .string("eu")],
+            [.int64(2), .date(Int32(Dates.days(year: 2026, month: 11, day: 26))), .string("us east")],
+        ])
+    }
+
+    @Test func globFilterHiddenFilesAndLatestFirst() throws {
+        let dir = TempDir()
+        try writeEvents(dir.sub("in"), "a.jsonl", ids: 0..<1)
+        try writeEvents(dir.sub("in"), "b.jsonl", ids: 1..<2)
+        try writeEvents(dir.sub("in"), "c.txt", ids: 2..<3)
+        try DurableFile.writeNew(dir.sub("in", ".inflight.jsonl"), Array(#"{"id":99}"#.utf8))
+        try DurableFile.writeNew(dir.sub("in", "_SUCCESS"), [])
+        let sink = MemorySink(name: "glob-\(UUID())")
+        let q = try StreamingSession().readStream.schema(eventSchema)
+            .option(.pathGlobFilter("*.jsonl")).option(.latestFirst(true)).option(.maxFilesPerTrigger(1))
+            .load(dir.sub("in"))
+            .writeStream.format(.custom(sink)).checkpointLocation(dir.sub("cp")).trigger(.availableNow).start()
+        try q.awaitTermination()
+        #expect(ids(sink) == [1, 0])
+    }
+
+    @Test func readsZstdCompressedFiles() throws {
+        let dir = TempDir()
+        try FileSystem.createDirectory(dir.sub("in"))
+        let text = (0..<100).map { #"{"id":\#($0),"user":"z"}"# }.joined(separator: "\n")
+        try DurableFile.writeNew(dir.sub("in", "a.jsonl.zst"), try Zstd.compress(Array(text.utf8)))
+        let sink = MemorySink(name: "zst-\(UUID())")
+        let q = try StreamingSession().readStream.schema(eventSchema).load(dir.sub("in"))
+            .writeStream.format(.custom(sink)).checkpointLocation(dir.sub("cp")).trigger(.availableNow).start()
+        try q.awaitTermination()
+        #expect(ids(sink) == (0..<100).map(Int64.init))
+    }
+}
