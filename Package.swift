@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Sluice",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Streaming", targets: ["Streaming"]),
         .executable(name: "sluice", targets: ["sluice"]),
@@ -14,8 +14,9 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
         .target(name: "Columnar"),
-        .target(name: "Formats", dependencies: ["Columnar", "CZstd"]),
+        .target(name: "Formats", dependencies: ["Columnar", "CZstd", "CSnappy"]),
         .target(name: "Operators", dependencies: ["Columnar", "Formats"]),
         .target(name: "Sinks", dependencies: ["Columnar", "Formats"]),
         .target(name: "Streaming", dependencies: ["Columnar", "Formats", "Operators", "Sinks"]),
@@ -29,6 +30,7 @@ let package = Package(
             name: "ErrorsPerService", dependencies: ["Streaming"], path: "Examples/ErrorsPerService"),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Columnar"]),
+        .testTarget(name: "OperatorsTests", dependencies: ["Operators", "Formats", "Columnar"]),
         .testTarget(name: "StreamingTests", dependencies: ["Streaming"]),
     ]
 )

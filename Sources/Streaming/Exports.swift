@@ -1,4 +1,5 @@
 // `import Streaming` is all a pipeline author needs.
 @_exported import Columnar
 @_exported import Formats
+@_exported import Operators
 @_exported import Sinks

@@ -6,6 +6,14 @@ import Columnar
 public struct DataStream: Sendable {
     let session: StreamingSession
     let plan: LogicalPlan
+    /// A mistake found while building the stream, reported by `start()`.
+    let error: String?
+
+    init(session: StreamingSession, plan: LogicalPlan, error: String? = nil) {
+        self.session = session
+        self.plan = plan
+        self.error = error
+    }
 
     /// Computes the given expressions (each one output column).
     public func select(_ exprs: Expr...) -> DataStream { select(exprs) }
@@ -28,7 +36,10 @@ public struct DataStream: Sendable {
     public var writeStream: DataStreamWriter { DataStreamWriter(stream: self) }
 
     /// The stream's columns, or an error if a transformation does not type-check.
-    public func schema() throws -> Schema { try QueryPlanner.outputSchema(plan) }
+    public func schema() throws -> Schema {
+        if let error { throw QueryError.invalidQuery(error) }
+        return try QueryPlanner.outputSchema(plan)
+    }
 
-    private func with(_ p: LogicalPlan) -> DataStream { DataStream(session: session, plan: p) }
+    func with(_ p: LogicalPlan) -> DataStream { DataStream(session: session, plan: p, error: error) }
 }

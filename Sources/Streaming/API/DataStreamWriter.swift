@@ -22,6 +22,9 @@ public struct DataStreamWriter: Sendable {
     var name: String?
     var triggerValue: Trigger = .default
     var faultHook: FaultHook?
+    var lateRows: (any Sink)?
+    var watermarkPolicy: WatermarkPolicy = .min
+    var statePartitions = 2
 
     init(stream: DataStream) {
         self.stream = stream
@@ -34,6 +37,18 @@ public struct DataStreamWriter: Sendable {
     public func checkpointLocation(_ path: String) -> DataStreamWriter { with { $0.checkpoint = path } }
     public func queryName(_ n: String) -> DataStreamWriter { with { $0.name = n } }
     public func trigger(_ t: Trigger) -> DataStreamWriter { with { $0.triggerValue = t } }
+
+    /// Rows that a stateful operator drops as too late go to `sink` (with the batch id) instead
+    /// of being lost silently.
+    public func lateRows(to sink: any Sink) -> DataStreamWriter { with { $0.lateRows = sink } }
+
+    /// How the global watermark is chosen from several watermarked inputs (default `.min`).
+    /// Fixed when the checkpoint is created.
+    public func watermarkPolicy(_ p: WatermarkPolicy) -> DataStreamWriter { with { $0.watermarkPolicy = p } }
+
+    /// Number of state partitions (files per stateful operator and version). Fixed when the
+    /// checkpoint is created; later values are ignored.
+    public func statePartitions(_ n: Int) -> DataStreamWriter { with { $0.statePartitions = n } }
 
     /// Sends every batch, with its id, to `body`.
     public func foreachBatch(_ body: @escaping ForeachBatchSink.Body) -> DataStreamWriter {
@@ -51,6 +66,7 @@ public struct DataStreamWriter: Sendable {
     /// Checks the query, takes the checkpoint's lock and starts running batches on a new thread.
     public func start() throws -> StreamingQuery {
         guard let sinkFormat else { throw QueryError.invalidQuery("no sink: call .format(...) or .foreachBatch { ... } before start()") }
+        if let error = stream.error { throw QueryError.invalidQuery(error) }
         try QueryPlanner.validate(outputMode: mode, plan: stream.plan)
 
         let sink: any Sink
@@ -78,7 +94,17 @@ public struct DataStreamWriter: Sendable {
             let sources: [any StreamSource] = try specs.enumerated().map { i, spec in
                 try spec.makeSource(metadataPath: layout.source(i))
             }
-            let plan = try QueryPlanner.physical(stream.plan, sourceSchemas: sources.map(\.schema))
+            var conf = [
+                "sluice.checkpoint.formatVersion": "1",
+                "sluice.watermark.policy": watermarkPolicy.rawValue,
+                "sluice.stateStore.partitions": String(statePartitions),
+            ]
+            // Settings fixed by the checkpoint win over this run's.
+            let stored = try OffsetLog(checkpoint: layout).latest()?.seq.metadata.conf ?? [:]
+            for key in conf.keys { if let v = stored[key] { conf[key] = v } }
+            let plan = try QueryPlanner.physical(
+                stream.plan, sourceSchemas: sources.map(\.schema), outputMode: mode,
+                state: .init(checkpointRoot: layout.root, partitions: Int(conf["sluice.stateStore.partitions"]!) ?? statePartitions))
             try sink.open(SinkContext(queryId: meta.id, queryName: name, outputMode: mode, schema: plan.outputSchema))
 
             let runId = UUID().uuidString.lowercased()
@@ -86,10 +112,14 @@ public struct DataStreamWriter: Sendable {
             let manager = stream.session.streams
             let config = MicroBatchExecution.Config(
                 queryId: meta.id, runId: runId, name: name, layout: layout, trigger: triggerValue, outputMode: mode,
-                readLimit: specs[0].options.readLimit, conf: ["sluice.checkpoint.formatVersion": "1"])
+                readLimit: specs[0].options.readLimit, conf: conf,
+                watermarkPolicy: WatermarkPolicy(rawValue: conf["sluice.watermark.policy"]!) ?? .min)
             let execution = try MicroBatchExecution(
-                config: config, query: query, sources: sources, plan: plan, sink: sink,
+                config: config, query: query, sources: sources, plan: plan, sink: sink, lateRowsSink: lateRows,
                 listeners: { manager.listeners }, faultHook: faultHook)
+            if lateRows != nil, plan.statefulOperators.isEmpty {
+                throw QueryError.invalidQuery("lateRows(to:) needs a stateful operator (aggregation or deduplication) to drop late rows")
+            }
 
             manager.register(query)
             for l in manager.listeners { l.onQueryStarted(id: meta.id, runId: runId, name: name) }

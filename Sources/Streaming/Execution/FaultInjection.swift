@@ -5,6 +5,8 @@ enum FaultPoint: String, Sendable, CaseIterable {
     case afterOffsetsWritten
     /// The batch's data has been read and transformed; the sink has not seen it.
     case afterDataRead
+    /// State version N+1 is durable; the sink has not seen batch N.
+    case afterStateCommit
     /// The sink has committed batch N; `commits/N` is not written.
     case afterSinkCommit
     /// `commits/N` is written; the next batch has not started.

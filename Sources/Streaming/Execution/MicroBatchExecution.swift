@@ -7,9 +7,14 @@ import Sinks
 /// For batch N:
 /// 1. **Construct**: ask every source for its latest offset. Nothing new: no batch.
 /// 2. **Write-ahead**: write `offsets/N` durably *before* reading any data.
-/// 3. **Run**: read exactly the data between the offsets of N-1 and N, run the plan, hand the
-///    result to the sink with batch id N (a sink applies each id at most once).
-/// 4. **Mark done**: write `commits/N`; tell the sources they may forget data before N.
+/// 3. **Run**: read exactly the data between the offsets of N-1 and N, run the plan (stateful
+///    operators load state version N), commit state version N+1, hand the result to the sink
+///    with batch id N (a sink applies each id at most once).
+/// 4. **Mark done**: compute the next watermark; write `commits/N`; tell the sources they may
+///    forget data before N.
+///
+/// With no new data, a batch still runs when the watermark has moved past the one the last
+/// batch used and a stateful operator would emit or evict because of it (a no-data batch).
 ///
 /// On restart, `offsets/N` without `commits/N` means batch N was in flight: it runs again with
 /// exactly the offsets and watermark recorded in `offsets/N`, so it produces the same rows, and
@@ -26,6 +31,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         var outputMode: OutputMode
         var readLimit: ReadLimit
         var conf: [String: String]
+        var watermarkPolicy: WatermarkPolicy = .min
         /// Offsets and commits older than this many batches are deleted.
         var minBatchesToRetain: Int64 = 100
     }
@@ -35,6 +41,7 @@ final class MicroBatchExecution: @unchecked Sendable {
     private let sources: [any StreamSource]
     private let plan: PhysicalPlan
     private let sink: any Sink
+    private let lateRowsSink: (any Sink)?
     private let offsetLog: OffsetLog
     private let commitLog: CommitLog
     private let progressLog: ProgressLog
@@ -47,24 +54,32 @@ final class MicroBatchExecution: @unchecked Sendable {
     private var currentBatchId: Int64 = 0
     /// A batch found in `offsets/` without its commit, to re-run before anything new.
     private var pendingBatch: OffsetSeq?
-    private var watermarkMicros: Int64?
+    /// nil when the query has no `withWatermark`.
+    private var watermark: WatermarkTracker?
+    /// The watermark the last batch ran with: the late-events watermark of the next batch.
+    private var lastBatchWatermarkMicros: Int64 = 0
     private var lastTriggerStart: ContinuousClock.Instant?
 
     init(
         config: Config, query: StreamingQuery, sources: [any StreamSource], plan: PhysicalPlan, sink: any Sink,
-        listeners: @escaping @Sendable () -> [any StreamingQueryListener], faultHook: FaultHook?
+        lateRowsSink: (any Sink)?, listeners: @escaping @Sendable () -> [any StreamingQueryListener], faultHook: FaultHook?
     ) throws {
         self.config = config
         self.query = query
         self.sources = sources
         self.plan = plan
         self.sink = sink
+        self.lateRowsSink = lateRowsSink
         self.listeners = listeners
         self.faultHook = faultHook
         offsetLog = try OffsetLog(checkpoint: config.layout)
         commitLog = try CommitLog(checkpoint: config.layout)
         progressLog = try ProgressLog(checkpoint: config.layout)
         committedOffsets = Array(repeating: nil, count: sources.count)
+        let collectors = plan.eventTimeCollectors
+        if !collectors.isEmpty {
+            watermark = WatermarkTracker(inputs: collectors.count, policy: config.watermarkPolicy, restoredMicros: nil)
+        }
     }
 
     /// Runs batches as the trigger says until stopped, the backlog is done (`availableNow`), or an error.
@@ -107,11 +122,12 @@ final class MicroBatchExecution: @unchecked Sendable {
         if let commit = try commitLog.read(latestId) {
             committedOffsets = latest.sourceOffsets
             currentBatchId = latestId + 1
-            watermarkMicros = commit.nextBatchWatermarkMicros ?? latest.metadata.batchWatermarkMicros
+            lastBatchWatermarkMicros = latest.metadata.batchWatermarkMicros ?? 0
+            restoreWatermark(max(commit.nextBatchWatermarkMicros ?? 0, latest.metadata.batchWatermarkMicros ?? 0))
         } else {
             pendingBatch = latest
             currentBatchId = latestId
-            watermarkMicros = latest.metadata.batchWatermarkMicros
+            restoreWatermark(latest.metadata.batchWatermarkMicros ?? 0)
             if latestId > 0 {
                 guard let previous = try offsetLog.read(latestId - 1) else {
                     throw CheckpointError.damaged(
@@ -119,8 +135,14 @@ final class MicroBatchExecution: @unchecked Sendable {
                         reason: "batch \(latestId) is uncommitted and the offsets of batch \(latestId - 1), where it starts, are missing")
                 }
                 committedOffsets = previous.sourceOffsets
+                lastBatchWatermarkMicros = previous.metadata.batchWatermarkMicros ?? 0
             }
         }
+    }
+
+    private func restoreWatermark(_ micros: Int64) {
+        guard let w = watermark else { return }
+        watermark = WatermarkTracker(inputs: plan.eventTimeCollectors.count, policy: w.policy, restoredMicros: micros)
     }
 
     private func checkConf(_ stored: [String: String], batchId: Int64) throws {
@@ -147,7 +169,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         pendingBatch = nil
         try faultHook?(.afterOffsetsWritten, batchId)
 
-        // Phase 3: read, transform, hand to the sink.
+        // Phase 3: read, transform, commit state, hand to the sink.
         var inputRows: [Int64] = []
         var malformedRows: [Int64] = []
         let inputs: [RecordBatch] = try timer.time("getBatch") {
@@ -163,16 +185,31 @@ final class MicroBatchExecution: @unchecked Sendable {
                 return read.batch
             }
         }
+        let batchWatermark = seq.metadata.batchWatermarkMicros
+        let context = StatefulContext(
+            batchId: batchId,
+            watermarkForLateEvents: batchWatermark == nil ? nil : lastBatchWatermarkMicros,
+            watermarkForEviction: batchWatermark)
+        for c in plan.eventTimeCollectors { c.reset() }
         let output = try timer.time("queryPlanning") {
-            try plan.execute(try RecordBatch.concat(inputs, schema: sources[0].schema))
+            try plan.execute(try RecordBatch.concat(inputs, schema: sources[0].schema), context: context)
         }
         try faultHook?(.afterDataRead, batchId)
-        try timer.time("addBatch") { try sink.addBatch(batchId, output) }
+        try timer.time("stateCommit") { for op in plan.statefulOperators { try op.commit() } }
+        try faultHook?(.afterStateCommit, batchId)
+        try timer.time("addBatch") {
+            try sink.addBatch(batchId, output)
+            if let lateRowsSink, let late = plan.statefulOperators.first?.lateRows { try lateRowsSink.addBatch(batchId, late) }
+        }
         try faultHook?(.afterSinkCommit, batchId)
 
         // Phase 4: mark the batch done.
+        let eventStats = plan.eventTimeCollectors.map { $0 }
+        watermark?.update(
+            maxEventTimes: eventStats.map { $0.count > 0 ? $0.max : nil }, delaysMs: eventStats.map(\.delayMs))
+        lastBatchWatermarkMicros = batchWatermark ?? 0
         try timer.time("commitOffsets") {
-            try commitLog.write(batchId, CommitMetadata(nextBatchWatermarkMicros: watermarkMicros))
+            try commitLog.write(batchId, CommitMetadata(nextBatchWatermarkMicros: watermark?.currentMicros))
             for (i, s) in sources.enumerated() { if let end = seq.sourceOffsets[i] { try s.commit(end) } }
         }
         let startOffsets = committedOffsets
@@ -185,7 +222,8 @@ final class MicroBatchExecution: @unchecked Sendable {
         let progress = makeProgress(
             batchId: batchId, timestamp: timestamp, timer: timer, triggerStart: triggerStart,
             inputRows: inputRows, malformedRows: malformedRows, startOffsets: startOffsets,
-            endOffsets: seq.sourceOffsets, latestOffsets: latestOffsets, outputRows: Int64(output.rowCount))
+            endOffsets: seq.sourceOffsets, latestOffsets: latestOffsets, outputRows: Int64(output.rowCount),
+            batchWatermark: batchWatermark)
         try progressLog.append(progress)
         query.record(progress)
         for l in listeners() { l.onQueryProgress(progress) }
@@ -199,9 +237,15 @@ final class MicroBatchExecution: @unchecked Sendable {
         let latest = try sources.enumerated().map { i, s in
             try s.latestOffset(start: committedOffsets[i], limit: config.readLimit)
         }
-        guard latest != committedOffsets else { return nil }
+        if latest == committedOffsets {
+            // No new data: run anyway if the watermark moved and an operator would act on it.
+            guard let w = watermark, w.currentMicros > lastBatchWatermarkMicros,
+                plan.statefulOperators.contains(where: \.reactsToWatermark)
+            else { return nil }
+        }
         let meta = OffsetSeq.Metadata(
-            batchWatermarkMicros: watermarkMicros, batchTimestampMs: Int64(Date().timeIntervalSince1970 * 1000), conf: config.conf)
+            batchWatermarkMicros: watermark?.currentMicros, batchTimestampMs: Int64(Date().timeIntervalSince1970 * 1000),
+            conf: config.conf)
         return (OffsetSeq(metadata: meta, sourceOffsets: latest), latest)
     }
 
@@ -217,7 +261,7 @@ final class MicroBatchExecution: @unchecked Sendable {
     private func makeProgress(
         batchId: Int64, timestamp: Date, timer: PhaseTimer, triggerStart: ContinuousClock.Instant,
         inputRows: [Int64], malformedRows: [Int64], startOffsets: [SourceOffset?], endOffsets: [SourceOffset?],
-        latestOffsets: [SourceOffset?], outputRows: Int64
+        latestOffsets: [SourceOffset?], outputRows: Int64, batchWatermark: Int64?
     ) -> StreamingQueryProgress {
         let total = inputRows.reduce(0, +)
         let triggerSeconds = max(Double(timer.durations["triggerExecution"] ?? 0) / 1000, 0.001)
@@ -231,12 +275,26 @@ final class MicroBatchExecution: @unchecked Sendable {
                 inputRowsPerSecond: inputRate(inputRows[i]), processedRowsPerSecond: Double(inputRows[i]) / triggerSeconds)
         }
         var eventTime: [String: String] = [:]
-        if let w = watermarkMicros { eventTime["watermark"] = Timestamps.format(w) }
+        if let w = batchWatermark { eventTime["watermark"] = Timestamps.format(w) }
+        let seen = plan.eventTimeCollectors.filter { $0.count > 0 }
+        if !seen.isEmpty {
+            eventTime["min"] = Timestamps.format(seen.map(\.min).min()!)
+            eventTime["max"] = Timestamps.format(seen.map(\.max).max()!)
+            let avg = seen.reduce(0.0) { $0 + $1.sum } / Double(seen.reduce(0) { $0 + $1.count })
+            eventTime["avg"] = Timestamps.format(Int64(avg))
+        }
+        let stateOperators = plan.statefulOperators.map { op in
+            let m = op.metrics
+            return StateOperatorProgress(
+                operatorName: m.name, numRowsTotal: m.numRowsTotal, numRowsUpdated: m.numRowsUpdated,
+                numRowsRemoved: m.numRowsRemoved, memoryUsedBytes: m.memoryUsedBytes,
+                numRowsDroppedByWatermark: m.numRowsDroppedByWatermark)
+        }
         return StreamingQueryProgress(
             id: config.queryId, runId: config.runId, name: config.name,
             timestamp: ISO8601DateFormatter().string(from: timestamp), batchId: batchId, numInputRows: total,
             inputRowsPerSecond: inputRate(total), processedRowsPerSecond: Double(total) / triggerSeconds,
-            durationMs: timer.durations, eventTime: eventTime, stateOperators: [], sources: sourceProgress,
+            durationMs: timer.durations, eventTime: eventTime, stateOperators: stateOperators, sources: sourceProgress,
             sink: SinkProgress(description: sink.description, numOutputRows: outputRows))
     }
 }

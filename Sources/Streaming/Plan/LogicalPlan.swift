@@ -1,4 +1,5 @@
 import Columnar
+import Operators
 
 /// What a query computes, as the user described it; the planner turns it into operators.
 indirect enum LogicalPlan: Sendable {
@@ -7,12 +8,38 @@ indirect enum LogicalPlan: Sendable {
     case project([Expr], LogicalPlan)
     case withColumn(String, Expr, LogicalPlan)
     case drop([String], LogicalPlan)
+    /// `withWatermark(column, delay)`: marks the event-time column and tracks its maximum.
+    case watermark(column: String, delayMs: Int64, LogicalPlan)
+    case aggregate(keys: [Expr], window: WindowSpec?, aggregates: [AggregateExpr], LogicalPlan)
+    case deduplicate(columns: [String], withinWatermark: Bool, LogicalPlan)
+
+    var children: [LogicalPlan] {
+        switch self {
+        case .source: return []
+        case .filter(_, let c), .project(_, let c), .withColumn(_, _, let c), .drop(_, let c),
+            .watermark(_, _, let c), .aggregate(_, _, _, let c), .deduplicate(_, _, let c):
+            return [c]
+        }
+    }
 
     /// The leaf sources, left to right.
     var sources: [FileSourceSpec] {
+        if case .source(let s) = self { return [s] }
+        return children.flatMap(\.sources)
+    }
+
+    /// Number of stateful operators (aggregations and deduplications) in the plan.
+    var statefulCount: Int {
+        let own: Int
         switch self {
-        case .source(let s): return [s]
-        case .filter(_, let c), .project(_, let c), .withColumn(_, _, let c), .drop(_, let c): return c.sources
+        case .aggregate, .deduplicate: own = 1
+        default: own = 0
         }
+        return own + children.reduce(0) { $0 + $1.statefulCount }
+    }
+
+    var hasAggregation: Bool {
+        if case .aggregate = self { return true }
+        return children.contains { $0.hasAggregation }
     }
 }

@@ -1,0 +1,28 @@
+/// Writes rejected records as JSON lines — `{"path":…,"line":…,"reason":…,"record":…}` — to a
+/// file in a bad-records directory, so they can be inspected and replayed.
+public enum BadRecordsWriter {
+    /// Writes `records` to `path`, creating its directory. The write is atomic (the file holds
+    /// all of them or does not exist) and durable.
+    public static func write(_ records: [BadRecord], to path: String) throws {
+        try FileSystem.createDirectory(FilePaths.parent(path))
+        try DurableFile.writeAtomically(path, encode(records))
+    }
+
+    /// The JSON-lines text of `records`, one object per line.
+    public static func encode(_ records: [BadRecord]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(records.reduce(0) { $0 + $1.text.utf8.count + $1.reason.utf8.count + $1.path.utf8.count + 48 })
+        for r in records {
+            out.append(contentsOf: #"{"path":"#.utf8)
+            JSONStrings.appendQuoted(r.path, to: &out)
+            out.append(contentsOf: #","line":"#.utf8)
+            out.append(contentsOf: String(r.line).utf8)
+            out.append(contentsOf: #","reason":"#.utf8)
+            JSONStrings.appendQuoted(r.reason, to: &out)
+            out.append(contentsOf: #","record":"#.utf8)
+            JSONStrings.appendQuoted(r.text, to: &out)
+            out.append(contentsOf: "}\n".utf8)
+        }
+        return out
+    }
+}

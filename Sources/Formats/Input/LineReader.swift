@@ -1,0 +1,41 @@
+/// Counts describing the text a `LineReader` went through.
+public struct LineStats: Sendable, Equatable {
+    /// Number of lines (the number of the last line).
+    public var lines: Int
+    /// Bytes of text, after decompression.
+    public var bytes: Int64
+}
+
+/// Reads a plain or zstd-compressed (`.zst`) text file as lines, holding at most one chunk of
+/// input plus one partial line in memory.
+public struct LineReader: Sendable {
+    public var maxLineBytes: Int
+    public var chunkBytes: Int
+    /// When set, newlines between quotes do not end a record (CSV).
+    public var quote: UInt8?
+
+    public init(maxLineBytes: Int = 64 << 20, chunkBytes: Int = 1 << 20, quote: UInt8? = nil) {
+        self.maxLineBytes = maxLineBytes
+        self.chunkBytes = chunkBytes
+        self.quote = quote
+    }
+
+    /// Calls `body` for each line of the file at `path`. Throws `ReadError` for truncated or
+    /// corrupt zstd data (after the lines before it were delivered), `IOError` if unreadable.
+    @discardableResult
+    public func forEachLine(path: String, _ body: (LineEvent) throws -> Void) throws -> LineStats {
+        var splitter = LineSplitter(maxLineBytes: maxLineBytes, quote: quote)
+        try ChunkedFile.forEachChunk(path: path, chunkBytes: chunkBytes) { try splitter.feed($0, body) }
+        try splitter.finish(body)
+        return LineStats(lines: splitter.lineCount, bytes: splitter.byteCount)
+    }
+
+    /// Calls `body` for each line of text already in memory.
+    @discardableResult
+    public func forEachLine(bytes: UnsafeRawBufferPointer, _ body: (LineEvent) throws -> Void) rethrows -> LineStats {
+        var splitter = LineSplitter(maxLineBytes: maxLineBytes, quote: quote)
+        try splitter.feed(bytes.assumingMemoryBound(to: UInt8.self), body)
+        try splitter.finish(body)
+        return LineStats(lines: splitter.lineCount, bytes: splitter.byteCount)
+    }
+}

@@ -1,0 +1,42 @@
+/// What a reader does with a record it cannot read, as Spark's `mode` option.
+public enum MalformedMode: String, Sendable, Codable {
+    /// Keep the row: fields that could not be read are null and the raw text goes to the
+    /// corrupt-record column.
+    case permissive
+    /// Drop the row.
+    case dropMalformed
+    /// Stop and throw a `ReadError` naming the file, line and reason.
+    case failFast
+}
+
+/// Options of the line-oriented readers (JSON lines, CSV).
+public struct ReaderOptions: Sendable {
+    /// Handling of malformed records. Every rejected record is also reported as a `BadRecord`.
+    public var mode: MalformedMode
+    /// String column that receives the raw text of malformed rows in permissive mode; nil for
+    /// none. A string field of this name in the schema is used for it (and never read from the
+    /// data); a field of another type of that name is read as usual, with no such column.
+    public var corruptRecordColumn: String?
+    /// Longest line (for CSV: record) kept, in bytes without its terminator. A longer one is never
+    /// buffered whole: it is skipped to its end and reported as a bad record, without a row.
+    public var maxLineBytes: Int
+    /// Size of the (decompressed) chunks a file is read in; bounds memory with `maxLineBytes`.
+    public var chunkBytes: Int
+    /// CSV field separator; must be ASCII.
+    public var delimiter: Unicode.Scalar
+    /// CSV quote character; must be ASCII.
+    public var quote: Unicode.Scalar
+
+    public init(
+        mode: MalformedMode = .permissive, corruptRecordColumn: String? = "_corrupt_record",
+        maxLineBytes: Int = 64 << 20, chunkBytes: Int = 1 << 20,
+        delimiter: Unicode.Scalar = ",", quote: Unicode.Scalar = "\""
+    ) {
+        self.mode = mode
+        self.corruptRecordColumn = corruptRecordColumn
+        self.maxLineBytes = maxLineBytes
+        self.chunkBytes = chunkBytes
+        self.delimiter = delimiter
+        self.quote = quote
+    }
+}

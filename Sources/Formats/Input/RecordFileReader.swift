@@ -1,0 +1,30 @@
+import Columnar
+
+/// What a reader produced from one file.
+public struct FileReadResult: Sendable {
+    /// The rows, in file order, with the reader's `outputSchema`.
+    public var batch: RecordBatch
+    /// Rejected records, in file order, whatever the mode (empty in failFast mode, which throws).
+    public var badRecords: [BadRecord]
+    /// Number of lines in the input (the number of its last line).
+    public var lines: Int
+    /// Bytes of text read, after decompression.
+    public var bytes: Int64
+
+    public init(batch: RecordBatch, badRecords: [BadRecord], lines: Int, bytes: Int64) {
+        self.batch = batch
+        self.badRecords = badRecords
+        self.lines = lines
+        self.bytes = bytes
+    }
+}
+
+/// Reads whole files of one format into a record batch.
+public protocol RecordFileReader: Sendable {
+    /// The schema of every batch this reader returns.
+    var outputSchema: Schema { get }
+    /// Reads the file at `path`; a `.zst` suffix means zstd-compressed.
+    func read(path: String) throws -> FileReadResult
+    /// Reads text already in memory; `path` only names it in errors and bad records.
+    func read(bytes: UnsafeRawBufferPointer, path: String) throws -> FileReadResult
+}

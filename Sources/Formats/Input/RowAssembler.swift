@@ -1,0 +1,53 @@
+import Columnar
+
+/// The column builders of one read plus what every malformed-record mode needs: the bad-record
+/// list, and the corrupt-record column for permissive mode.
+struct RowAssembler {
+    let path: String
+    let mode: MalformedMode
+    let layout: ReaderLayout
+    var builders: [ColumnBuilder]
+    private(set) var badRecords: [BadRecord] = []
+
+    init(path: String, mode: MalformedMode, layout: ReaderLayout) {
+        self.path = path
+        self.mode = mode
+        self.layout = layout
+        builders = layout.outputSchema.fields.map { ColumnBuilder(type: $0.type, capacity: 1024) }
+    }
+
+    /// Records a rejected record. Throws in failFast mode; otherwise returns true when the row
+    /// is still to be appended (permissive mode).
+    mutating func reject(line: Int, reason: String, text: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        if mode == .failFast { throw ReadError(path: path, line: line, reason: reason) }
+        badRecords.append(BadRecord(path: path, line: line, reason: reason, bytes: text))
+        return mode == .permissive
+    }
+
+    /// Reports a line skipped for its length; such a line never yields a row.
+    mutating func rejectOverlong(line: Int, prefix: UnsafeBufferPointer<UInt8>, maxLineBytes: Int) throws {
+        _ = try reject(line: line, reason: "line exceeds \(maxLineBytes) bytes", text: prefix)
+    }
+
+    /// Completes a row whose data fields were appended: the corrupt-record column gets `corruptText`, or null.
+    @inline(__always)
+    mutating func endRow(corruptText: UnsafeBufferPointer<UInt8>?) {
+        guard let c = layout.corruptIndex else { return }
+        if let text = corruptText, mode == .permissive {
+            builders[c].append(String(decoding: text, as: UTF8.self))
+        } else {
+            builders[c].appendNull()
+        }
+    }
+
+    /// Appends a row of nulls carrying `text` as its corrupt record (permissive mode, unreadable record).
+    mutating func appendNullRow(corruptText: UnsafeBufferPointer<UInt8>) {
+        for i in layout.dataFields { builders[i].appendNull() }
+        endRow(corruptText: corruptText)
+    }
+
+    func finish(lines: LineStats) throws -> FileReadResult {
+        let batch = try RecordBatch(schema: layout.outputSchema, columns: builders.map { $0.finish() })
+        return FileReadResult(batch: batch, badRecords: badRecords, lines: lines.lines, bytes: lines.bytes)
+    }
+}

@@ -1,0 +1,52 @@
+import Columnar
+
+/// Reads JSON-lines files (one object per line, optionally zstd-compressed) into a record batch
+/// of a given schema, with a byte scanner that writes straight into column builders.
+///
+/// A field named `a.b` reads key `b` of the object under key `a`. Missing fields and JSON null
+/// are null; other keys are skipped (but validated). Duplicate keys: the last one wins.
+/// Conversions: bool from true/false; int64 from integers only; double from any number (and
+/// the strings NaN, ±Infinity); string from strings, or the raw JSON text of any other value;
+/// timestamp from an ISO-8601 string or a number of epoch milliseconds; date from `yyyy-MM-dd`.
+/// Anything else, and lines that are not exactly one well-formed object in valid UTF-8, are
+/// malformed and handled by `ReaderOptions.mode`. Blank lines are skipped.
+public struct JSONLinesReader: RecordFileReader {
+    public let schema: Schema
+    public let options: ReaderOptions
+    public var outputSchema: Schema { layout.outputSchema }
+    private let layout: ReaderLayout
+    private let tree: JSONPathTree
+
+    public init(schema: Schema, options: ReaderOptions = ReaderOptions()) {
+        self.schema = schema
+        self.options = options
+        layout = ReaderLayout(schema: schema, options: options)
+        tree = JSONPathTree(paths: layout.dataFields.map { i in
+            schema.fields[i].name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        })
+    }
+
+    public func read(path: String) throws -> FileReadResult {
+        var session = makeSession(path: path)
+        let stats = try lineReader.forEachLine(path: path) { try session.consume($0) }
+        return try session.assembler.finish(lines: stats)
+    }
+
+    public func read(bytes: UnsafeRawBufferPointer, path: String) throws -> FileReadResult {
+        var session = makeSession(path: path)
+        let stats = try lineReader.forEachLine(bytes: bytes) { try session.consume($0) }
+        return try session.assembler.finish(lines: stats)
+    }
+
+    private var lineReader: LineReader {
+        LineReader(maxLineBytes: options.maxLineBytes, chunkBytes: options.chunkBytes)
+    }
+
+    private func makeSession(path: String) -> JSONReadSession {
+        JSONReadSession(
+            assembler: RowAssembler(path: path, mode: options.mode, layout: layout),
+            scanner: JSONLineScanner(tree: tree, fieldCount: layout.dataFields.count),
+            decoder: JSONRowDecoder(fields: layout.dataFields.map { schema.fields[$0] }, outputs: layout.dataFields),
+            maxLineBytes: options.maxLineBytes)
+    }
+}

@@ -1,0 +1,99 @@
+import Columnar
+
+/// Assigns a dense group id to each distinct key, where a key is the bytes `GroupKeyEncoder`
+/// writes for one row. Keys live in one arena and the table is open addressing over it, so
+/// looking up a row allocates nothing (DataFusion's "row" group values, in miniature).
+struct GroupKeyTable {
+    private var arena: [UInt8] = []
+    private var offsets: [Int] = [0]
+    private var hashes: [UInt64] = []
+    private var slots: [Int32]
+    private var mask: Int
+
+    init(capacity: Int = 1024) {
+        var n = 16
+        while n < capacity * 2 { n <<= 1 }
+        slots = [Int32](repeating: -1, count: n)
+        mask = n - 1
+    }
+
+    var count: Int { hashes.count }
+
+    /// The group id of `key`, adding it if new.
+    @inline(__always)
+    mutating func findOrInsert(_ key: UnsafeRawBufferPointer) -> Int32 {
+        let hash = StableHash.xxHash64(key)
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let s = slots[i]
+            if s < 0 { break }
+            if hashes[Int(s)] == hash && equals(Int(s), key) { return s }
+            i = (i + 1) & mask
+        }
+        let id = Int32(hashes.count)
+        slots[i] = id
+        hashes.append(hash)
+        arena.append(contentsOf: key)
+        offsets.append(arena.count)
+        if hashes.count * 2 > slots.count { grow() }
+        return id
+    }
+
+    private func equals(_ g: Int, _ key: UnsafeRawBufferPointer) -> Bool {
+        let start = offsets[g], end = offsets[g + 1]
+        guard end - start == key.count else { return false }
+        return arena.withUnsafeBytes { a in
+            key.count == 0 || memcmp(a.baseAddress! + start, key.baseAddress!, key.count) == 0
+        }
+    }
+
+    private mutating func grow() {
+        let n = slots.count * 2
+        slots = [Int32](repeating: -1, count: n)
+        mask = n - 1
+        for (g, h) in hashes.enumerated() {
+            var i = Int(truncatingIfNeeded: h) & mask
+            while slots[i] >= 0 { i = (i + 1) & mask }
+            slots[i] = Int32(g)
+        }
+    }
+}
+
+/// Writes the grouping key of a row as bytes: per column a validity byte, then a fixed-width
+/// value or a length-prefixed string. Equal keys give equal bytes (-0.0 and NaN are normalised).
+struct GroupKeyEncoder {
+    let columns: [Column]
+
+    @inline(__always)
+    func encode(row: Int, extra: Int64?, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        if let extra { append(extra, &out) }
+        for c in columns {
+            guard c.isValid(row) else { out.append(0); continue }
+            out.append(1)
+            switch c.values {
+            case .int64(let a): append(a[row], &out)
+            case .int32(let a): append(Int64(a[row]), &out)
+            case .bool(let a): out.append(a[row] ? 1 : 0)
+            case .double(let a):
+                var d = a[row]
+                if d == 0 { d = 0 } else if d.isNaN { d = .nan }
+                append(Int64(bitPattern: d.bitPattern), &out)
+            case .string(let s):
+                append(Int64(s.length(row)), &out)
+                s.withBytes(row) { out.append(contentsOf: $0) }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func append(_ v: Int64, _ out: inout [UInt8]) {
+        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

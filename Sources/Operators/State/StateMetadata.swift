@@ -1,0 +1,57 @@
+import Columnar
+import Formats
+import Foundation
+
+/// The `_metadata` JSON of one operator's state: what every later run must agree with.
+struct StateMetadata: Codable, Equatable, Sendable {
+    static let currentFormatVersion = 1
+
+    var formatVersion: Int
+    var operatorId: Int
+    var numPartitions: Int
+    var keySchema: Schema
+    var valueSchema: Schema
+
+    /// The metadata at `path`, or nil if none was written yet.
+    static func read(_ path: String) throws -> StateMetadata? {
+        guard FileSystem.exists(path) else { return nil }
+        let bytes = try FileSystem.read(path)
+        let meta: StateMetadata
+        do {
+            meta = try JSONDecoder().decode(StateMetadata.self, from: Data(bytes))
+        } catch {
+            throw StateStoreError.invalidMetadata(path: path, reason: "not valid state metadata JSON (\(error))")
+        }
+        guard meta.formatVersion <= currentFormatVersion else {
+            throw StateStoreError.unsupportedFormatVersion(
+                path: path, found: meta.formatVersion, supported: currentFormatVersion)
+        }
+        guard meta.numPartitions >= 1 else {
+            throw StateStoreError.invalidMetadata(path: path, reason: "numPartitions is \(meta.numPartitions)")
+        }
+        return meta
+    }
+
+    func write(_ path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try DurableFile.writeAtomically(path, Array(try encoder.encode(self)))
+    }
+
+    /// Throws unless rows written under the stored schemas can be read under these.
+    ///
+    /// Names may differ and a non-null field may become nullable (as Spark allows), because
+    /// neither changes the encoded bytes; a type change or a nullable field becoming
+    /// non-null would misread or violate stored rows.
+    func checkCompatible(keySchema: Schema, valueSchema: Schema, directory: String) throws {
+        for (which, stored, current) in [("key", self.keySchema, keySchema), ("value", self.valueSchema, valueSchema)] {
+            let compatible = stored.count == current.count
+                && zip(stored.fields, current.fields).allSatisfy { s, c in
+                    s.type == c.type && (!s.nullable || c.nullable)
+                }
+            if !compatible {
+                throw StateStoreError.schemaMismatch(directory: directory, which: which, stored: stored, current: current)
+            }
+        }
+    }
+}

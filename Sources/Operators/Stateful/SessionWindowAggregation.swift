@@ -1,0 +1,188 @@
+import Columnar
+
+/// `groupBy(sessionWindow(ts, gap), keys…).agg(…)`: per key, sessions `[first event, last event + gap)`
+/// that merge when a new event starts at or before a session's end (so touching sessions merge).
+///
+/// State: one entry per open session, keyed by (keys…, session start), valued (session end,
+/// aggregates…). Append mode emits and evicts sessions that ended at or before the eviction
+/// watermark; complete mode emits every session each batch. Update mode is rejected, as in Spark.
+public final class SessionWindowAggregation: StatefulOperator, @unchecked Sendable {
+    public let outputSchema: Schema
+    public private(set) var metrics: StatefulOperatorMetrics
+    public private(set) var lateRows: RecordBatch?
+
+    private let keys: [Expr]
+    private let window: WindowSpec
+    private let aggregates: [AggregateExpr]
+    private let inputTypes: [DataType?]
+    private let mode: EmitMode
+    private let watermarked: Bool
+    private let provider: StateStoreProvider
+    private var store: StateStore?
+
+    public init(
+        keys: [Expr], window: WindowSpec, aggregates: [AggregateExpr], input: Schema,
+        eventTimeColumn: String?, mode: EmitMode, operatorId: Int,
+        stateProvider: (_ keySchema: Schema, _ valueSchema: Schema) throws -> StateStoreProvider
+    ) throws {
+        guard window.kind == .session else { throw ColumnarError.invalidArgument("not a session window") }
+        guard !keys.isEmpty else {
+            throw ColumnarError.invalidArgument("global aggregation with a session window is not supported; group by at least one column besides the session")
+        }
+        guard mode != .update else {
+            throw ColumnarError.invalidArgument("update output mode is not supported for session windows; use append or complete")
+        }
+        guard input.field(window.timeColumn)?.type == .timestamp else {
+            throw ColumnarError.typeMismatch("session window column '\(window.timeColumn)' must be a timestamp")
+        }
+        self.keys = keys
+        self.window = window
+        self.aggregates = aggregates
+        self.mode = mode
+        watermarked = eventTimeColumn == window.timeColumn
+        let keyTypes = try keys.map { try $0.resultType(in: input) }
+        inputTypes = try aggregates.map { try $0.input?.resultType(in: input) }
+        let accs = try zip(aggregates, inputTypes).map { try Accumulator($0, inputType: $1) }
+        let keyFields = zip(keys, keyTypes).map { Field($0.outputName, $1) }
+        outputSchema = Schema(
+            [Field(window.startColumn, .timestamp), Field(window.endColumn, .timestamp)] + keyFields
+                + accs.map { Field($0.aggregate.name, $0.resultType) })
+        provider = try stateProvider(
+            Schema(keyFields + [Field(window.startColumn, .timestamp)]),
+            Schema([Field(window.endColumn, .timestamp)] + accs.enumerated().flatMap { $1.stateFields($0) }))
+        metrics = StatefulOperatorMetrics(name: "sessionWindowStateStoreSave")
+    }
+
+    public var reactsToWatermark: Bool { mode == .append && watermarked }
+
+    public func process(_ batch: RecordBatch, context: StatefulContext) throws -> RecordBatch {
+        var store = try provider.load(version: context.batchId)
+        var m = StatefulOperatorMetrics(name: metrics.name)
+        let gap = window.size
+        let late = mode == .complete || !watermarked ? nil : context.watermarkForLateEvents
+        let keyColumns = try keys.map { try $0.evaluate(batch) }
+        let ts = try batch.column(window.timeColumn)
+        let t = ts.int64Values
+
+        // Rows by key, late rows dropped.
+        var table = GroupKeyTable(capacity: 256)
+        let encoder = GroupKeyEncoder(columns: keyColumns)
+        var bytes: [UInt8] = []
+        var rowsByKey: [[Int]] = []
+        var lateIndexes: [Int] = []
+        for i in 0..<batch.rowCount where ts.isValid(i) {
+            if let late, t[i] + gap <= late {
+                lateIndexes.append(i)
+                continue
+            }
+            encoder.encode(row: i, extra: nil, into: &bytes)
+            let g = Int(bytes.withUnsafeBytes { table.findOrInsert($0) })
+            if g == rowsByKey.count { rowsByKey.append([]) }
+            rowsByKey[g].append(i)
+        }
+        m.numRowsDroppedByWatermark = Int64(lateIndexes.count)
+        lateRows = lateIndexes.isEmpty ? nil : batch.take(lateIndexes)
+
+        // Existing sessions of the keys this batch touches.
+        var stored: [[Value]: [(start: Int64, end: Int64, value: ArraySlice<Value>)]] = [:]
+        if !rowsByKey.isEmpty {
+            let touched = Set(rowsByKey.map { rows in keyColumns.map { $0[rows[0]] } })
+            for e in store.entries() {
+                let key = Array(e.key.dropLast())
+                guard touched.contains(key), case .timestamp(let s) = e.key.last!, case .timestamp(let end) = e.value[0] else { continue }
+                stored[key, default: []].append((s, end, e.value.dropFirst()))
+            }
+        }
+
+        // Sweep each key's rows and stored sessions in start order, merging overlaps.
+        var slotStart: [Int64] = [], slotEnd: [Int64] = [], slotKey: [[Value]] = []
+        var rowSlot: [Int32] = [], slotRows: [Int] = []
+        var storedMerges: [(slot: Int, value: ArraySlice<Value>)] = []
+        var removals: [[Value]] = []
+        for rows in rowsByKey {
+            let key = keyColumns.map { $0[rows[0]] }
+            enum Item { case row(Int), session(Int64, Int64, ArraySlice<Value>) }
+            var items: [(Int64, Item)] = rows.map { (t[$0], .row($0)) }
+            for s in stored[key] ?? [] {
+                items.append((s.start, .session(s.start, s.end, s.value)))
+                removals.append(key + [.timestamp(s.start)])
+            }
+            items.sort { $0.0 < $1.0 }
+            var current = -1
+            for (start, item) in items {
+                let end: Int64
+                switch item {
+                case .row: end = start + gap
+                case .session(_, let e, _): end = e
+                }
+                if current < 0 || start > slotEnd[current] {
+                    slotStart.append(start)
+                    slotEnd.append(end)
+                    slotKey.append(key)
+                    current = slotStart.count - 1
+                } else {
+                    slotEnd[current] = max(slotEnd[current], end)
+                }
+                switch item {
+                case .row(let i): rowSlot.append(Int32(current)); slotRows.append(i)
+                case .session(_, _, let v): storedMerges.append((current, v))
+                }
+            }
+        }
+        var accs = try zip(aggregates, inputTypes).map { try Accumulator($0, inputType: $1) }
+        let inputs = try aggregates.map { try $0.input?.evaluate(batch) }
+        for i in accs.indices {
+            accs[i].grow(to: slotStart.count)
+            accs[i].update(gids: rowSlot, rows: slotRows, input: inputs[i])
+        }
+        for (slot, value) in storedMerges { merge(&accs, slot, value) }
+        for key in removals { try store.remove(key: key) }
+        for s in slotStart.indices {
+            try store.put(key: slotKey[s] + [.timestamp(slotStart[s])], value: [.timestamp(slotEnd[s])] + accs.flatMap { $0.stateValues(s) })
+        }
+        m.numRowsUpdated = Int64(slotStart.count)
+
+        var output: [[Value]] = []
+        if mode == .complete {
+            for e in store.entries() { output.append(row(e)) }
+        } else if watermarked, let wm = context.watermarkForEviction {
+            var evicted: [StateEntry] = []
+            m.numRowsRemoved = Int64(try store.removeAll { e in
+                guard case .timestamp(let end) = e.value[0], end <= wm else { return false }
+                evicted.append(e)
+                return true
+            })
+            output = evicted.map(row)
+        }
+        output.sort { Value.compareRows($0, $1) < 0 }
+        let sm = store.metrics
+        m.numRowsTotal = Int64(sm.numRowsTotal)
+        m.memoryUsedBytes = Int64(sm.memoryUsedBytes)
+        metrics = m
+        self.store = store
+        return try RecordBatch.fromRows(output, schema: outputSchema)
+    }
+
+    public func commit() throws {
+        guard var s = store else { return }
+        _ = try s.commit()
+        store = nil
+        if s.version % 10 == 0 { try provider.maintenance() }
+    }
+
+    private func merge(_ accs: inout [Accumulator], _ g: Int, _ stored: ArraySlice<Value>) {
+        var offset = stored.startIndex
+        for i in accs.indices {
+            accs[i].merge(g, stored[offset..<(offset + accs[i].stateWidth)])
+            offset += accs[i].stateWidth
+        }
+    }
+
+    /// An output row from a stored session.
+    private func row(_ e: StateEntry) -> [Value] {
+        var accs = try! zip(aggregates, inputTypes).map { try Accumulator($0, inputType: $1) }
+        for i in accs.indices { accs[i].grow(to: 1) }
+        merge(&accs, 0, e.value.dropFirst())
+        return [e.key.last!, e.value[0]] + e.key.dropLast() + accs.map { $0.result(0) }
+    }
+}

@@ -1,0 +1,204 @@
+import Columnar
+
+/// `groupBy(keys…).agg(…)` over a stream, with an optional tumbling or sliding window, keeping
+/// the running aggregates of every group in the state store.
+///
+/// Per batch: assign windows, drop rows whose window ended at or before the late-events watermark
+/// (not in complete mode), pre-aggregate the batch by key, merge into state, then emit by mode:
+/// append emits and evicts groups whose window ended at or before the eviction watermark;
+/// update emits every group the batch touched, then evicts; complete emits everything, never evicts.
+public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
+    public let outputSchema: Schema
+    public private(set) var metrics: StatefulOperatorMetrics
+    public private(set) var lateRows: RecordBatch?
+
+    private let keys: [Expr]
+    private let window: WindowSpec?
+    private let aggregates: [AggregateExpr]
+    private let inputSchema: Schema
+    private let inputTypes: [DataType?]
+    private let mode: EmitMode
+    /// Position of a key that is the watermarked event-time column itself (`groupBy(col("ts"))`).
+    private let eventTimeKey: Int?
+    private let hasEventTime: Bool
+    private let provider: StateStoreProvider
+    private var store: StateStore?
+
+    /// - Parameters:
+    ///   - eventTimeColumn: the input's watermarked column, if any. Late rows are dropped and
+    ///     state evicted only when the window's time column, or a key, is that column.
+    ///   - stateProvider: builds the state store given the key and value schemas.
+    public init(
+        keys: [Expr], window: WindowSpec?, aggregates: [AggregateExpr], input: Schema,
+        eventTimeColumn: String?, mode: EmitMode, operatorId: Int,
+        stateProvider: (_ keySchema: Schema, _ valueSchema: Schema) throws -> StateStoreProvider
+    ) throws {
+        self.keys = keys
+        self.window = window
+        self.aggregates = aggregates
+        self.inputSchema = input
+        self.mode = mode
+        let keyTypes = try keys.map { try $0.resultType(in: input) }
+        inputTypes = try aggregates.map { try $0.input?.resultType(in: input) }
+        let accumulators = try zip(aggregates, inputTypes).map { try Accumulator($0, inputType: $1) }
+
+        if let window {
+            guard let f = input.field(window.timeColumn) else {
+                throw ColumnarError.unknownColumn(window.timeColumn, available: input.names)
+            }
+            guard f.type == .timestamp else { throw ColumnarError.typeMismatch("window column '\(f.name)' is \(f.type), not timestamp") }
+            guard window.kind != .session else { throw ColumnarError.invalidArgument("session windows are aggregated by SessionWindowAggregation") }
+        }
+        eventTimeKey = eventTimeColumn.flatMap { c in keys.firstIndex { if case .column(c) = $0.unaliased { return true } else { return false } } }
+        hasEventTime = eventTimeColumn != nil && (window?.timeColumn == eventTimeColumn || eventTimeKey != nil)
+
+        var keyFields: [Field] = window.map { [Field($0.startColumn, .timestamp)] } ?? []
+        keyFields += zip(keys, keyTypes).map { Field($0.outputName, $1) }
+        let valueFields = accumulators.enumerated().flatMap { $1.stateFields($0) }
+        var out: [Field] = window.map { [Field($0.startColumn, .timestamp), Field($0.endColumn, .timestamp)] } ?? []
+        out += zip(keys, keyTypes).map { Field($0.outputName, $1) }
+        out += accumulators.map { Field($0.aggregate.name, $0.resultType) }
+        outputSchema = Schema(out)
+        provider = try stateProvider(Schema(keyFields), Schema(valueFields))
+        metrics = StatefulOperatorMetrics(name: "stateStoreSave")
+    }
+
+    /// True when append mode can emit final rows: the grouping includes the watermarked column.
+    public var isWatermarked: Bool { hasEventTime }
+
+    public func process(_ batch: RecordBatch, context: StatefulContext) throws -> RecordBatch {
+        var store = try provider.load(version: context.batchId)
+        var m = StatefulOperatorMetrics(name: metrics.name)
+        let late = mode == .complete || !hasEventTime ? nil : context.watermarkForLateEvents
+
+        // Rows (with their window start) that take part, after dropping late ones.
+        var rows: [Int] = []
+        var starts: [Int64] = []
+        var lateRowIndexes: [Int] = []
+        let keyColumns = try keys.map { try $0.evaluate(batch) }
+        if let window {
+            let ts = try batch.column(window.timeColumn)
+            let t = ts.int64Values
+            rows.reserveCapacity(batch.rowCount * window.windowsPerRow)
+            var scratch: [Int64] = []
+            for i in 0..<batch.rowCount where ts.isValid(i) {
+                scratch.removeAll(keepingCapacity: true)
+                window.windowStarts(t[i], into: &scratch)
+                var kept = false
+                for s in scratch.reversed() {
+                    if let late, s + window.size <= late { m.numRowsDroppedByWatermark += 1; continue }
+                    rows.append(i)
+                    starts.append(s)
+                    kept = true
+                }
+                if !kept { lateRowIndexes.append(i) }
+            }
+        } else if let k = eventTimeKey, let late {
+            let c = keyColumns[k]
+            let t = c.int64Values
+            for i in 0..<batch.rowCount {
+                if c.isValid(i) && t[i] <= late { m.numRowsDroppedByWatermark += 1; lateRowIndexes.append(i) } else { rows.append(i) }
+            }
+        } else {
+            rows = Array(0..<batch.rowCount)
+        }
+        lateRows = lateRowIndexes.isEmpty ? nil : batch.take(lateRowIndexes)
+
+        // Pre-aggregate the batch by key.
+        var table = GroupKeyTable(capacity: 1024)
+        let encoder = GroupKeyEncoder(columns: keyColumns)
+        var gids = [Int32](repeating: 0, count: rows.count)
+        var firstPair: [Int] = []
+        var keyBytes: [UInt8] = []
+        for k in 0..<rows.count {
+            encoder.encode(row: rows[k], extra: window == nil ? nil : starts[k], into: &keyBytes)
+            let g = keyBytes.withUnsafeBytes { table.findOrInsert($0) }
+            if Int(g) == firstPair.count { firstPair.append(k) }
+            gids[k] = g
+        }
+        var accs = try zip(aggregates, inputTypes).map { try Accumulator($0, inputType: $1) }
+        let inputs = try aggregates.map { try $0.input?.evaluate(batch) }
+        for i in accs.indices {
+            accs[i].grow(to: table.count)
+            accs[i].update(gids: gids, rows: rows, input: inputs[i])
+        }
+
+        // Merge with state.
+        var touchedKeys: [[Value]] = []
+        touchedKeys.reserveCapacity(table.count)
+        for g in 0..<table.count {
+            let k = firstPair[g]
+            var key: [Value] = window == nil ? [] : [.timestamp(starts[k])]
+            for c in keyColumns { key.append(c[rows[k]]) }
+            if let stored = try store.get(key: key) { merge(&accs, g, stored) }
+            try store.put(key: key, value: accs.flatMap { $0.stateValues(g) })
+            touchedKeys.append(key)
+        }
+        m.numRowsUpdated = Int64(table.count)
+
+        // Emit.
+        var output: [[Value]] = []
+        let evict = mode == .complete || !hasEventTime ? nil : context.watermarkForEviction
+        switch mode {
+        case .update:
+            for (g, key) in touchedKeys.enumerated() { output.append(outputRow(key, accs.map { $0.result(g) })) }
+        case .complete:
+            for e in store.entries() { output.append(outputRow(e.key, results(e.value))) }
+        case .append:
+            break
+        }
+        if let evict {
+            var evicted: [StateEntry] = []
+            m.numRowsRemoved = Int64(try store.removeAll { e in
+                guard self.isFinal(e.key, evict) else { return false }
+                evicted.append(e)
+                return true
+            })
+            if mode == .append { for e in evicted { output.append(outputRow(e.key, results(e.value))) } }
+        }
+        output.sort { Value.compareRows($0, $1) < 0 }
+
+        let sm = store.metrics
+        m.numRowsTotal = Int64(sm.numRowsTotal)
+        m.memoryUsedBytes = Int64(sm.memoryUsedBytes)
+        metrics = m
+        self.store = store
+        return try RecordBatch.fromRows(output, schema: outputSchema)
+    }
+
+    public func commit() throws {
+        guard var s = store else { return }
+        _ = try s.commit()
+        store = nil
+        if s.version % 10 == 0 { try provider.maintenance() }
+    }
+
+    public var reactsToWatermark: Bool { mode != .complete && hasEventTime }
+
+    private func isFinal(_ key: [Value], _ watermark: Int64) -> Bool {
+        if let window, case .timestamp(let start) = key[0] { return start + window.size <= watermark }
+        if let k = eventTimeKey, case .timestamp(let t) = key[k] { return t <= watermark }
+        return false
+    }
+
+    private func merge(_ accs: inout [Accumulator], _ g: Int, _ stored: [Value]) {
+        var offset = 0
+        for i in accs.indices {
+            accs[i].merge(g, stored[offset..<(offset + accs[i].stateWidth)])
+            offset += accs[i].stateWidth
+        }
+    }
+
+    /// Final values from a stored state row.
+    private func results(_ stored: [Value]) -> [Value] {
+        var accs = try! zip(aggregates, inputTypes).map { try Accumulator($0, inputType: $1) }
+        for i in accs.indices { accs[i].grow(to: 1) }
+        merge(&accs, 0, stored)
+        return accs.map { $0.result(0) }
+    }
+
+    private func outputRow(_ key: [Value], _ values: [Value]) -> [Value] {
+        guard let window, case .timestamp(let start) = key[0] else { return key + values }
+        return [.timestamp(start), .timestamp(start + window.size)] + key.dropFirst() + values
+    }
+}

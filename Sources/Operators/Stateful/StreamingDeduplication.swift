@@ -1,0 +1,102 @@
+import Columnar
+
+/// `dropDuplicates(columns)` and `dropDuplicatesWithinWatermark(columns)` over a stream.
+///
+/// Rows whose event time is at or before the late-events watermark are dropped first. A row is
+/// emitted if its key has not been seen; the first occurrence wins.
+/// - `dropDuplicates`: a key is remembered until the watermark passes its event time, which
+///   requires the event-time column to be one of the key columns (otherwise forever).
+/// - `withinWatermark`: a key is remembered until the watermark reaches the event time of its
+///   first occurrence plus the watermark delay; the key need not contain the event time.
+public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable {
+    public let outputSchema: Schema
+    public private(set) var metrics: StatefulOperatorMetrics
+    public private(set) var lateRows: RecordBatch?
+
+    private let columns: [String]
+    private let eventTimeColumn: String?
+    private let eventTimeKey: Int?
+    /// Set for `dropDuplicatesWithinWatermark`: the watermark delay in µs.
+    private let withinWatermarkDelay: Int64?
+    private let provider: StateStoreProvider
+    private var store: StateStore?
+
+    public init(
+        columns: [String], input: Schema, eventTimeColumn: String?, withinWatermarkDelay: Int64?, operatorId: Int,
+        stateProvider: (_ keySchema: Schema, _ valueSchema: Schema) throws -> StateStoreProvider
+    ) throws {
+        let cols = columns.isEmpty ? input.names : columns
+        let keyFields = try cols.map { input.fields[try input.require($0)] }
+        if withinWatermarkDelay != nil && eventTimeColumn == nil {
+            throw ColumnarError.invalidArgument("dropDuplicatesWithinWatermark is not supported on streams without watermark; call withWatermark first")
+        }
+        self.columns = cols
+        self.eventTimeColumn = eventTimeColumn
+        self.eventTimeKey = eventTimeColumn.flatMap { cols.firstIndex(of: $0) }
+        self.withinWatermarkDelay = withinWatermarkDelay
+        outputSchema = input
+        provider = try stateProvider(Schema(keyFields), Schema([Field("expiresAt", .timestamp)]))
+        metrics = StatefulOperatorMetrics(name: withinWatermarkDelay == nil ? "dedupe" : "dedupeWithinWatermark")
+    }
+
+    public func process(_ batch: RecordBatch, context: StatefulContext) throws -> RecordBatch {
+        var store = try provider.load(version: context.batchId)
+        var m = StatefulOperatorMetrics(name: metrics.name)
+        let keyColumns = try columns.map { try batch.column($0) }
+        let time = try eventTimeColumn.map { try batch.column($0) }
+        var keep: [Int] = []
+        var late: [Int] = []
+        var seen = GroupKeyTable(capacity: 256)
+        let encoder = GroupKeyEncoder(columns: keyColumns)
+        var bytes: [UInt8] = []
+        for i in 0..<batch.rowCount {
+            if let time, let wm = context.watermarkForLateEvents, time.isValid(i), time.int64Values[i] <= wm {
+                late.append(i)
+                continue
+            }
+            // Within the batch, only the first occurrence of a key can be new.
+            encoder.encode(row: i, extra: nil, into: &bytes)
+            let before = seen.count
+            _ = bytes.withUnsafeBytes { seen.findOrInsert($0) }
+            guard seen.count > before else { continue }
+            let key = keyColumns.map { $0[i] }
+            if try store.get(key: key) != nil { continue }
+            var expires = Value.null
+            if let delay = withinWatermarkDelay, let time, time.isValid(i) { expires = .timestamp(time.int64Values[i] + delay) }
+            try store.put(key: key, value: [expires])
+            keep.append(i)
+        }
+        m.numRowsDroppedByWatermark = Int64(late.count)
+        lateRows = late.isEmpty ? nil : batch.take(late)
+        m.numRowsUpdated = Int64(keep.count)
+
+        if let wm = context.watermarkForEviction {
+            if withinWatermarkDelay != nil {
+                m.numRowsRemoved = Int64(try store.removeAll { e in
+                    if case .timestamp(let exp) = e.value[0] { return exp <= wm }
+                    return false
+                })
+            } else if let k = eventTimeKey {
+                m.numRowsRemoved = Int64(try store.removeAll { e in
+                    if case .timestamp(let t) = e.key[k] { return t <= wm }
+                    return false
+                })
+            }
+        }
+        let sm = store.metrics
+        m.numRowsTotal = Int64(sm.numRowsTotal)
+        m.memoryUsedBytes = Int64(sm.memoryUsedBytes)
+        metrics = m
+        self.store = store
+        return keep.count == batch.rowCount ? batch : batch.take(keep)
+    }
+
+    public func commit() throws {
+        guard var s = store else { return }
+        _ = try s.commit()
+        store = nil
+        if s.version % 10 == 0 { try provider.maintenance() }
+    }
+
+    public var reactsToWatermark: Bool { eventTimeColumn != nil }
+}
