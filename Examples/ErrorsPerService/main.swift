@@ -1,7 +1,10 @@
-// Slow errors per service, from the demo's log files: a stateless streaming query.
+// Errors per service per minute, from JSON-lines service logs, with a 10-minute watermark.
 //
-//   swift run sluice demo            # creates sluice-demo/raw/service-logs
+//   swift run sluice demo                                   # writes sluice-demo/raw/service-logs
 //   swift run ErrorsPerService sluice-demo/raw/service-logs
+//
+// Each (minute, service) row is printed once, when the watermark has passed the minute's end,
+// so late log lines up to 10 minutes old are still counted.
 import Streaming
 
 let input = CommandLine.arguments.dropFirst().first ?? "sluice-demo/raw/service-logs"
@@ -15,17 +18,26 @@ let session = StreamingSession()
 let logs = try session.readStream
     .format(.jsonLines)
     .schema(schema)
-    .option(.maxFilesPerTrigger(10))
+    .option(.maxFilesPerTrigger(2))
     .load(input)
 
-let slowErrors = logs
-    .filter(col("level") == "ERROR" && col("latency_ms") >= 1500)
-    .select(col("timestamp"), col("service"), col("context.customer").as("customer"), col("latency_ms"))
+let errorsPerMinute = logs
+    .withWatermark("timestamp", delay: .minutes(10))
+    .filter(col("level") == "ERROR")
+    .groupBy(window(col("timestamp"), .minutes(1)), col("service"))
+    .agg(count().as("errors"), max(col("latency_ms")).as("worst_ms"), approxCountDistinct(col("context.customer")).as("customers"))
 
-let query = try slowErrors.writeStream
-    .format(.console(numRows: 10))
-    .queryName("slow_errors")
+let query = try errorsPerMinute.writeStream
+    .format(.console(numRows: 8))
+    .outputMode(.append)
+    .queryName("errors_per_minute")
     .trigger(.availableNow)
     .start()
 try query.awaitTermination()
-print("processed \(query.recentProgress.reduce(0) { $0 + $1.numInputRows }) log lines in \(query.recentProgress.count) batch(es)")
+
+for p in query.recentProgress {
+    let state = p.stateOperators.first
+    print(
+        "batch \(p.batchId): \(p.numInputRows) lines, watermark \(p.eventTime["watermark"] ?? "-"), "
+            + "\(p.sink.numOutputRows) rows out, \(state?.numRowsTotal ?? 0) open windows, \(state?.numRowsDroppedByWatermark ?? 0) late")
+}

@@ -1,3 +1,5 @@
+import CZstd
+
 /// Page compression codecs the writer can produce.
 public enum ParquetCompression: String, Sendable, Hashable {
     case uncompressed
@@ -34,6 +36,15 @@ enum PageCodec {
             return Array(body)
         case CompressionCodec.zstd:
             if size == 0 { return [] }
+            // Check the size a single frame records before allocating what the header claims, so
+            // a corrupt header cannot demand gigabytes. (Frames without a size, or several
+            // frames, are still accepted.) UInt64.max and UInt64.max - 1 mean unknown / error.
+            let recorded = ZSTD_getFrameContentSize(body.baseAddress, body.count)
+            if recorded < UInt64.max - 1, ZSTD_findFrameCompressedSize(body.baseAddress, body.count) == body.count,
+                recorded != UInt64(size)
+            {
+                throw ParquetError.corrupt("zstd frame holds \(recorded) bytes, page header says \(size)")
+            }
             do {
                 return try Zstd.decompress(body, size: size)
             } catch {

@@ -130,48 +130,43 @@ enum ParquetSchemaReader {
         case nil: throw ParquetError.corrupt("column '\(name)' has no valid repetition type")
         }
         guard let type = e.type else { throw unsupported("physical type \(e.rawType.map(String.init) ?? "none")") }
-        let ct = e.convertedType
+        // Annotations the engine has no type for, whatever their physical type.
+        switch e.logicalType {
+        case .decimal?: throw unsupported("DECIMAL")
+        case .time?: throw unsupported("TIME")
+        case .uuid?: throw unsupported("UUID")
+        case .float16?: throw unsupported("FLOAT16")
+        case .integer(64, false)?: throw unsupported("unsigned 64-bit integers")
+        default: break
+        }
+        switch e.convertedType {
+        case ConvertedType.decimal?: throw unsupported("DECIMAL")
+        case ConvertedType.timeMillis?, ConvertedType.timeMicros?: throw unsupported("TIME")
+        case ConvertedType.interval?: throw unsupported("INTERVAL")
+        case ConvertedType.uint64?: throw unsupported("unsigned 64-bit integers")
+        default: break
+        }
         let conversion: ValueConversion
         switch type {
         case .boolean: conversion = .bool
         case .int32:
-            switch e.logicalType {
-            case .date?: conversion = .int32Date
-            case .integer(_, let signed)?: conversion = .int32ToInt64(unsigned: !signed)
-            case .decimal?: throw unsupported("DECIMAL")
-            case .time?: throw unsupported("TIME")
-            default:
-                switch ct {
-                case ConvertedType.date?: conversion = .int32Date
-                case ConvertedType.uint8?, ConvertedType.uint16?, ConvertedType.uint32?: conversion = .int32ToInt64(unsigned: true)
-                case ConvertedType.decimal?: throw unsupported("DECIMAL")
-                case ConvertedType.timeMillis?: throw unsupported("TIME_MILLIS")
-                default: conversion = .int32ToInt64(unsigned: false)
-                }
+            switch (e.logicalType, e.convertedType) {
+            case (.date?, _), (nil, ConvertedType.date?): conversion = .int32Date
+            case (.integer(_, false)?, _), (nil, ConvertedType.uint8?), (nil, ConvertedType.uint16?), (nil, ConvertedType.uint32?):
+                conversion = .int32ToInt64(unsigned: true)
+            default: conversion = .int32ToInt64(unsigned: false)
             }
         case .int64:
-            switch e.logicalType {
-            case .timestamp(_, let unit)?: conversion = .int64Timestamp(unit ?? .micros)
-            case .integer(_, false)?: throw unsupported("unsigned 64-bit integers")
-            case .decimal?: throw unsupported("DECIMAL")
-            case .time?: throw unsupported("TIME")
-            default:
-                switch ct {
-                case ConvertedType.timestampMillis?: conversion = .int64Timestamp(.millis)
-                case ConvertedType.timestampMicros?: conversion = .int64Timestamp(.micros)
-                case ConvertedType.uint64?: throw unsupported("unsigned 64-bit integers")
-                case ConvertedType.decimal?: throw unsupported("DECIMAL")
-                case ConvertedType.timeMicros?: throw unsupported("TIME_MICROS")
-                default: conversion = .int64
-                }
+            switch (e.logicalType, e.convertedType) {
+            case (.timestamp(_, let unit)?, _): conversion = .int64Timestamp(unit ?? .micros)
+            case (nil, ConvertedType.timestampMillis?): conversion = .int64Timestamp(.millis)
+            case (nil, ConvertedType.timestampMicros?): conversion = .int64Timestamp(.micros)
+            default: conversion = .int64
             }
         case .int96: conversion = .int96Timestamp
         case .float: conversion = .floatToDouble
         case .double: conversion = .double
-        case .byteArray:
-            if case .decimal? = e.logicalType { throw unsupported("DECIMAL") }
-            if ct == ConvertedType.decimal { throw unsupported("DECIMAL") }
-            conversion = .byteArrayString
+        case .byteArray: conversion = .byteArrayString
         case .fixedLenByteArray: throw unsupported("FIXED_LEN_BYTE_ARRAY")
         }
         return ReaderColumn.Readable(
