@@ -96,7 +96,7 @@ import Testing
         let sink = MemorySink(name: "srclog-\(UUID())")
         try writeEvents(dir.sub("in"), "a.jsonl", ids: 0..<3)
         let source = try FileSourceSpec(path: dir.sub("in"), format: .jsonLines, schema: eventSchema, options: FileSourceOptions())
-            .makeSource(metadataPath: CheckpointLayout(root: dir.sub("cp")).source(0))
+            .makeFileSource(metadataPath: CheckpointLayout(root: dir.sub("cp")).source(0))
         _ = try source.latestOffset(start: nil, limit: .all)
         try StreamingSession().readStream.schema(eventSchema).load(dir.sub("in"))
             .writeStream.format(.custom(sink)).checkpointLocation(dir.sub("cp")).trigger(.availableNow).start()

@@ -54,8 +54,9 @@ struct ColumnChunkReader {
             throw ParquetError.unsupported("dictionary page encoding \(Encoding.name(dh.encoding))")
         }
         guard dh.numValues >= 0 else { throw ParquetError.corrupt("negative dictionary size") }
-        let data = try PageCodec.decompress(body, codec: meta.codec, size: Int(header.uncompressedPageSize))
-        return try data.withUnsafeBytes { try PlainDecoder.decode($0, count: Int(dh.numValues), as: column.conversion) }
+        return try PageCodec.withDecompressed(body, codec: meta.codec, size: Int(header.uncompressedPageSize)) {
+            try PlainDecoder.decode($0, count: Int(dh.numValues), as: column.conversion)
+        }
     }
 
     private func readDataPageV1(
@@ -64,8 +65,7 @@ struct ColumnChunkReader {
     ) throws -> Int {
         guard let dh = header.dataPageHeader else { throw ParquetError.corrupt("data page without its header") }
         let n = try checkedCount(dh.numValues, remaining: remaining)
-        let data = try PageCodec.decompress(body, codec: meta.codec, size: Int(header.uncompressedPageSize))
-        try data.withUnsafeBytes { buf in
+        try PageCodec.withDecompressed(body, codec: meta.codec, size: Int(header.uncompressedPageSize)) { buf in
             var c = ByteCursor(buf)
             var levels: [UInt8]?
             if column.maxDefinitionLevel > 0 {
@@ -101,10 +101,8 @@ struct ColumnChunkReader {
         }
         let valuesBody = c.readRest()
         let valuesSize = Int(header.uncompressedPageSize) - repLength - defLength
-        let data = dh.isCompressed
-            ? try PageCodec.decompress(valuesBody, codec: meta.codec, size: valuesSize)
-            : Array(valuesBody)
-        try data.withUnsafeBytes { buf in
+        let codec = dh.isCompressed ? meta.codec : CompressionCodec.uncompressed
+        try PageCodec.withDecompressed(valuesBody, codec: codec, size: valuesSize) { buf in
             var vc = ByteCursor(buf)
             try decodeValues(&vc, encoding: dh.encoding, levels: levels, count: n, dictionary: dictionary, into: &builder)
         }

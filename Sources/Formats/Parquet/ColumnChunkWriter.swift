@@ -242,11 +242,11 @@ struct ColumnChunkWriter {
         indices.removeAll(keepingCapacity: true)
     }
 
-    /// Finishes the chunk as it will sit at `offset` in the file: its bytes (dictionary page
-    /// first) and metadata. The writer is then ready for the next row group.
-    mutating func finishChunk(at offset: Int) throws -> (bytes: [UInt8], chunk: ColumnChunk) {
+    /// Appends the finished chunk (dictionary page first) to `out` and returns its metadata.
+    /// The writer is then ready for the next row group.
+    mutating func finishChunk(appendingTo out: inout [UInt8]) throws -> ColumnChunk {
         try flushPage()
-        var out: [UInt8] = []
+        let offset = out.count
         var meta = ColumnMetaData()
         meta.type = leaf.physicalType.rawValue
         meta.pathInSchema = leaf.path
@@ -257,12 +257,12 @@ struct ColumnChunkWriter {
         if usedDictionary, let d = dictionary ?? fallbackDictionary {
             var dictPage = PageWriter(compression: settings.compression, zstdLevel: settings.zstdLevel)
             try dictPage.writeDictionaryPage(body: d.plain, numValues: d.count)
-            out = dictPage.bytes
+            out.append(contentsOf: dictPage.bytes)
             uncompressed += dictPage.totalUncompressed
             compressed += dictPage.totalCompressed
             meta.dictionaryPageOffset = Int64(offset)
         }
-        meta.dataPageOffset = Int64(offset + out.count)
+        meta.dataPageOffset = Int64(out.count)
         out.append(contentsOf: pages.bytes)
         meta.totalUncompressedSize = Int64(uncompressed)
         meta.totalCompressedSize = Int64(compressed)
@@ -271,9 +271,8 @@ struct ColumnChunkWriter {
         if usedDictionary { encodings.append(Encoding.rleDictionary) }
         meta.encodings = encodings
         meta.statistics = statistics.thrift
-        let chunk = ColumnChunk(filePath: nil, fileOffset: Int64(offset), metaData: meta)
         fallbackDictionary = nil
         startChunk()
-        return (out, chunk)
+        return ColumnChunk(filePath: nil, fileOffset: Int64(offset), metaData: meta)
     }
 }

@@ -25,6 +25,19 @@ enum PageCodec {
         }
     }
 
+    /// Calls `body` with the decompressed page, passing uncompressed pages through uncopied.
+    static func withDecompressed<R>(
+        _ data: UnsafeRawBufferPointer, codec: Int32, size: Int, _ body: (UnsafeRawBufferPointer) throws -> R
+    ) throws -> R {
+        if codec == CompressionCodec.uncompressed {
+            guard data.count == size else {
+                throw ParquetError.corrupt("uncompressed page has \(data.count) bytes, header says \(size)")
+            }
+            return try body(data)
+        }
+        return try decompress(data, codec: codec, size: size).withUnsafeBytes(body)
+    }
+
     /// Decompresses a page body that must expand to exactly `size` bytes.
     static func decompress(_ body: UnsafeRawBufferPointer, codec: Int32, size: Int) throws -> [UInt8] {
         guard size >= 0 else { throw ParquetError.corrupt("negative uncompressed page size") }

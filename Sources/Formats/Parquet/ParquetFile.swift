@@ -179,8 +179,7 @@ public struct ParquetFile: Sendable {
         guard start >= 4, length >= 0, start <= footerStart, length <= footerStart - start else {
             throw ParquetError.corrupt("chunk range \(start)+\(length) lies outside the file's data (\(fileSize) bytes)")
         }
-        let bytes = try source.read(offset: Int(start), count: Int(length))
-        try bytes.withUnsafeBytes { buf in
+        try source.withBytes(offset: Int(start), count: Int(length)) { buf in
             try ColumnChunkReader(column: readable, meta: meta).read(buf, rowCount: rowGroups[group].rowCount, into: &builder)
         }
     }

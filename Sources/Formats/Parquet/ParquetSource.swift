@@ -26,6 +26,19 @@ enum ParquetSource: Sendable {
         }
     }
 
+    /// Calls `body` with bytes `offset ..< offset + count`, without copying in-memory data.
+    func withBytes<R>(offset: Int, count: Int, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        switch self {
+        case .bytes(let b):
+            guard offset >= 0, count >= 0, offset <= b.count - count else {
+                throw ParquetError.corrupt("range \(offset)+\(count) outside the \(b.count)-byte file")
+            }
+            return try b.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[offset..<offset + count])) }
+        case .file:
+            return try read(offset: offset, count: count).withUnsafeBytes(body)
+        }
+    }
+
     /// Size of the data.
     func size() throws -> Int {
         switch self {

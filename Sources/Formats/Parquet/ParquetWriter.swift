@@ -142,8 +142,7 @@ public struct ParquetWriter: Sendable {
         var uncompressed: Int64 = 0
         for i in columns.indices {
             fileStatistics[i].merge(columns[i].statistics)
-            let (bytes, chunk) = try columns[i].finishChunk(at: output.count)
-            output.append(contentsOf: bytes)
+            let chunk = try columns[i].finishChunk(appendingTo: &output)
             uncompressed += chunk.metaData!.totalUncompressedSize
             chunks.append(chunk)
         }

@@ -52,11 +52,11 @@ struct FileSourceSpec: Sendable {
 
     /// The source's schema as it would be at start (partition directories are discovered by listing).
     func resolvedSchema() throws -> Schema {
-        try makeSource(metadataPath: nil).schema
+        try makeFileSource(metadataPath: nil).schema
     }
 
     /// - Parameter metadataPath: the source log's directory; nil for a throwaway instance that only reports its schema.
-    func makeSource(metadataPath: String?) throws -> FileStreamSource {
+    func makeFileSource(metadataPath: String?) throws -> FileStreamSource {
         try FileStreamSource(root: path, dataSchema: schema, options: options, metadataPath: metadataPath) { fileSchema in
             switch format {
             case .jsonLines: return JSONLinesReader(schema: fileSchema, options: options.reader)

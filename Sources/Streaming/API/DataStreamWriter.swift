@@ -112,7 +112,7 @@ public struct DataStreamWriter: Sendable {
             let manager = stream.session.streams
             let config = MicroBatchExecution.Config(
                 queryId: meta.id, runId: runId, name: name, layout: layout, trigger: triggerValue, outputMode: mode,
-                readLimit: specs[0].options.readLimit, conf: conf,
+                readLimit: specs[0].readLimit, conf: conf,
                 watermarkPolicy: WatermarkPolicy(rawValue: conf["sluice.watermark.policy"]!) ?? .min)
             let execution = try MicroBatchExecution(
                 config: config, query: query, sources: sources, plan: plan, sink: sink, lateRowsSink: lateRows,

@@ -3,7 +3,7 @@ import Operators
 
 /// What a query computes, as the user described it; the planner turns it into operators.
 indirect enum LogicalPlan: Sendable {
-    case source(FileSourceSpec)
+    case source(any SourceSpec)
     case filter(Expr, LogicalPlan)
     case project([Expr], LogicalPlan)
     case withColumn(String, Expr, LogicalPlan)
@@ -23,7 +23,7 @@ indirect enum LogicalPlan: Sendable {
     }
 
     /// The leaf sources, left to right.
-    var sources: [FileSourceSpec] {
+    var sources: [any SourceSpec] {
         if case .source(let s) = self { return [s] }
         return children.flatMap(\.sources)
     }
