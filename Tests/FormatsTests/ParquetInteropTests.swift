@@ -169,6 +169,29 @@ func firstDifference(_ a: [String], _ b: [String]) -> String {
         }
     }
 
+    @Test(.enabled(if: PyArrow.shouldRun, "pyarrow is not importable (CI unset): skipped"))
+    func pyarrowReadsAllNullAndEmptyFiles() throws {
+        try PyArrow.require()
+        let schema = Schema(ParquetFixtures.allDataTypes.map { Field("n_\($0)", $0) })
+        let rows = [[Value]](repeating: [Value](repeating: .null, count: schema.count), count: 321)
+        for batches in [[try RecordBatch.fromRows(rows, schema: schema)], []] {
+            let path = ParquetFixtures.tempPath("nulls.parquet")
+            defer { try? FileSystem.remove(path) }
+            var w = try ParquetWriter(schema: schema)
+            for b in batches { try w.write(b) }
+            _ = try w.finish(toFile: path)
+            let result = try #require(try PyArrow.json(Self.readScript, [path]) as? [String: Any])
+            let expectedRows = batches.isEmpty ? 0 : 321
+            #expect(result["rows"] as? Int == expectedRows)
+            let columns = try #require(result["columns"] as? [String: [String]])
+            for f in schema.fields { #expect(columns[f.name] == Array(repeating: "null", count: expectedRows), "\(f.name)") }
+            for s in try #require(result["stats"] as? [[String: Any]]) {
+                #expect(s["has_min_max"] as? Bool == false)
+                #expect(s["null_count"] as? Int == 321)
+            }
+        }
+    }
+
     // MARK: pyarrow writes, Sluice reads
 
     static let writeScript = PyArrow.prelude + """

@@ -23,8 +23,9 @@ struct ColumnChunkWriter {
     private(set) var statistics: StatisticsAccumulator
     private var chunkValues = 0
     private var dictionary: ByteArrayDictionary?
+    /// A dictionary abandoned mid-chunk: still written as the chunk's dictionary page.
+    private var fallbackDictionary: ByteArrayDictionary?
     private var usedDictionary = false
-    private var usedPlain = false
 
     // The page being filled: one level per row (flat columns) and the non-null values.
     private var defLevels: [UInt8] = []
@@ -51,7 +52,6 @@ struct ColumnChunkWriter {
         statistics = StatisticsAccumulator(type: field.type)
         chunkValues = 0
         usedDictionary = false
-        usedPlain = false
         dictionary = field.type == .string && settings.dictionaryEnabled ? ByteArrayDictionary() : nil
         pages.reset()
     }
@@ -69,8 +69,8 @@ struct ColumnChunkWriter {
         case .date: values = int32s.count * 4
         case .double: values = doubles.count * 8
         case .string:
-            if dictionary != nil {
-                values = indices.count * max(1, bitLength(UInt64(dictionary!.count))) / 8
+            if let d = dictionary {
+                values = indices.count * max(1, bitLength(UInt64(d.count))) / 8
             } else {
                 values = plainBytes.count
             }
@@ -101,9 +101,6 @@ struct ColumnChunkWriter {
             start = end
         }
     }
-
-    /// A dictionary abandoned mid-chunk: still written as the chunk's dictionary page.
-    private var fallbackDictionary: ByteArrayDictionary?
 
     private mutating func appendSlice(_ column: Column, _ r: Range<Int>) {
         let words = column.validity?.words
@@ -225,10 +222,8 @@ struct ColumnChunkWriter {
                 usedDictionary = true
             } else {
                 body.append(contentsOf: plainBytes)
-                usedPlain = true
             }
         }
-        if encoding == Encoding.plain { usedPlain = true }
         try pages.writeDataPage(body: body, numValues: pageLevelCount, encoding: encoding)
         chunkValues += pageLevelCount
         pageLevelCount = 0

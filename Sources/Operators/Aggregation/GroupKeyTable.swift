@@ -39,6 +39,19 @@ struct GroupKeyTable {
         return id
     }
 
+    /// The group id of `key`, or -1 if it was never inserted.
+    @inline(__always)
+    func find(_ key: UnsafeRawBufferPointer) -> Int {
+        let hash = StableHash.xxHash64(key)
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let s = slots[i]
+            if s < 0 { return -1 }
+            if hashes[Int(s)] == hash && equals(Int(s), key) { return Int(s) }
+            i = (i + 1) & mask
+        }
+    }
+
     private func equals(_ g: Int, _ key: UnsafeRawBufferPointer) -> Bool {
         let start = offsets[g], end = offsets[g + 1]
         guard end - start == key.count else { return false }

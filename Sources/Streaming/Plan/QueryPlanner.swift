@@ -47,6 +47,7 @@ enum QueryPlanner {
         case .watermark(let c, let d, _): return .watermark(column: c, delayMs: d, child)
         case .aggregate(let k, let w, let a, _): return .aggregate(keys: k, window: w, aggregates: a, child)
         case .deduplicate(let c, let w, _): return .deduplicate(columns: c, withinWatermark: w, child)
+        case .joinStatic(let t, let k, let ty, _): return .joinStatic(t, keys: k, type: ty, child)
         }
     }
 
@@ -156,6 +157,13 @@ enum QueryPlanner {
                 }
                 stages.append(.stateful(op))
                 return Output(schema: op.outputSchema)
+            case .joinStatic(let table, let keys, let type, let child):
+                let input = try build(child)
+                let op = try wrap("join(on: \(keys.joined(separator: ", ")))") {
+                    try HashJoinOperator(stream: input.schema, staticTable: table.batch, on: keys, type: type)
+                }
+                stages.append(.stateless(op))
+                return Output(schema: op.outputSchema, eventTime: input.eventTime, delayMs: input.delayMs)
             case .deduplicate(let columns, let within, let child):
                 let input = try build(child)
                 if within && input.eventTime == nil {

@@ -1,0 +1,123 @@
+import Columnar
+
+/// How a stream row without a match on the static side is treated.
+public enum JoinType: String, Sendable {
+    /// Dropped.
+    case inner
+    /// Kept, with nulls for the static side's columns.
+    case leftOuter
+}
+
+/// Joins each streaming batch with a static table on equal key columns (a stream-static join).
+///
+/// The hash table over the static side is built once, when the operator is created; each batch
+/// only probes it. Output columns: the keys, the stream's other columns, then the static side's
+/// other columns (Spark's order for a join on column names). Null keys never match.
+public struct HashJoinOperator: BatchOperator {
+    public let outputSchema: Schema
+    private let keys: [String]
+    private let streamKeyIndexes: [Int]
+    private let streamOther: [Int]
+    private let staticOther: [Int]
+    private let staticTable: RecordBatch
+    private let type: JoinType
+    private let index: StaticIndex
+
+    /// Rows of the static side by key: group id → first row, and a chain through `next`.
+    private struct StaticIndex: @unchecked Sendable {
+        var table: GroupKeyTable
+        var first: [Int32]
+        var next: [Int32]
+    }
+
+    public init(stream: Schema, staticTable: RecordBatch, on keys: [String], type: JoinType = .inner) throws {
+        guard !keys.isEmpty else { throw ColumnarError.invalidArgument("a join needs at least one key column") }
+        let s = staticTable.schema
+        var streamKeyIndexes: [Int] = []
+        for k in keys {
+            let si = try stream.require(k), ti = try s.require(k)
+            guard stream.fields[si].type == s.fields[ti].type else {
+                throw ColumnarError.typeMismatch("join key '\(k)' is \(stream.fields[si].type) in the stream and \(s.fields[ti].type) in the static table")
+            }
+            streamKeyIndexes.append(si)
+        }
+        self.keys = keys
+        self.streamKeyIndexes = streamKeyIndexes
+        streamOther = stream.fields.indices.filter { !keys.contains(stream.fields[$0].name) }
+        staticOther = s.fields.indices.filter { !keys.contains(s.fields[$0].name) }
+        for i in staticOther where stream.index(of: s.fields[i].name) != nil {
+            throw ColumnarError.invalidArgument("column '\(s.fields[i].name)' is in both the stream and the static table; rename one before joining")
+        }
+        self.staticTable = staticTable
+        self.type = type
+        outputSchema = Schema(
+            streamKeyIndexes.map { stream.fields[$0] } + streamOther.map { stream.fields[$0] }
+                + staticOther.map { Field(s.fields[$0].name, s.fields[$0].type, nullable: true) })
+
+        // Build once.
+        let keyColumns = try keys.map { try staticTable.column($0) }
+        let encoder = GroupKeyEncoder(columns: keyColumns)
+        var table = GroupKeyTable(capacity: staticTable.rowCount)
+        var first: [Int32] = []
+        var next = [Int32](repeating: -1, count: staticTable.rowCount)
+        var bytes: [UInt8] = []
+        for r in 0..<staticTable.rowCount where keyColumns.allSatisfy({ $0.isValid(r) }) {
+            encoder.encode(row: r, extra: nil, into: &bytes)
+            let g = Int(bytes.withUnsafeBytes { table.findOrInsert($0) })
+            if g == first.count {
+                first.append(Int32(r))
+            } else {
+                // Keep static rows in their original order: append to the end of the chain.
+                var at = Int(first[g])
+                while next[at] >= 0 { at = Int(next[at]) }
+                next[at] = Int32(r)
+            }
+        }
+        index = StaticIndex(table: table, first: first, next: next)
+    }
+
+    public func process(_ batch: RecordBatch) throws -> RecordBatch {
+        let keyColumns = streamKeyIndexes.map { batch.columns[$0] }
+        let encoder = GroupKeyEncoder(columns: keyColumns)
+        var streamRows: [Int] = []
+        var staticRows: [Int] = []
+        streamRows.reserveCapacity(batch.rowCount)
+        staticRows.reserveCapacity(batch.rowCount)
+        var bytes: [UInt8] = []
+        var unmatched = false
+        for r in 0..<batch.rowCount {
+            var g = -1
+            if keyColumns.allSatisfy({ $0.isValid(r) }) {
+                encoder.encode(row: r, extra: nil, into: &bytes)
+                g = bytes.withUnsafeBytes { index.table.find($0) }
+            }
+            if g < 0 {
+                if type == .leftOuter {
+                    streamRows.append(r)
+                    staticRows.append(-1)
+                    unmatched = true
+                }
+                continue
+            }
+            var at = Int(index.first[g])
+            while at >= 0 {
+                streamRows.append(r)
+                staticRows.append(at)
+                at = Int(index.next[at])
+            }
+        }
+        var columns = streamKeyIndexes.map { batch.columns[$0].take(streamRows) }
+        columns += streamOther.map { batch.columns[$0].take(streamRows) }
+        for i in staticOther {
+            let c = staticTable.columns[i]
+            if unmatched {
+                var b = ColumnBuilder(type: c.type, capacity: staticRows.count)
+                for r in staticRows { if r < 0 { b.appendNull() } else { b.append(c[r]) } }
+                columns.append(b.finish())
+            } else {
+                columns.append(c.take(staticRows))
+            }
+        }
+        return try RecordBatch(schema: outputSchema, columns: columns)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+@testable import Streaming
+
+@Suite struct StreamStaticJoinTests {
+    static let campaignSchema = Schema([Field("key", .string), Field("campaign", .string)])
+
+    func table(_ dir: TempDir, _ lines: String) throws -> StaticTable {
+        try DurableFile.writeNew(dir.sub("campaigns.jsonl"), Array(lines.utf8))
+        return try StreamingSession().read.schema(Self.campaignSchema).load(dir.sub("campaigns.jsonl"))
+    }
+
+    @Test func innerJoinKeepsMatchesInStaticOrderAndDropsNullKeys() throws {
+        let dir = TempDir()
+        let campaigns = try table(dir, #"{"key":"a","campaign":"c1"}\#n{"key":"b","campaign":"c2"}\#n{"key":"a","campaign":"c3"}\#n{"key":null,"campaign":"cx"}"#)
+        let h = try StreamHarness(mode: .append) { s in s.join(campaigns, on: "key").select("key", "value", "campaign") }
+        try h.add([("a", 1, 1), ("b", 2, 2), ("z", 3, 3)])
+        #expect(h.newRows() == [
+            [.string("a"), .int64(1), .string("c1")], [.string("a"), .int64(1), .string("c3")],
+            [.string("b"), .int64(2), .string("c2")],
+        ])
+    }
+
+    @Test func leftOuterJoinKeepsUnmatchedRowsWithNulls() throws {
+        let dir = TempDir()
+        let campaigns = try table(dir, #"{"key":"a","campaign":"c1"}"#)
+        let h = try StreamHarness(mode: .append) { s in s.join(campaigns, on: "key", type: .leftOuter) }
+        try h.add([("a", 1, 1), ("z", 3, 3)])
+        let rows = h.newRows()
+        #expect(rows.map { $0[0] } == [.string("a"), .string("z")])
+        #expect(rows.map { $0.last! } == [.string("c1"), .null])
+    }
+
+    @Test func joinKeepsTheWatermarkForAWindowedAggregation() throws {
+        let dir = TempDir()
+        let campaigns = try table(dir, #"{"key":"a","campaign":"c1"}\#n{"key":"b","campaign":"c1"}\#n{"key":"c","campaign":"c2"}"#)
+        let h = try StreamHarness(mode: .append) { s in
+            s.join(campaigns, on: "key").withWatermark("ts", delay: .seconds(10))
+                .groupBy(window(col("ts"), .seconds(10)), col("campaign")).count()
+        }
+        try h.add([("a", 1, nil), ("b", 2, nil), ("c", 3, nil), ("d", 4, nil)])
+        try h.add([("a", 30, nil)])
+        #expect(h.newRows().map { "\($0[2]) \($0[3])" } == ["c1 2", "c2 1"])
+    }
+
+    @Test func mismatchedKeyTypesAndClashingNamesAreRejected() throws {
+        let dir = TempDir()
+        try FileSystem.createDirectory(dir.sub("in"))
+        let stream = try StreamingSession().readStream.schema(StreamHarness.schema).load(dir.sub("in"))
+        let wrongType = StaticTable(try RecordBatch.fromRows([[1]], schema: Schema([Field("key", .int64)])))
+        #expect(throws: QueryError.self) { _ = try stream.join(wrongType, on: "key").writeStream.format(.memory("j1")).start() }
+        let clash = StaticTable(try RecordBatch.fromRows([["a", 1]], schema: Schema([Field("key", .string), Field("value", .int64)])))
+        #expect(throws: QueryError.self) { _ = try stream.join(clash, on: "key").writeStream.format(.memory("j2")).start() }
+    }
+}
