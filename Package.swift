@@ -28,9 +28,17 @@ let package = Package(
             ]),
         .executableTarget(
             name: "ErrorsPerService", dependencies: ["Streaming"], path: "Examples/ErrorsPerService"),
+        .target(name: "YSBWorkload", dependencies: ["Streaming"], path: "Examples/YSB/Workload"),
+        .executableTarget(
+            name: "sluice-bench", dependencies: ["Streaming", "YSBWorkload"], path: "Benchmarks/SluiceBench"),
+        .executableTarget(
+            name: "ysb-generate",
+            dependencies: ["Formats", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/YSBGenerator"),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Columnar"]),
         .testTarget(name: "OperatorsTests", dependencies: ["Operators", "Formats", "Columnar"]),
         .testTarget(name: "StreamingTests", dependencies: ["Streaming"]),
+        .testTarget(name: "SinksTests", dependencies: ["Sinks", "Formats", "Columnar"]),
     ]
 )

@@ -118,3 +118,23 @@ import Testing
         #expect(ids(sink) == (0..<100).map(Int64.init))
     }
 }
+
+@Suite struct ColumnPruningTests {
+    @Test func sourcesReadOnlyTheColumnsTheQueryUses() throws {
+        let dir = TempDir()
+        try writeEvents(dir.sub("in", "date=2026-11-25"), "a.jsonl", ids: 0..<4)
+        let stream = try StreamingSession().readStream.schema(eventSchema).load(dir.sub("in"))
+            .filter(col("amount") > 1).select(col("id"), col("user").as("who"))
+        let pruned = ColumnPruning.apply(stream.plan)
+        // Partition columns come from directory names and are always produced.
+        #expect(try pruned.sources[0].resolvedSchema().names == ["id", "user", "amount", "date"])
+        let windowed = try StreamingSession().readStream.schema(eventSchema).load(dir.sub("in"))
+            .withWatermark("ts", delay: .seconds(1)).groupBy(window(col("ts"), .seconds(5))).agg(sum(col("amount")))
+        #expect(try ColumnPruning.apply(windowed.plan).sources[0].resolvedSchema().names == ["amount", "ts", "date"])
+        let whole = try StreamingSession().readStream.schema(eventSchema).load(dir.sub("in")).dropDuplicates()
+        #expect(try ColumnPruning.apply(whole.plan).sources[0].resolvedSchema().names.count == 6)
+        let sink = MemorySink(name: "pruned-\(UUID())")
+        try stream.writeStream.format(.custom(sink)).trigger(.availableNow).checkpointLocation(dir.sub("cp")).start().awaitTermination()
+        #expect(sink.rows.map { $0[0] } == [.int64(1), .int64(2), .int64(3)])
+    }
+}

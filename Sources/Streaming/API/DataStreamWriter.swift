@@ -89,7 +89,9 @@ public struct DataStreamWriter: Sendable {
         let lock = try CheckpointLock(layout)
         do {
             let meta = try CheckpointMetadata.loadOrCreate(layout)
-            let specs = stream.plan.sources
+            // Late rows go out whole, so a query with a late-rows sink reads every column.
+            let logical = lateRows == nil ? ColumnPruning.apply(stream.plan) : stream.plan
+            let specs = logical.sources
             guard specs.count == 1 else { throw QueryError.invalidQuery("a query reads exactly one stream (got \(specs.count))") }
             let sources: [any StreamSource] = try specs.enumerated().map { i, spec in
                 try spec.makeSource(metadataPath: layout.source(i))
@@ -103,7 +105,7 @@ public struct DataStreamWriter: Sendable {
             let stored = try OffsetLog(checkpoint: layout).latest()?.seq.metadata.conf ?? [:]
             for key in conf.keys { if let v = stored[key] { conf[key] = v } }
             let plan = try QueryPlanner.physical(
-                stream.plan, sourceSchemas: sources.map(\.schema), outputMode: mode,
+                logical, sourceSchemas: sources.map(\.schema), outputMode: mode,
                 state: .init(checkpointRoot: layout.root, partitions: Int(conf["sluice.stateStore.partitions"]!) ?? statePartitions))
             try sink.open(SinkContext(queryId: meta.id, queryName: name, outputMode: mode, schema: plan.outputSchema))
 

@@ -13,7 +13,8 @@ enum QueryPlanner {
     }
 
     static func outputSchema(_ plan: LogicalPlan, outputMode: OutputMode = .append) throws -> Schema {
-        try physical(plan, sourceSchemas: plan.sources.map { try $0.resolvedSchema() }, outputMode: outputMode, state: .dryRun).outputSchema
+        let plan = ColumnPruning.apply(plan)
+        return try physical(plan, sourceSchemas: plan.sources.map { try $0.resolvedSchema() }, outputMode: outputMode, state: .dryRun).outputSchema
     }
 
     /// - Parameter sourceSchemas: the schema of each source in `plan.sources` order.

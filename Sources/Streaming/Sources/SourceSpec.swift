@@ -9,6 +9,12 @@ protocol SourceSpec: Sendable {
     func makeSource(metadataPath: String) throws -> any StreamSource
     /// How much one batch may take from this source.
     var readLimit: ReadLimit { get }
+    /// The same source producing only `columns` (and whatever it cannot leave out).
+    func pruned(to columns: Set<String>) -> any SourceSpec
+}
+
+extension SourceSpec {
+    func pruned(to columns: Set<String>) -> any SourceSpec { self }
 }
 
 extension FileSourceSpec: SourceSpec {
@@ -17,4 +23,11 @@ extension FileSourceSpec: SourceSpec {
     }
 
     var readLimit: ReadLimit { options.readLimit }
+
+    func pruned(to columns: Set<String>) -> any SourceSpec {
+        var options = options
+        if let c = options.reader.corruptRecordColumn, !columns.contains(c) { options.reader.corruptRecordColumn = nil }
+        // Partition columns come from directory names; keep their declared types.
+        return FileSourceSpec(path: path, format: format, schema: Schema(schema.fields.filter { columns.contains($0.name) }), options: options)
+    }
 }

@@ -1,0 +1,44 @@
+import Columnar
+import Operators
+
+/// Reads only the columns a query uses: walks the plan from the sink down, collecting the
+/// columns each node needs, and gives each source the set it must produce. Parsing fewer JSON
+/// fields is most of what makes a narrow query over wide records fast.
+enum ColumnPruning {
+    /// The plan with every source narrowed to the columns above it need.
+    static func apply(_ plan: LogicalPlan) -> LogicalPlan {
+        prune(plan, required: nil)
+    }
+
+    /// - Parameter required: columns the parent reads from this node's output; nil means all.
+    private static func prune(_ plan: LogicalPlan, required: Set<String>?) -> LogicalPlan {
+        switch plan {
+        case .source(let spec):
+            guard let required else { return plan }
+            return .source(spec.pruned(to: required))
+        case .filter(let cond, let child):
+            return .filter(cond, prune(child, required: required.map { $0.union(cond.referencedColumns) }))
+        case .project(let exprs, let child):
+            let needs = exprs.reduce(into: Set<String>()) { $0.formUnion($1.referencedColumns) }
+            return .project(exprs, prune(child, required: needs))
+        case .withColumn(let name, let expr, let child):
+            let needs = required.map { $0.subtracting([name]).union(expr.referencedColumns) }
+            return .withColumn(name, expr, prune(child, required: needs))
+        case .drop(let names, let child):
+            return .drop(names, prune(child, required: required))
+        case .watermark(let column, let delay, let child):
+            return .watermark(column: column, delayMs: delay, prune(child, required: required.map { $0.union([column]) }))
+        case .aggregate(let keys, let window, let aggregates, let child):
+            var needs = keys.reduce(into: Set<String>()) { $0.formUnion($1.referencedColumns) }
+            for a in aggregates { if let e = a.input { needs.formUnion(e.referencedColumns) } }
+            if let window { needs.insert(window.timeColumn) }
+            return .aggregate(keys: keys, window: window, aggregates: aggregates, prune(child, required: needs))
+        case .deduplicate(let columns, let within, let child):
+            // Deduplication emits whole input rows, and with no columns given compares them all.
+            return .deduplicate(columns: columns, withinWatermark: within, prune(child, required: columns.isEmpty ? nil : required.map { $0.union(columns) }))
+        case .joinStatic(let table, let keys, let type, let child):
+            let needs = required.map { $0.subtracting(table.schema.names).union(keys) }
+            return .joinStatic(table, keys: keys, type: type, prune(child, required: needs))
+        }
+    }
+}
