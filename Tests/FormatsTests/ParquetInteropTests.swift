@@ -12,11 +12,8 @@ enum PyArrow {
     static let shouldRun = available || isCI
 
     /// Fails the current test (CI) when pyarrow cannot be imported.
-    static func require() throws {
-        if !available {
-            Issue.record("pyarrow is not importable by `/usr/bin/env python3` but CI is set: install it (pip install pyarrow)")
-            throw ParquetError.invalidArgument("pyarrow missing")
-        }
+    static func require(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try #require(available, "pyarrow is not importable by `/usr/bin/env python3` but CI is set: install it (pip install pyarrow)", sourceLocation: sourceLocation)
     }
 
     /// Runs `python3 -c script args...`; returns the exit status and combined stdout/stderr.
@@ -248,6 +245,7 @@ func firstDifference(_ a: [String], _ b: [String]) -> String {
         ForeignFile(name: "zstd, v2, no dictionary", options: #"{"compression": "zstd", "data_page_version": "2.0", "use_dictionary": false}"#),
         ForeignFile(name: "uncompressed, v2", options: #"{"compression": "none", "data_page_version": "2.0"}"#),
         ForeignFile(name: "int96 timestamps", options: #"{"use_deprecated_int96_timestamps": true}"#),
+        ForeignFile(name: "format 1.0 (PLAIN_DICTIONARY pages, as parquet-mr)", options: #"{"version": "1.0", "use_deprecated_int96_timestamps": true}"#),
         ForeignFile(name: "int96, zstd, v2, no dictionary", options: #"{"use_deprecated_int96_timestamps": true, "compression": "zstd", "data_page_version": "2.0", "use_dictionary": false}"#),
         ForeignFile(
             name: "delta and byte-stream-split encodings, v2",

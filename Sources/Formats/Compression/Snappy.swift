@@ -8,6 +8,7 @@ public struct SnappyError: Error, CustomStringConvertible {
 
 /// One-shot Snappy compression of whole buffers (Parquet pages from Spark and pyarrow).
 public enum Snappy {
+    /// Compresses `input` into one Snappy block.
     public static func compress(_ input: UnsafeRawBufferPointer) throws -> [UInt8] {
         let bound = snappy_max_compressed_length(input.count)
         var out = [UInt8](repeating: 0, count: bound)

@@ -3,7 +3,9 @@ import CZstd
 /// Page compression codecs the writer can produce.
 public enum ParquetCompression: String, Sendable, Hashable {
     case uncompressed
+    /// Fast, larger files (Spark's and pyarrow's default).
     case snappy
+    /// Smaller files; Delta's recommended codec.
     case zstd
 
     var codec: Int32 {

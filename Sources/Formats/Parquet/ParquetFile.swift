@@ -2,6 +2,7 @@ import Columnar
 
 /// One row group of a file and the statistics a caller can use to skip it.
 public struct ParquetRowGroup: Sendable {
+    /// Position in `ParquetFile.rowGroups` (what `read(columns:rowGroups:)` takes).
     public let index: Int
     public let rowCount: Int
     /// Compressed bytes of the row group's column chunks.
@@ -24,8 +25,10 @@ public struct ParquetRowGroup: Sendable {
 public struct ParquetFile: Sendable {
     /// The readable top-level columns.
     public let schema: Schema
+    /// Rows over all row groups.
     public let rowCount: Int
     public let rowGroups: [ParquetRowGroup]
+    /// The writer that produced the file, e.g. "parquet-cpp-arrow version 26.0.1".
     public let createdBy: String?
     /// Columns present in the file that cannot be read, with the reason.
     public let unsupportedColumns: [String: String]
@@ -111,8 +114,8 @@ public struct ParquetFile: Sendable {
         rowCount = total
     }
 
-    /// Reads `columns` (all readable columns when nil, in schema order otherwise in the given
-    /// order) of the given row groups (all when nil) into one batch.
+    /// Reads `columns` (in the given order; all columns when nil, which throws if the file has
+    /// `unsupportedColumns`) of the given row groups (all when nil) into one batch.
     public func read(columns names: [String]? = nil, rowGroups indices: [Int]? = nil) throws -> RecordBatch {
         let selected = try select(names)
         let groups = indices ?? Array(rowGroups.indices)

@@ -3,7 +3,9 @@ import Columnar
 /// Settings of a `ParquetWriter`. The defaults follow arrow/parquet-java: ~1 MiB data pages,
 /// row groups of at most 1M rows or 128 MiB, zstd level 3, dictionary-encoded strings.
 public struct ParquetWriterOptions: Sendable, Hashable {
+    /// Codec of every page.
     public var compression: ParquetCompression
+    /// zstd compression level (ignored for other codecs).
     public var zstdLevel: Int32
     /// Dictionary-encode string columns (falling back to PLAIN once the dictionary of a
     /// column chunk passes `dictionaryPageSizeLimit`).
@@ -17,6 +19,7 @@ public struct ParquetWriterOptions: Sendable, Hashable {
     public var rowGroupRowLimit: Int
     /// Approximate maximum bytes of a row group (compressed pages plus the open pages).
     public var rowGroupByteLimit: Int
+    /// `created_by` in the footer, in the "<app> version <x.y.z>" form readers parse.
     public var createdBy: String
 
     public init(
@@ -41,6 +44,7 @@ public struct ParquetWriterOptions: Sendable, Hashable {
 public struct ParquetColumnSummary: Sendable, Hashable {
     public let name: String
     public let type: DataType
+    /// Number of null values.
     public let nullCount: Int
     /// Smallest non-null value; `.null` if all values are null (or, for doubles, NaN).
     /// Doubles follow Parquet's rule: a zero minimum is -0.0, a zero maximum +0.0.
@@ -51,9 +55,11 @@ public struct ParquetColumnSummary: Sendable, Hashable {
 
 /// What a finished file holds.
 public struct ParquetWriteSummary: Sendable, Hashable {
+    /// Rows in the file.
     public let rowCount: Int
     /// Exact size of the file in bytes.
     public let fileSize: Int
+    /// Row groups in the file.
     public let rowGroupCount: Int
     /// One entry per schema field, in order.
     public let columns: [ParquetColumnSummary]
@@ -61,7 +67,9 @@ public struct ParquetWriteSummary: Sendable, Hashable {
 
 /// A finished in-memory file.
 public struct ParquetWriteResult: Sendable {
+    /// The complete file.
     public let bytes: [UInt8]
+    /// Row count, size and per-column statistics of `bytes`.
     public let summary: ParquetWriteSummary
 }
 
@@ -74,6 +82,7 @@ public struct ParquetWriteResult: Sendable {
 /// let summary = try w.finish(toFile: path)
 /// ```
 public struct ParquetWriter: Sendable {
+    /// Columns of the file; fields that are not nullable are written REQUIRED.
     public let schema: Schema
     public let options: ParquetWriterOptions
     private var output: [UInt8] = Array("PAR1".utf8)
@@ -86,6 +95,7 @@ public struct ParquetWriter: Sendable {
 
     static let magic: [UInt8] = Array("PAR1".utf8)
 
+    /// A writer for `schema` (at least one column, unique names).
     public init(schema: Schema, options: ParquetWriterOptions = ParquetWriterOptions()) throws {
         guard schema.count > 0 else { throw ParquetError.invalidArgument("cannot write a schema without columns") }
         var seen = Set<String>()
