@@ -29,6 +29,7 @@ let package = Package(
         .executableTarget(
             name: "ErrorsPerService", dependencies: ["Streaming"], path: "Examples/ErrorsPerService"),
         .target(name: "YSBWorkload", dependencies: ["Streaming"], path: "Examples/YSB/Workload"),
+        // SLUICE-YSB-TARGET
         .executableTarget(
             name: "sluice-bench", dependencies: ["Streaming", "YSBWorkload"], path: "Benchmarks/SluiceBench"),
         .executableTarget(
@@ -38,7 +39,7 @@ let package = Package(
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Columnar"]),
         .testTarget(name: "OperatorsTests", dependencies: ["Operators", "Formats", "Columnar"]),
-        .testTarget(name: "StreamingTests", dependencies: ["Streaming"]),
+        .testTarget(name: "StreamingTests", dependencies: ["Streaming", "YSBWorkload"]),
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "Formats", "Columnar"]),
     ]
 )
