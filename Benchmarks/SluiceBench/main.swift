@@ -64,7 +64,7 @@ case "json-scan-3":
     print(String(format: "json-scan-3: %d rows, %.1f MB in %.2f s wall, %.2f s CPU: %.0f MB/s per core, %.2f M rows/s per core", rows, Double(bytes) / 1e6, t, cpu, Double(bytes) / 1e6 / cpu, Double(rows) / 1e6 / cpu))
 case "pipeline":
     let session = StreamingSession()
-    let stream = try YSBQuery.build(session: session, events: events, campaigns: FilePaths.join(data, "campaigns.jsonl"), maxFilesPerTrigger: 1)
+    let stream = try YSBQuery.build(session: session, events: events, campaigns: FilePaths.join(data, "campaigns.jsonl"), maxFilesPerTrigger: Int(ProcessInfo.processInfo.environment["FILES_PER_TRIGGER"] ?? "1"))
     let sink = MemorySink(name: "ysb")
     let cp = FilePaths.join(NSTemporaryDirectory(), "sluice-bench-\(UUID().uuidString)")
     let cpu0 = cpuSeconds()

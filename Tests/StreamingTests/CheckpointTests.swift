@@ -62,7 +62,8 @@ import Testing
         #expect(try FileSystem.readString(dir.sub("cp", "metadata")).contains(q.id))
         let offsets = try FileSystem.readString(dir.sub("cp", "offsets", "0")).split(separator: "\n")
         #expect(offsets.first == "v1")
-        #expect(offsets.last == #"{"logOffset":0}"#)
+        #expect(offsets[offsets.count - 2] == #"{"logOffset":0}"#)
+        #expect(offsets.last!.hasPrefix("#xxh64:"))
         #expect(try FileSystem.readString(dir.sub("cp", "commits", "0")).hasPrefix("v1\n"))
         #expect(try FileSystem.readString(dir.sub("cp", "sources", "0", "0")).contains("a.jsonl"))
         #expect(FileSystem.exists(dir.sub("cp", "progress", "0.json")))
@@ -164,5 +165,43 @@ import Testing
         #expect(q.lastProgress?.sources[0].numMalformedRows == 2)
         let written = try FileSystem.readString(dir.sub("bad", "batch=0", "mixed.jsonl.json"))
         #expect(written.contains("\"line\":2") && written.contains("\"line\":3"))
+    }
+}
+
+@Suite struct DamagedCheckpointTests {
+    func runOnce(_ dir: TempDir) throws {
+        try StreamingSession().readStream.schema(eventSchema).load(dir.sub("in"))
+            .writeStream.format(.memory("dmg-\(UUID())")).checkpointLocation(dir.sub("cp")).trigger(.availableNow).start()
+            .awaitTermination()
+    }
+
+    /// A flipped digit still parses as JSON; only the checksum notices.
+    @Test(arguments: ["offsets", "commits"])
+    func aChangedByteIsRefusedWithTheFileNamed(log: String) throws {
+        let dir = TempDir()
+        try writeEvents(dir.sub("in"), "a.jsonl", ids: 0..<3)
+        try runOnce(dir)
+        let path = dir.sub("cp", log, "0")
+        var bytes = try FileSystem.read(path)
+        let i = try #require(bytes.firstIndex(of: UInt8(ascii: "0")) ?? bytes.firstIndex(of: UInt8(ascii: "1")))
+        bytes[i] = bytes[i] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
+        try DurableFile.writeAtomically(path, bytes)
+        try writeEvents(dir.sub("in"), "b.jsonl", ids: 3..<5)
+        do {
+            try runOnce(dir)
+            Issue.record("expected the damaged \(log) file to be refused")
+        } catch let e as CheckpointError {
+            #expect(e.description.contains(path) && e.description.contains("checksum"))
+        }
+    }
+
+    @Test func aTruncatedCommitIsRefused() throws {
+        let dir = TempDir()
+        try writeEvents(dir.sub("in"), "a.jsonl", ids: 0..<3)
+        try runOnce(dir)
+        let path = dir.sub("cp", "commits", "0")
+        let bytes = try FileSystem.read(path)
+        try DurableFile.writeAtomically(path, Array(bytes.prefix(bytes.count / 2)))
+        #expect(throws: CheckpointError.self) { try runOnce(dir) }
     }
 }

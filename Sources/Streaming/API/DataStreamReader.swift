@@ -1,5 +1,6 @@
 import Columnar
 import Formats
+import Sinks
 
 /// Describes a streaming source: `session.readStream.format(.jsonLines).schema(s).load(path)`.
 public struct DataStreamReader: Sendable {
@@ -32,8 +33,12 @@ public struct DataStreamReader: Sendable {
         return c
     }
 
-    /// The stream of files under `path`.
+    /// The stream of files under `path` (or of the Delta table at `path`).
     public func load(_ path: String) throws -> DataStream {
+        if format == .delta {
+            guard DeltaTable.exists(at: path) else { throw DeltaError.notATable(FileSystem.absolute(path)) }
+            return DataStream(session: session, plan: .source(DeltaSourceSpec(path: path, options: options)))
+        }
         guard let schema = userSchema else {
             throw QueryError.invalidQuery("a file stream needs a schema: call .schema(...) before load(\"\(path)\")")
         }
@@ -61,6 +66,7 @@ struct FileSourceSpec: Sendable {
             switch format {
             case .jsonLines: return JSONLinesReader(schema: fileSchema, options: options.reader)
             case .csv: return CSVReader(schema: fileSchema, options: options.reader)
+            case .delta: preconditionFailure("load() builds a DeltaSourceSpec for .delta")
             }
         }
     }

@@ -4,6 +4,9 @@ import Formats
 public enum SourceFormat: Sendable, Equatable {
     case jsonLines
     case csv
+    /// A Delta Lake table: streamed by following its log (`readStream`), or read whole with
+    /// partition pruning (`read`). The schema comes from the table.
+    case delta
 }
 
 /// Options for `DataStreamReader.option(_:)`, named as in Spark.

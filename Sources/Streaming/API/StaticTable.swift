@@ -1,5 +1,6 @@
 import Columnar
 import Formats
+import Sinks
 
 /// A bounded table read once, e.g. a dimension table to join a stream with.
 public struct StaticTable: Sendable {
@@ -16,6 +17,7 @@ public struct DataReader: Sendable {
     var format: SourceFormat = .jsonLines
     var userSchema: Schema?
     var options = ReaderOptions(mode: .failFast, corruptRecordColumn: nil)
+    var predicate: Expr?
 
     public func format(_ f: SourceFormat) -> DataReader {
         var c = self
@@ -37,13 +39,27 @@ public struct DataReader: Sendable {
         return c
     }
 
-    /// Reads a file, or every data file under a directory (names starting with `.` or `_` skipped).
+    /// Keeps only rows where `condition` is true. On a Delta table it also prunes partitions
+    /// and skips files and row groups by their statistics, so only matching data is read.
+    public func filter(_ condition: Expr) -> DataReader {
+        var c = self
+        c.predicate = c.predicate.map { $0 && condition } ?? condition
+        return c
+    }
+
+    /// Reads a file, or every data file under a directory (names starting with `.` or `_` skipped),
+    /// or the latest version of a Delta table (its files found through the log).
     public func load(_ path: String) throws -> StaticTable {
+        if format == .delta {
+            let result = try DeltaTable(path: path).snapshot().read(columns: userSchema?.names, where: predicate)
+            return StaticTable(result.batch)
+        }
         guard let schema = userSchema else { throw QueryError.invalidQuery("reading \(path) needs a schema: call .schema(...)") }
         let reader: any RecordFileReader
         switch format {
         case .jsonLines: reader = JSONLinesReader(schema: schema, options: options)
         case .csv: reader = CSVReader(schema: schema, options: options)
+        case .delta: preconditionFailure("handled above")
         }
         let files: [String]
         if FileSystem.isDirectory(path) {
@@ -52,7 +68,8 @@ public struct DataReader: Sendable {
             files = [path]
         }
         let batches = try files.map { try reader.read(path: $0).batch }
-        return StaticTable(try RecordBatch.concat(batches, schema: reader.outputSchema))
+        let all = try RecordBatch.concat(batches, schema: reader.outputSchema)
+        return StaticTable(try predicate.map { all.filter(try $0.evaluateMask(all)) } ?? all)
     }
 }
 

@@ -1,7 +1,10 @@
 import Formats
+import Operators
 
 /// A directory of files named by batch id (`offsets/0`, `offsets/1`, ...), each written
-/// atomically and durably, each starting with a version line (`v1`) so the format can evolve.
+/// atomically and durably, each starting with a version line (`v1`) so the format can evolve
+/// and ending with a checksum line (`#xxh64:<hex>` over everything before it), so that a file
+/// damaged on disk is refused instead of silently moving offsets.
 /// This is Spark's HDFSMetadataLog reduced to what a local file system needs.
 struct BatchLog: Sendable {
     let directory: String
@@ -16,8 +19,8 @@ struct BatchLog: Sendable {
 
     /// Writes the entry for `batchId` durably (replacing a previous attempt of the same batch).
     func write(_ batchId: Int64, lines: [String]) throws {
-        let text = ([Self.header] + lines).joined(separator: "\n") + "\n"
-        try DurableFile.writeAtomically(path(batchId), Array(text.utf8))
+        let body = Array((([Self.header] + lines).joined(separator: "\n") + "\n").utf8)
+        try DurableFile.writeAtomically(path(batchId), body + Array("#xxh64:\(Self.checksum(body))\n".utf8))
     }
 
     /// The body lines of `batchId`'s entry, or nil if there is none.
@@ -31,10 +34,24 @@ struct BatchLog: Sendable {
         guard text.hasSuffix("\n") else { throw CheckpointError.damaged(path: p, reason: "truncated: no final newline") }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines.removeLast()
+        guard let last = lines.last, last.hasPrefix("#xxh64:") else {
+            throw CheckpointError.damaged(path: p, reason: "truncated: the checksum line is missing")
+        }
+        let body = Array(bytes.prefix(bytes.count - last.utf8.count - 1))
+        guard String(last.dropFirst("#xxh64:".count)) == Self.checksum(body) else {
+            throw CheckpointError.damaged(path: p, reason: "checksum mismatch: the content changed after it was written")
+        }
+        lines.removeLast()
         guard lines.first == Self.header else {
             throw CheckpointError.damaged(path: p, reason: "first line is '\(lines.first ?? "")', expected '\(Self.header)'")
         }
         return Array(lines.dropFirst())
+    }
+
+    private static func checksum(_ bytes: [UInt8]) -> String {
+        let h = StableHash.xxHash64(bytes)
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// Batch ids present, ascending. Temporary files and other names are ignored.

@@ -106,15 +106,21 @@ public final class FileStreamSource: StreamSource {
         }
         var batches: [RecordBatch] = []
         var malformed = 0
-        for file in files {
-            let full = FilePaths.join(root, file.path)
-            let result: FileReadResult
+        // Files are parsed in parallel (one per core); results are used in file order, so the
+        // batch is the same as a sequential read.
+        let reader = self.reader
+        let results = ParallelMap.run(files) { file -> Result<FileReadResult?, any Error> in
+            let full = FilePaths.join(self.root, file.path)
             do {
-                result = try reader.read(path: full)
+                return .success(try reader.read(path: full))
             } catch let e as IOError where e.isNotFound {
-                if options.ignoreMissingFiles { continue }
-                throw SourceError.fileVanished(full)
+                return self.options.ignoreMissingFiles ? .success(nil) : .failure(SourceError.fileVanished(full))
+            } catch {
+                return .failure(error)
             }
+        }
+        for (file, outcome) in zip(files, results) {
+            guard let result = try outcome.get() else { continue }
             malformed += result.badRecords.count
             if let dir = options.badRecordsPath, !result.badRecords.isEmpty {
                 let name = file.path.replacingOccurrences(of: "/", with: "__") + ".json"
@@ -190,6 +196,8 @@ public enum SourceError: Error, CustomStringConvertible, Equatable {
     case fileVanished(String)
     case badOffset(String)
     case badPartitionValue(path: String, column: String, value: String, type: DataType)
+    case deltaVersionMissing(table: String, version: Int64)
+    case deltaSchemaChanged(table: String, version: Int64)
 
     public var description: String {
         switch self {
@@ -198,6 +206,10 @@ public enum SourceError: Error, CustomStringConvertible, Equatable {
         case .badOffset(let o): return "offset \(o) was not written by this source type"
         case .badPartitionValue(let p, let c, let v, let t):
             return "partition directory of \(p) gives \(c)='\(v)', which is not a valid \(t); rename the directory or declare \(c) as a string"
+        case .deltaVersionMissing(let t, let v):
+            return "Delta table \(t) has no commit \(v) any more (log cleanup ran while the query was stopped); restart the query from a new checkpoint"
+        case .deltaSchemaChanged(let t, let v):
+            return "Delta table \(t) changed its partitioning in version \(v); restart the query from a new checkpoint"
         }
     }
 }
