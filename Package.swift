@@ -29,13 +29,17 @@ let package = Package(
         .executableTarget(
             name: "ErrorsPerService", dependencies: ["Streaming"], path: "Examples/ErrorsPerService"),
         .target(name: "YSBWorkload", dependencies: ["Streaming"], path: "Examples/YSB/Workload"),
-        // SLUICE-YSB-TARGET
+        .executableTarget(
+            name: "sluice-ysb",
+            dependencies: ["Streaming", "YSBWorkload", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/YSB/Command"),
         .executableTarget(
             name: "sluice-bench", dependencies: ["Streaming", "YSBWorkload"], path: "Benchmarks/SluiceBench"),
         .executableTarget(
             name: "ysb-generate",
             dependencies: ["Formats", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/YSBGenerator"),
+        .executableTarget(name: "ParquetBench", dependencies: ["Formats"], path: "Benchmarks/ParquetBench"),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Columnar"]),
         .testTarget(name: "OperatorsTests", dependencies: ["Operators", "Formats", "Columnar"]),

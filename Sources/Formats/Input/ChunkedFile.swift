@@ -9,16 +9,23 @@ import Darwin
 enum ChunkedFile {
     static func isCompressed(_ path: String) -> Bool { path.hasSuffix(".zst") }
 
-    /// Calls `body` with successive chunks of the file's (decompressed) bytes; a chunk is only
-    /// valid during the call. Truncated or corrupt zstd data throws a `ReadError` after the
-    /// chunks decoded before it were delivered, so callers must discard what they built.
+    /// Upper bound of the chunk size. Chunks this small stay in the core's L2 cache between
+    /// being read (or decompressed) and being parsed, and the buffer is served from malloc's
+    /// heap rather than freshly mapped for every file; measured on YSB lines, reading in 1 MiB
+    /// chunks cost about twice the system time of 256 KiB chunks.
+    static let readBufferBytes = 256 << 10
+
+    /// Calls `body` with successive chunks of the file's (decompressed) bytes, each at most
+    /// `min(chunkBytes, readBufferBytes)` long; a chunk is only valid during the call.
+    /// Truncated or corrupt zstd data throws a `ReadError` after the chunks decoded before it
+    /// were delivered, so callers must discard what they built.
     static func forEachChunk(
         path: String, chunkBytes: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw IOError("open", path) }
         defer { close(fd) }
-        let size = max(chunkBytes, 1)
+        let size = max(min(chunkBytes, readBufferBytes), 1)
         if !isCompressed(path) {
             let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: size)
             defer { buffer.deallocate() }

@@ -30,6 +30,24 @@ public struct LineReader: Sendable {
         return LineStats(lines: splitter.lineCount, bytes: splitter.byteCount)
     }
 
+    /// `forEachLine(path:_:)` for a consumer that can take runs of lines in place.
+    @discardableResult
+    func forEachLine<C: LineConsumer>(path: String, into consumer: inout C) throws -> LineStats {
+        var splitter = LineSplitter(maxLineBytes: maxLineBytes, quote: quote)
+        try ChunkedFile.forEachChunk(path: path, chunkBytes: chunkBytes) { try splitter.feed($0, into: &consumer) }
+        try splitter.finish { try consumer.consume($0) }
+        return LineStats(lines: splitter.lineCount, bytes: splitter.byteCount)
+    }
+
+    /// `forEachLine(bytes:_:)` for a consumer that can take runs of lines in place.
+    @discardableResult
+    func forEachLine<C: LineConsumer>(bytes: UnsafeRawBufferPointer, into consumer: inout C) throws -> LineStats {
+        var splitter = LineSplitter(maxLineBytes: maxLineBytes, quote: quote)
+        try splitter.feed(bytes.assumingMemoryBound(to: UInt8.self), into: &consumer)
+        try splitter.finish { try consumer.consume($0) }
+        return LineStats(lines: splitter.lineCount, bytes: splitter.byteCount)
+    }
+
     /// Calls `body` for each line of text already in memory.
     @discardableResult
     public func forEachLine(bytes: UnsafeRawBufferPointer, _ body: (LineEvent) throws -> Void) rethrows -> LineStats {

@@ -14,6 +14,20 @@ public enum LineEvent {
     case overlong(prefix: UnsafeBufferPointer<UInt8>, number: Int)
 }
 
+/// Receives the lines of a `LineSplitter` (see `LineSplitter.feed(_:into:)`), and may take
+/// whole runs of them straight from the chunk, without the splitter finding each line end.
+protocol LineConsumer {
+    /// One line, as `LineSplitter.feed(_:_:)` delivers it.
+    mutating func consume(_ event: LineEvent) throws
+
+    /// Offered the rest of a chunk, `region`, at the start of line `number` (never line 1);
+    /// consumes any number of complete lines at its start, each ending with a `\n` inside
+    /// `region`, not counting it at most `maxLineBytes` long and not ending with `\r`: exactly
+    /// the lines the splitter would deliver as `.line` events there. Returns the bytes taken
+    /// (with the terminators) and the number of lines.
+    mutating func consumeRun(_ region: UnsafeBufferPointer<UInt8>, number: Int) throws -> (bytes: Int, lines: Int)
+}
+
 /// Splits a stream of byte chunks into lines, carrying a partial line over to the next chunk.
 ///
 /// Lines inside a chunk are handed out without copying. In quote-aware mode (for CSV) a newline
@@ -59,6 +73,33 @@ public struct LineSplitter {
                 return
             }
             try completeRecord(UnsafeBufferPointer(start: base + pos, count: end - pos), body)
+            pos = end + 1
+        }
+    }
+
+    /// `feed(_:_:)` for a consumer that can take runs of lines in place: where no partial
+    /// line is pending, the rest of the chunk is offered to `consumer.consumeRun` first.
+    mutating func feed<C: LineConsumer>(_ chunk: UnsafeBufferPointer<UInt8>, into consumer: inout C) throws {
+        byteCount += Int64(chunk.count)
+        guard let base = chunk.baseAddress else { return }
+        let n = chunk.count
+        var pos = 0
+        while pos < n {
+            if carry.isEmpty, !skipping, !quoteAware, lineCount > 0 {
+                let run = try consumer.consumeRun(UnsafeBufferPointer(start: base + pos, count: n - pos), number: lineCount + 1)
+                if run.lines > 0 {
+                    precondition(run.bytes > 0 && run.bytes <= n - pos, "a run is whole lines of the region")
+                    pos += run.bytes
+                    lineCount += run.lines
+                    recordStart = lineCount + 1
+                    if pos == n { return }
+                }
+            }
+            guard let end = findTerminator(base, from: pos, to: n) else {
+                absorb(UnsafeBufferPointer(start: base + pos, count: n - pos))
+                return
+            }
+            try completeRecord(UnsafeBufferPointer(start: base + pos, count: end - pos)) { try consumer.consume($0) }
             pos = end + 1
         }
     }

@@ -9,11 +9,16 @@ struct RowAssembler {
     var builders: [ColumnBuilder]
     private(set) var badRecords: [BadRecord] = []
 
-    init(path: String, mode: MalformedMode, layout: ReaderLayout) {
+    /// - Parameter buildsDataFields: false when the reader keeps the data fields' columns
+    ///   itself (then it finishes with `finish(lines:dataColumns:)`); their builders stay empty.
+    init(path: String, mode: MalformedMode, layout: ReaderLayout, buildsDataFields: Bool = true) {
         self.path = path
         self.mode = mode
         self.layout = layout
-        builders = layout.outputSchema.fields.map { ColumnBuilder(type: $0.type, capacity: 1024) }
+        builders = layout.outputSchema.fields.indices.map { i in
+            let used = buildsDataFields || i == layout.corruptIndex
+            return ColumnBuilder(type: layout.outputSchema.fields[i].type, capacity: used ? 1024 : 0)
+        }
     }
 
     /// Records a rejected record. Throws in failFast mode; otherwise returns true when the row
@@ -48,6 +53,17 @@ struct RowAssembler {
 
     func finish(lines: LineStats) throws -> FileReadResult {
         let batch = try RecordBatch(schema: layout.outputSchema, columns: builders.map { $0.finish() })
+        return FileReadResult(batch: batch, badRecords: badRecords, lines: lines.lines, bytes: lines.bytes)
+    }
+
+    /// Finishes with the data fields' columns built by the reader (`dataColumns[k]` is the
+    /// column of output `layout.dataFields[k]`) and the corrupt-record column built here.
+    func finish(lines: LineStats, dataColumns: [Column]) throws -> FileReadResult {
+        precondition(dataColumns.count == layout.dataFields.count, "one column per data field")
+        var columns = builders.map { _ in Optional<Column>.none }
+        for (k, i) in layout.dataFields.enumerated() { columns[i] = dataColumns[k] }
+        if let c = layout.corruptIndex { columns[c] = builders[c].finish() }
+        let batch = try RecordBatch(schema: layout.outputSchema, columns: columns.map { $0! })
         return FileReadResult(batch: batch, badRecords: badRecords, lines: lines.lines, bytes: lines.bytes)
     }
 }

@@ -15,6 +15,30 @@ struct JSONSlot {
     var end = 0
 }
 
+/// The scanner's per-line bookkeeping, allocated once per read. It lives in a class so the hot
+/// loop writes it through fixed pointers, without the copy-on-write checks of arrays held in
+/// a mutating struct. Indices are bounded by construction: fields are below `fieldCount` and
+/// entries below the tree's entry count, the sizes allocated here.
+final class JSONScanState {
+    /// Indexed by field, valid where `generation` matches.
+    let slots: UnsafeMutableBufferPointer<JSONSlot>
+    /// Indexed by tree entry: the generation in which the key was last seen (duplicate keys).
+    let entrySeen: UnsafeMutableBufferPointer<UInt32>
+
+    init(tree: JSONPathTree, fieldCount: Int) {
+        for e in tree.entries where e.field >= 0 { precondition(e.field < fieldCount, "field index out of range") }
+        slots = .allocate(capacity: fieldCount)
+        slots.initialize(repeating: JSONSlot())
+        entrySeen = .allocate(capacity: tree.entries.count)
+        entrySeen.initialize(repeating: 0)
+    }
+
+    deinit {
+        slots.deallocate()
+        entrySeen.deallocate()
+    }
+}
+
 /// First pass over a line: validates the whole JSON object (including values that are skipped)
 /// and records where each requested field's value is, without converting anything.
 struct JSONLineScanner {
@@ -22,22 +46,29 @@ struct JSONLineScanner {
     static let maxDepth = 512
 
     let tree: JSONPathTree
-    /// Indexed by field, valid where `generation` matches.
-    private(set) var slots: [JSONSlot]
-    private(set) var generation: UInt32 = 0
-    private var entrySeen: [UInt32]
-    private var hints: [Int]
+    let state: JSONScanState
+    /// The top-level keys, for `scanFlat`.
+    let flatKeys: JSONFlatKeys
+    var generation: UInt32 = 0
     private var keyScratch: [UInt8] = []
 
     init(tree: JSONPathTree, fieldCount: Int) {
         self.tree = tree
-        slots = [JSONSlot](repeating: JSONSlot(), count: fieldCount)
-        entrySeen = [UInt32](repeating: 0, count: tree.entries.count)
-        hints = tree.nodes.map(\.lowerBound)
+        state = JSONScanState(tree: tree, fieldCount: fieldCount)
+        flatKeys = JSONFlatKeys(tree: tree)
     }
+
+    /// Indexed by field, valid where `generation` matches; set by `scan`.
+    var slots: UnsafeMutableBufferPointer<JSONSlot> { state.slots }
 
     /// Scans one line; afterwards `slots` describe its fields.
     mutating func scan(_ s: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) {
+        if scanFlat(s) { return }
+        try scanGeneral(s)
+    }
+
+    /// `scan` without the fast path for flat objects (which `scanFlat` must agree with).
+    mutating func scanGeneral(_ s: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) {
         generation &+= 1
         if generation == 0 { resetGenerations() }
         var i = JSONTokens.skipWhitespace(s, 0)
@@ -47,9 +78,9 @@ struct JSONLineScanner {
         guard i == s.count else { throw JSONSyntaxError(.trailingCharacters, at: i) }
     }
 
-    private mutating func resetGenerations() {
-        for k in slots.indices { slots[k].generation = 0 }
-        for k in entrySeen.indices { entrySeen[k] = 0 }
+    mutating func resetGenerations() {
+        for k in state.slots.indices { state.slots[k].generation = 0 }
+        for k in state.entrySeen.indices { state.entrySeen[k] = 0 }
         generation = 1
     }
 
@@ -61,15 +92,26 @@ struct JSONLineScanner {
         if i < n, s[i] == UInt8(ascii: "}") { return i + 1 }
         while true {
             guard i < n, s[i] == JSONTokens.quote else { throw JSONSyntaxError(.expectedKey, at: i) }
-            var keyEscaped = false
-            let keyEnd = try JSONTokens.string(s, i, escaped: &keyEscaped)
-            let keyStart = i + 1
+            var entry = -1
+            var keyEnd = node >= 0 ? tree.shortKey(node, s, quote: i, entry: &entry) : -1
+            if keyEnd < 0 {
+                var keyEscaped = false
+                keyEnd = try JSONTokens.string(s, i, escaped: &keyEscaped)
+                if node >= 0 { entry = lookup(node, s, i + 1, keyEnd, escaped: keyEscaped) }
+            }
             i = JSONTokens.skipWhitespace(s, keyEnd + 1)
             guard i < n, s[i] == UInt8(ascii: ":") else { throw JSONSyntaxError(.expectedColon, at: i) }
             i = JSONTokens.skipWhitespace(s, i + 1)
             guard i < n else { throw JSONSyntaxError(.expectedValue, at: i) }
-            let entry = node < 0 ? -1 : lookup(node, s, keyStart, keyEnd, escaped: keyEscaped)
-            if entry >= 0 {
+            let child = entry >= 0 ? tree.entries[entry].child : -1
+            if s[i] == JSONTokens.quote && child < 0 {
+                // A string, skipped or kept whole: the common case, scanned right here.
+                var escaped = false
+                let close = try JSONTokens.string(s, i, escaped: &escaped)
+                // An entry without a child node completes a field.
+                if entry >= 0 { record(tree.entries[entry].field, .string, i + 1, close, escaped: escaped) }
+                i = close + 1
+            } else if entry >= 0 {
                 i = try matched(s, i, entry: entry, depth: depth)
             } else {
                 i = try value(s, i, depth: depth).end
@@ -89,24 +131,27 @@ struct JSONLineScanner {
     @inline(__always)
     private mutating func lookup(_ node: Int, _ s: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, escaped: Bool) -> Int {
         let key = UnsafeBufferPointer(rebasing: s[start..<end])
-        if !escaped { return tree.find(node, key, hint: &hints[node]) }
+        if !escaped { return tree.find(node, key, limit: s.baseAddress! + s.count) }
         keyScratch.removeAll(keepingCapacity: true)
         JSONStrings.unescape(key, into: &keyScratch)
-        return keyScratch.withUnsafeBufferPointer { tree.find(node, $0, hint: &hints[node]) }
+        return keyScratch.withUnsafeBufferPointer { tree.find(node, $0, limit: $0.baseAddress! + $0.count) }
     }
 
     /// Scans the value at `i` of a requested key and records it.
+    @inline(__always)
     private mutating func matched(_ s: UnsafeBufferPointer<UInt8>, _ i: Int, entry: Int, depth: Int) throws(JSONSyntaxError) -> Int {
         let e = tree.entries[entry]
-        if entrySeen[entry] == generation {
-            // A duplicate key: the last one wins, so forget what the earlier value set.
-            if e.child >= 0 { for f in tree.fieldsBelow[e.child] { slots[f].generation = 0 } }
-        }
-        entrySeen[entry] = generation
-        if e.child >= 0, s[i] == UInt8(ascii: "{") {
-            let end = try object(s, i, node: e.child, depth: depth + 1)
-            if e.field >= 0 { record(e.field, .object, i, end, escaped: false) }
-            return end
+        if e.child >= 0 {
+            if state.entrySeen[entry] == generation {
+                // A duplicate key: the last one wins, so forget what the earlier value set.
+                for f in tree.fieldsBelow[e.child] { state.slots[f].generation = 0 }
+            }
+            state.entrySeen[entry] = generation
+            if s[i] == UInt8(ascii: "{") {
+                let end = try object(s, i, node: e.child, depth: depth + 1)
+                if e.field >= 0 { record(e.field, .object, i, end, escaped: false) }
+                return end
+            }
         }
         let v = try value(s, i, depth: depth)
         if e.field >= 0 { record(e.field, v.kind, v.start, v.contentEnd, escaped: v.escaped) }
@@ -114,8 +159,8 @@ struct JSONLineScanner {
     }
 
     @inline(__always)
-    private mutating func record(_ field: Int, _ kind: JSONKind, _ start: Int, _ end: Int, escaped: Bool) {
-        slots[field] = JSONSlot(generation: generation, kind: kind, escaped: escaped, start: start, end: end)
+    private func record(_ field: Int, _ kind: JSONKind, _ start: Int, _ end: Int, escaped: Bool) {
+        state.slots[field] = JSONSlot(generation: generation, kind: kind, escaped: escaped, start: start, end: end)
     }
 
     /// Scans any value at `i`. `start..<contentEnd` is its text (strings: without quotes); `end` is past it.
@@ -123,11 +168,21 @@ struct JSONLineScanner {
     private mutating func value(_ s: UnsafeBufferPointer<UInt8>, _ i: Int, depth: Int) throws(JSONSyntaxError)
         -> (kind: JSONKind, start: Int, contentEnd: Int, end: Int, escaped: Bool)
     {
-        switch s[i] {
-        case JSONTokens.quote:
+        let c = s[i]
+        if c == JSONTokens.quote {
             var escaped = false
             let close = try JSONTokens.string(s, i, escaped: &escaped)
             return (.string, i + 1, close, close + 1, escaped)
+        }
+        return try otherValue(s, i, depth: depth)
+    }
+
+    /// The values other than strings, kept out of line: the lines this reader is built for
+    /// hold mostly strings.
+    private mutating func otherValue(_ s: UnsafeBufferPointer<UInt8>, _ i: Int, depth: Int) throws(JSONSyntaxError)
+        -> (kind: JSONKind, start: Int, contentEnd: Int, end: Int, escaped: Bool)
+    {
+        switch s[i] {
         case UInt8(ascii: "{"):
             let end = try object(s, i, node: -1, depth: depth + 1)
             return (.object, i, end, end, false)

@@ -27,26 +27,30 @@ public struct JSONLinesReader: RecordFileReader {
     }
 
     public func read(path: String) throws -> FileReadResult {
-        var session = makeSession(path: path)
-        let stats = try lineReader.forEachLine(path: path) { try session.consume($0) }
-        return try session.assembler.finish(lines: stats)
+        // The size of an uncompressed file sizes the columns; a failing stat is left to open.
+        let size = ChunkedFile.isCompressed(path) ? nil : (try? FileSystem.attributes(path)).map { Int($0.size) }
+        var session = makeSession(path: path, sizeHint: size)
+        let stats = try lineReader.forEachLine(path: path, into: &session)
+        return try session.finish(lines: stats)
     }
 
     public func read(bytes: UnsafeRawBufferPointer, path: String) throws -> FileReadResult {
-        var session = makeSession(path: path)
-        let stats = try lineReader.forEachLine(bytes: bytes) { try session.consume($0) }
-        return try session.assembler.finish(lines: stats)
+        var session = makeSession(path: path, sizeHint: bytes.count)
+        let stats = try lineReader.forEachLine(bytes: bytes, into: &session)
+        return try session.finish(lines: stats)
     }
 
     private var lineReader: LineReader {
         LineReader(maxLineBytes: options.maxLineBytes, chunkBytes: options.chunkBytes)
     }
 
-    private func makeSession(path: String) -> JSONReadSession {
-        JSONReadSession(
-            assembler: RowAssembler(path: path, mode: options.mode, layout: layout),
-            scanner: JSONLineScanner(tree: tree, fieldCount: layout.dataFields.count),
-            decoder: JSONRowDecoder(fields: layout.dataFields.map { schema.fields[$0] }, outputs: layout.dataFields),
-            maxLineBytes: options.maxLineBytes)
+    private func makeSession(path: String, sizeHint: Int?) -> JSONReadSession {
+        let fields = layout.dataFields.map { schema.fields[$0] }
+        return JSONReadSession(
+            assembler: RowAssembler(path: path, mode: options.mode, layout: layout, buildsDataFields: false),
+            scanner: JSONLineScanner(tree: tree, fieldCount: fields.count),
+            decoder: JSONRowDecoder(fields: fields),
+            types: fields.map(\.type),
+            maxLineBytes: options.maxLineBytes, sizeHint: sizeHint)
     }
 }

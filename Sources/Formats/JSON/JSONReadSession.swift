@@ -1,9 +1,35 @@
+import Columnar
+
 /// The mutable state of one `JSONLinesReader.read` call.
-struct JSONReadSession {
+struct JSONReadSession: LineConsumer {
+    /// Rows read before the columns' final sizes are estimated from them.
+    static let sampleRows = 1000
+
+    /// Bad records and the corrupt-record column; the data columns are built here.
     var assembler: RowAssembler
     var scanner: JSONLineScanner
     var decoder: JSONRowDecoder
     let maxLineBytes: Int
+    /// The data fields' columns, in `layout.dataFields` order.
+    private var columns: [TextColumn]
+    /// Roughly how many bytes of text the input holds (nil: unknown), to size the columns.
+    private let sizeHint: Int?
+    /// Bytes of the lines seen so far (with one terminator byte each), until the estimate is made.
+    private var bytesSeen = 0
+    private var rowsSeen = 0
+    /// Runs offered to decline before trying `scanFlatLine` again, after one failed at its
+    /// first line: for input that is not flat objects, each attempt would be wasted work.
+    private var runBackoff = 0
+    private var nextBackoff = 1
+
+    init(assembler: RowAssembler, scanner: JSONLineScanner, decoder: JSONRowDecoder, types: [DataType], maxLineBytes: Int, sizeHint: Int?) {
+        self.assembler = assembler
+        self.scanner = scanner
+        self.decoder = decoder
+        self.maxLineBytes = maxLineBytes
+        columns = types.map { TextColumn(type: $0) }
+        self.sizeHint = sizeHint
+    }
 
     mutating func consume(_ event: LineEvent) throws {
         switch event {
@@ -14,24 +40,83 @@ struct JSONReadSession {
         }
     }
 
+    mutating func finish(lines: LineStats) throws -> FileReadResult {
+        var data: [Column] = []
+        data.reserveCapacity(columns.count)
+        for k in columns.indices { data.append(columns[k].finish()) }
+        return try assembler.finish(lines: lines, dataColumns: data)
+    }
+
+    /// Takes the lines at the start of `region` that are flat objects, parsing each in place
+    /// and finding its end on the way (see `JSONLineScanner.scanFlatLine`); stops at the first
+    /// other line, which the splitter then delivers to `consume`.
+    mutating func consumeRun(_ region: UnsafeBufferPointer<UInt8>, number: Int) throws -> (bytes: Int, lines: Int) {
+        if runBackoff > 0 {
+            runBackoff -= 1
+            return (0, 0)
+        }
+        let base = region.baseAddress!
+        var taken = 0, lines = 0
+        while taken < region.count {
+            let rest = UnsafeBufferPointer(start: base + taken, count: region.count - taken)
+            guard let end = scanner.scanFlatLine(rest), end <= maxLineBytes else { break }
+            let line = UnsafeBufferPointer(start: rest.baseAddress, count: end)
+            if rowsSeen < Self.sampleRows { sample(line) }
+            try decodeRow(line, number + lines)
+            taken += end + 1
+            lines += 1
+        }
+        if lines == 0 {
+            runBackoff = nextBackoff
+            nextBackoff = min(2 * nextBackoff, 1024)
+        } else {
+            nextBackoff = 1
+        }
+        return (taken, lines)
+    }
+
     @inline(__always)
     private mutating func parse(_ line: UnsafeBufferPointer<UInt8>, _ number: Int) throws {
+        if rowsSeen < Self.sampleRows { sample(line) }
         do {
             try scanner.scan(line)
         } catch {
             if JSONTokens.skipWhitespace(line, 0) == line.count { return }
             if try assembler.reject(line: number, reason: error.description, text: line) {
-                assembler.appendNullRow(corruptText: line)
+                for k in columns.indices { columns[k].appendNull() }
+                assembler.endRow(corruptText: line)
             }
             return
         }
+        try decodeRow(line, number)
+    }
+
+    /// Converts and appends the row of the line the scanner has just scanned.
+    @inline(__always)
+    private mutating func decodeRow(_ line: UnsafeBufferPointer<UInt8>, _ number: Int) throws {
         if let reason = decoder.convert(line, scanner.slots, generation: scanner.generation) {
             guard try assembler.reject(line: number, reason: reason, text: line) else { return }
-            decoder.append(line, scanner.slots, into: &assembler.builders)
+            decoder.append(line, scanner.slots, generation: scanner.generation, into: &columns)
             assembler.endRow(corruptText: line)
         } else {
-            decoder.append(line, scanner.slots, into: &assembler.builders)
+            decoder.append(line, scanner.slots, generation: scanner.generation, into: &columns)
             assembler.endRow(corruptText: nil)
+        }
+    }
+
+    /// Counts the first lines; at the last of them, reserves the columns' estimated final
+    /// sizes: the input size over the bytes per line so far, with a little slack.
+    private mutating func sample(_ line: UnsafeBufferPointer<UInt8>) {
+        bytesSeen += line.count + 1
+        rowsSeen += 1
+        guard rowsSeen == Self.sampleRows, let total = sizeHint, bytesSeen > 0 else { return }
+        let factor = Double(total) / Double(bytesSeen) * 1.05
+        guard factor > 1 else { return }
+        for k in columns.indices {
+            let c = columns[k]
+            let rows = Double(c.count) * factor + 64
+            let bytes = Double(c.byteCount) * factor + 1024
+            columns[k].reserve(rows: Int(min(rows, Double(total))), stringBytes: Int(min(bytes, Double(total))))
         }
     }
 }

@@ -6,28 +6,48 @@ import Columnar
 struct JSONRowDecoder {
     private enum Status: UInt8 { case null, ok, bad }
 
+    /// Per-field results of the last `convert`, in memory allocated once per read (written for
+    /// every field of every row, so kept free of copy-on-write checks). Sized by field count.
+    private final class Results {
+        let status: UnsafeMutableBufferPointer<Status>
+        /// Converted fixed-width values, by bit pattern.
+        let bits: UnsafeMutableBufferPointer<UInt64>
+
+        init(count: Int) {
+            status = .allocate(capacity: count)
+            status.initialize(repeating: .null)
+            bits = .allocate(capacity: count)
+            bits.initialize(repeating: 0)
+        }
+
+        deinit {
+            status.deallocate()
+            bits.deallocate()
+        }
+    }
+
     private let types: [DataType]
     private let names: [String]
-    /// Builder index of each field.
-    private let outputs: [Int]
-    private var status: [Status]
-    /// Converted fixed-width values, by bit pattern.
-    private var bits: [UInt64]
+    /// The fields of types other than string, in field order: only they need converting (any
+    /// JSON value fits a string field), so strings are read straight from the line at append.
+    private let converted: [Int]
+    private let results: Results
     private var scratch: [UInt8] = []
+    private var timestamps = TimestampParser()
 
-    init(fields: [Field], outputs: [Int]) {
+    init(fields: [Field]) {
         types = fields.map(\.type)
         names = fields.map(\.name)
-        self.outputs = outputs
-        status = [Status](repeating: .null, count: fields.count)
-        bits = [UInt64](repeating: 0, count: fields.count)
+        converted = fields.indices.filter { fields[$0].type != .string }
+        results = Results(count: fields.count)
     }
 
     /// Converts every field of the scanned line `s`; returns why the first unconvertible one
-    /// failed, or nil if all converted.
-    mutating func convert(_ s: UnsafeBufferPointer<UInt8>, _ slots: [JSONSlot], generation: UInt32) -> String? {
+    /// failed, or nil if all converted. `slots` has an entry per field.
+    mutating func convert(_ s: UnsafeBufferPointer<UInt8>, _ slots: UnsafeMutableBufferPointer<JSONSlot>, generation: UInt32) -> String? {
         var failure: String?
-        for f in 0..<types.count {
+        let status = results.status, bits = results.bits
+        for f in converted {
             let slot = slots[f]
             guard slot.generation == generation, slot.kind != .null else { status[f] = .null; continue }
             if let v = value(s, slot, types[f]) {
@@ -46,8 +66,9 @@ struct JSONRowDecoder {
     private mutating func value(_ s: UnsafeBufferPointer<UInt8>, _ slot: JSONSlot, _ type: DataType) -> UInt64? {
         let text = UnsafeBufferPointer(rebasing: s[slot.start..<slot.end])
         switch (type, slot.kind) {
-        case (.string, _):
-            return 0
+        case (.timestamp, .string):
+            if !slot.escaped { return timestamps.parse(text).map { UInt64(bitPattern: $0) } }
+            return withText(text, slot.escaped) { TextValues.timestamp($0) }.map { UInt64(bitPattern: $0) }
         case (.bool, .trueValue):
             return 1
         case (.bool, .falseValue):
@@ -58,8 +79,6 @@ struct JSONRowDecoder {
             return NumberParser.double(text).map(\.bitPattern)
         case (.double, .string):
             return withText(text, slot.escaped) { TextValues.specialDouble($0) }.map(\.bitPattern)
-        case (.timestamp, .string):
-            return withText(text, slot.escaped) { TextValues.timestamp($0) }.map { UInt64(bitPattern: $0) }
         case (.timestamp, .integer):
             return NumberParser.int64(text).flatMap { TextValues.micros(fromMillis: $0) }.map { UInt64(bitPattern: $0) }
         case (.timestamp, .number):
@@ -86,27 +105,38 @@ struct JSONRowDecoder {
         return "field '\(names[f])': expected \(types[f]), found \(found)"
     }
 
-    /// Appends the last converted row; fields that failed conversion become null.
-    mutating func append(_ s: UnsafeBufferPointer<UInt8>, _ slots: [JSONSlot], into builders: inout [ColumnBuilder]) {
-        for f in 0..<types.count {
-            let b = outputs[f]
-            guard status[f] == .ok else { builders[b].appendNull(); continue }
-            let v = bits[f]
-            switch types[f] {
-            case .bool: builders[b].append(v != 0)
-            case .int64, .timestamp: builders[b].append(Int64(bitPattern: v))
-            case .double: builders[b].append(Double(bitPattern: v))
-            case .date: builders[b].append(Int32(bitPattern: UInt32(truncatingIfNeeded: v)))
-            case .string:
-                // Non-string values keep their raw JSON text, as Spark does.
-                let slot = slots[f]
-                let raw = UnsafeBufferPointer(rebasing: s[slot.start..<slot.end])
-                if slot.kind == .string && slot.escaped {
-                    scratch.removeAll(keepingCapacity: true)
-                    JSONStrings.unescape(raw, into: &scratch)
-                    scratch.withUnsafeBufferPointer { builders[b].append(utf8: $0) }
-                } else {
-                    builders[b].append(utf8: raw)
+    /// Appends the row last passed to `convert` to `columns` (one per field); fields that
+    /// failed conversion become null.
+    mutating func append(
+        _ s: UnsafeBufferPointer<UInt8>, _ slots: UnsafeMutableBufferPointer<JSONSlot>, generation: UInt32,
+        into columns: inout [TextColumn]
+    ) {
+        let status = results.status, bits = results.bits
+        columns.withUnsafeMutableBufferPointer { columns in
+            for f in 0..<types.count {
+                let type = types[f]
+                if type == .string {
+                    // Non-string values keep their raw JSON text, as Spark does.
+                    let slot = slots[f]
+                    guard slot.generation == generation, slot.kind != .null else { columns[f].appendNull(); continue }
+                    let raw = UnsafeBufferPointer(rebasing: s[slot.start..<slot.end])
+                    if slot.kind == .string && slot.escaped {
+                        scratch.removeAll(keepingCapacity: true)
+                        JSONStrings.unescape(raw, into: &scratch)
+                        scratch.withUnsafeBufferPointer { columns[f].append(utf8: $0) }
+                    } else {
+                        columns[f].append(utf8: raw)
+                    }
+                    continue
+                }
+                guard status[f] == .ok else { columns[f].appendNull(); continue }
+                let v = bits[f]
+                switch type {
+                case .bool: columns[f].append(v != 0)
+                case .int64, .timestamp: columns[f].append(Int64(bitPattern: v))
+                case .double: columns[f].append(Double(bitPattern: v))
+                case .date: columns[f].append(Int32(bitPattern: UInt32(truncatingIfNeeded: v)))
+                case .string: break
                 }
             }
         }

@@ -13,25 +13,46 @@ enum JSONTokens {
         return i
     }
 
-    /// True if any of the eight bytes in `w` is a quote, a backslash, a control character or non-ASCII.
+    /// High bit set in each byte of `w` that is a quote, a backslash, a control character or
+    /// non-ASCII, and possibly in bytes above the first such byte: only the lowest set bit is
+    /// exact. Per byte, `x - 1` sets the high bit when `x` is 0 (the byte equals the quote or
+    /// backslash) and `x - 0x20` when `x < 0x20`; either also sets it for bytes of 0x80 and up,
+    /// which are flagged anyway. Borrows only start at a flagged byte and only run upwards, so
+    /// below the first flagged byte nothing is flagged spuriously.
     @inline(__always)
-    static func hasSpecialByte(_ w: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let q = w ^ (ones &* 0x22), b = w ^ (ones &* 0x5C)
-        let quoteOrBackslash = ((q &- ones) & ~q) | ((b &- ones) & ~b)
-        let control = (w &- ones &* 0x20) & ~w
-        return (quoteOrBackslash | control | w) & highs != 0
+    static func specialBytes(_ w: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quotes = (w ^ (ones &* 0x22)) &- ones
+        let backslashes = (w ^ (ones &* 0x5C)) &- ones
+        let controls = w &- ones &* 0x20
+        return (quotes | backslashes | controls | w) & 0x8080_8080_8080_8080
     }
 
     /// Scans the string whose opening quote is at `start`; returns the index of the closing quote.
     /// Sets `escaped` if the string contains escape sequences.
     @inline(__always)
     static func string(_ s: UnsafeBufferPointer<UInt8>, _ start: Int, escaped: inout Bool) throws(JSONSyntaxError) -> Int {
+        try string(s, start, from: start + 1, escaped: &escaped)
+    }
+
+    /// Scans the rest of the string whose opening quote is at `start`, from `from` on (the
+    /// bytes before `from` must be plain: no quote, backslash, control or non-ASCII byte).
+    ///
+    /// Plain ASCII runs are skipped eight bytes at a time (loads stay inside `s`: `i + 8 <= n`),
+    /// jumping straight to the first byte that needs a look.
+    static func string(_ s: UnsafeBufferPointer<UInt8>, _ start: Int, from: Int, escaped: inout Bool) throws(JSONSyntaxError) -> Int {
         let n = s.count
-        let base = s.baseAddress!
-        var i = start + 1
+        let base = UnsafeRawPointer(s.baseAddress!)
+        var i = from
         while true {
-            while i + 8 <= n, !hasSpecialByte(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { i += 8 }
+            while i + 8 <= n {
+                let m = specialBytes(base.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian)
+                if m != 0 {
+                    i += m.trailingZeroBitCount >> 3
+                    break
+                }
+                i += 8
+            }
             guard i < n else { throw JSONSyntaxError(.unterminatedString, at: start) }
             let c = s[i]
             if c == quote { return i }

@@ -12,9 +12,10 @@ public enum SinkFormat: Sendable {
     /// A sink object of your own.
     case custom(any Sink)
     /// A Delta Lake table at the path, created by the first batch, written exactly once per
-    /// batch (append or complete mode). Partition columns must be columns of the query's
-    /// output, e.g. `.withColumn("date", toDate(col("ts")))` then `partitionBy: ["date"]`.
-    case delta(String, partitionBy: [String] = [])
+    /// batch. Partition columns must be columns of the query's output, e.g.
+    /// `.withColumn("date", toDate(col("ts")))` then `partitionBy: ["date"]`. Update mode
+    /// merges on `mergeKeys` (which must include the partition columns).
+    case delta(String, partitionBy: [String] = [], mergeKeys: [String] = [])
 }
 
 /// Describes the sink and settings of a query, then starts it with `start()`.
@@ -84,8 +85,8 @@ public struct DataStreamWriter: Sendable {
             if checkpointPath == nil { checkpointPath = try Self.temporaryCheckpoint() }
         case .custom(let s):
             sink = s
-        case .delta(let path, let partitionBy):
-            sink = DeltaSink(path: path, partitionBy: partitionBy)
+        case .delta(let path, let partitionBy, let mergeKeys):
+            sink = DeltaSink(path: path, partitionBy: partitionBy, mergeKeys: mergeKeys)
         }
         guard let checkpointPath else {
             throw QueryError.invalidQuery("checkpointLocation is required for \(sink.description): it is what makes restarts exactly-once")

@@ -33,7 +33,7 @@ extension DataStreamWriter {
     ///   - to: end of the range, µs since the epoch (UTC midnight), exclusive.
     ///   - eventTime: the source column holding event time; defaults to the `withWatermark` column.
     public func replay(from: Int64, to: Int64, eventTime: String? = nil) throws -> ReplayResult {
-        guard case .delta(let path, let partitionBy)? = sinkFormat else {
+        guard case .delta(let path, let partitionBy, _)? = sinkFormat else {
             throw QueryError.invalidQuery("replay writes a Delta table: call .format(.delta(path, partitionBy: [\"date\"])) first")
         }
         guard from < to, from % Timestamps.microsPerDay == 0, to % Timestamps.microsPerDay == 0 else {

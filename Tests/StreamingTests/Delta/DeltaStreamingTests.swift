@@ -132,3 +132,42 @@ func writeDayEvents(_ dir: String, _ name: String, ids: Range<Int>) throws {
     try DurableFile.writeNew(tmp, Array((lines.joined(separator: "\n") + "\n").utf8))
     try FileSystem.rename(tmp, FilePaths.join(dir, name))
 }
+
+/// Update mode into a Delta table: the table always holds the latest value of every group.
+@Suite struct DeltaUpdateModeTests {
+    @Test(arguments: [false, true])
+    func aggregatesAreMergedByKeyEvenAcrossACrash(crash: Bool) throws {
+        let dir = TempDir()
+        for f in 0..<4 { try writeDayEvents(dir.sub("in"), "f\(f).jsonl", ids: f * 10..<(f * 10 + 10)) }
+        let table = dir.sub("t")
+        func start(_ sink: DeltaSink) throws -> StreamingQuery {
+            try StreamingSession().readStream.schema(eventSchema).option(.maxFilesPerTrigger(1)).load(dir.sub("in"))
+                .groupBy(col("user"), toDate(col("ts")).as("date"))
+                .agg(count().as("n"), sum(col("amount")).as("total"))
+                .writeStream.format(.custom(sink)).outputMode(.update)
+                .checkpointLocation(dir.sub("cp")).trigger(.availableNow).start()
+        }
+        if crash {
+            let failing = DeltaSink(path: table, partitionBy: ["date"], mergeKeys: ["user", "date"])
+            failing.setFaultHook { p, b in if p == .afterDataFilesWritten && b == 2 { throw InjectedFault(point: .afterDataRead, batchId: b) } }
+            #expect(throws: InjectedFault.self) { try start(failing).awaitTermination() }
+        }
+        try start(DeltaSink(path: table, partitionBy: ["date"], mergeKeys: ["user", "date"])).awaitTermination()
+
+        var expected: [String: (Int64, Double)] = [:]
+        for i in 0..<40 {
+            let k = "u\(i % 3)|2026-11-2\(5 + i % 2)"
+            expected[k] = ((expected[k]?.0 ?? 0) + 1, (expected[k]?.1 ?? 0) + Double(i) * 1.5)
+        }
+        let got = try DeltaTable(path: table).snapshot().read(columns: ["user", "date", "n", "total"]).batch.rows
+        #expect(got.count == expected.count)
+        for r in got {
+            guard case .string(let u) = r[0], case .date(let d) = r[1], case .int64(let n) = r[2], case .double(let t) = r[3] else {
+                Issue.record("unexpected row \(r)")
+                continue
+            }
+            let e = expected["\(u)|\(Dates.format(d))"]
+            #expect(e?.0 == n && e?.1 == t)
+        }
+    }
+}

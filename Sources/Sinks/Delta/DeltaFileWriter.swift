@@ -1,0 +1,108 @@
+import Columnar
+import Formats
+import Foundation
+
+/// Writes rows as the data files of a table: one zstd Parquet file per partition (split
+/// further past `maxRowsPerFile`), partition columns left out of the file, each file durable
+/// (temp, fsync, rename, fsync directory) before its `add` is returned.
+struct DeltaFileWriter {
+    let tablePath: String
+    let schema: Schema
+    let partitionColumns: [String]
+    var parquetOptions = ParquetWriterOptions()
+    var maxRowsPerFile = 5_000_000
+
+    /// Writes `batch` (which has `schema`) and returns one `add` per file, in partition order.
+    func write(_ batch: RecordBatch, dataChange: Bool = true) throws -> [DeltaAddFile] {
+        guard batch.rowCount > 0 else { return [] }
+        let dataColumns = schema.fields.indices.filter { !partitionColumns.contains(schema.fields[$0].name) }
+        // Every column nullable in files, matching the Delta schema (FORMATS.md A4).
+        let fileSchema = Schema(dataColumns.map { Field(schema.fields[$0].name, schema.fields[$0].type, nullable: true) })
+        var adds: [DeltaAddFile] = []
+        for group in try groups(batch) {
+            let rows = group.rows
+            var start = 0
+            while start < rows.count {
+                let end = min(rows.count, start + maxRowsPerFile)
+                let slice = rows.count == batch.rowCount && start == 0 && end == rows.count ? nil : Array(rows[start..<end])
+                let columns = dataColumns.map { i in slice.map { batch.columns[i].take($0) } ?? batch.columns[i] }
+                let part = try RecordBatch(schema: fileSchema, columns: columns)
+                adds.append(try writeFile(part, partitionValues: group.values, dataChange: dataChange))
+                start = end
+            }
+        }
+        return adds
+    }
+
+    /// Writes one file of `batch` (data columns only) into the partition's directory.
+    func writeFile(_ batch: RecordBatch, partitionValues: [String: String?], dataChange: Bool) throws -> DeltaAddFile {
+        let dir = DeltaPartition.directory(columns: partitionColumns, values: partitionValues)
+        let name = "part-00000-\(UUID().uuidString.lowercased()).c000.\(parquetOptions.compression.rawValue).parquet"
+        let relative = dir.isEmpty ? name : dir + "/" + name
+        let full = FilePaths.join(tablePath, relative)
+        try Self.createDirectoryDurably(FilePaths.parent(full), within: tablePath)
+        var writer = try ParquetWriter(schema: batch.schema, options: parquetOptions)
+        try writer.write(batch)
+        let summary = try writer.finish(toFile: full)
+        let modified = (try? FileSystem.attributes(full).modifiedMillis) ?? currentTimeMillis()
+        return DeltaAddFile(
+            path: DeltaPartition.uriEncode(relative), partitionValues: partitionValues, size: Int64(summary.fileSize),
+            modificationTime: modified, dataChange: dataChange, stats: DeltaFileStats.json(summary))
+    }
+
+    /// Creates `dir` and any missing parents up to `root`, fsyncing each parent so the new
+    /// directory entries survive a crash along with the files in them.
+    static func createDirectoryDurably(_ dir: String, within root: String) throws {
+        if FileSystem.isDirectory(dir) { return }
+        let parent = FilePaths.parent(dir)
+        if parent.count >= root.count { try createDirectoryDurably(parent, within: root) }
+        try FileSystem.createDirectory(dir)
+        try DurableFile.syncDirectory(parent)
+    }
+
+    /// Row indices per partition, in order of first appearance; values serialized as in the log.
+    private func groups(_ batch: RecordBatch) throws -> [(values: [String: String?], rows: [Int])] {
+        if partitionColumns.isEmpty { return [([:], Array(0..<batch.rowCount))] }
+        let cols = try partitionColumns.map { try batch.column($0) }
+        // Dates (the normal case) group by their day number without building scalars per row.
+        if cols.count == 1, cols[0].type == .date {
+            let c = cols[0]
+            let days = c.int32Values
+            var index: [Int32: Int] = [:]
+            var nullGroup: Int?
+            var out: [(values: [String: String?], rows: [Int])] = []
+            for i in 0..<batch.rowCount {
+                if !c.isValid(i) {
+                    if nullGroup == nil {
+                        nullGroup = out.count
+                        let null: [String: String?] = [partitionColumns[0]: String?.none]
+                        out.append((null, []))
+                    }
+                    out[nullGroup!].rows.append(i)
+                    continue
+                }
+                if let g = index[days[i]] {
+                    out[g].rows.append(i)
+                } else {
+                    index[days[i]] = out.count
+                    out.append(([partitionColumns[0]: Dates.format(days[i])], [i]))
+                }
+            }
+            return out
+        }
+        var index: [[Value]: Int] = [:]
+        var out: [(values: [String: String?], rows: [Int])] = []
+        for i in 0..<batch.rowCount {
+            let key = cols.map { $0[i] }
+            if let g = index[key] {
+                out[g].rows.append(i)
+            } else {
+                index[key] = out.count
+                var values: [String: String?] = [:]
+                for (name, v) in zip(partitionColumns, key) { values[name] = .some(DeltaPartition.serialize(v)) }
+                out.append((values, [i]))
+            }
+        }
+        return out
+    }
+}

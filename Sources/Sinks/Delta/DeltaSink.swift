@@ -1,0 +1,151 @@
+import Columnar
+import Foundation
+import Formats
+import Synchronization
+
+/// Where a fault can be injected inside the Delta sink (tests only).
+package enum DeltaSinkFaultPoint: String, Sendable {
+    /// The batch's data files are durable; the log commit is not written.
+    case afterDataFilesWritten
+    /// The log commit is durable; `addBatch` has not returned.
+    case afterLogCommit
+}
+
+/// Writes each micro-batch to a Delta table as one atomic commit, exactly once.
+///
+/// The table is created by the first batch (protocol 1/2, the query's schema, `partitionBy`).
+/// Each batch writes its Parquet files (durably) and then commits their `add` actions with a
+/// `txn` (appId = the query id, version = the batch id). A batch the table already holds for
+/// this query is skipped, so a batch re-run after a crash anywhere is applied once; files of
+/// a batch that crashed before its commit stay unreferenced until `vacuum`. Append mode adds
+/// files; complete mode replaces the whole table in the same commit; update mode merges on
+/// `mergeKeys`: rows whose key the batch holds are replaced (copy on write of the files that
+/// hold them), other rows are kept.
+public final class DeltaSink: Sink {
+    public let table: DeltaTable
+    public let partitionBy: [String]
+    /// The columns identifying a row in update mode (e.g. the window and the grouping keys).
+    public let mergeKeys: [String]
+    /// Extra table properties written when the table is created (e.g. `delta.checkpointInterval`).
+    public let configuration: [String: String]
+    private let state = Mutex(State())
+    private let hook = Mutex<(@Sendable (DeltaSinkFaultPoint, Int64) throws -> Void)?>(nil)
+
+    private struct State {
+        var context: SinkContext?
+    }
+
+    public init(path: String, partitionBy: [String] = [], mergeKeys: [String] = [], configuration: [String: String] = [:]) {
+        self.table = DeltaTable(path: path)
+        self.partitionBy = partitionBy
+        self.mergeKeys = mergeKeys
+        self.configuration = configuration
+    }
+
+    public var description: String { "DeltaSink[\(table.path)]" }
+
+    /// Installs a hook called at each fault point with the batch id (tests simulate crashes by throwing).
+    package func setFaultHook(_ h: (@Sendable (DeltaSinkFaultPoint, Int64) throws -> Void)?) {
+        hook.withLock { $0 = h }
+    }
+
+    public func open(_ context: SinkContext) throws {
+        if context.outputMode == .update {
+            guard !mergeKeys.isEmpty else {
+                throw DeltaError.invalidArgument(
+                    "update mode into a Delta table merges on key columns: give mergeKeys (e.g. the window and group columns)")
+            }
+            for k in mergeKeys where context.schema.index(of: k) == nil {
+                throw DeltaError.invalidArgument("merge key '\(k)' is not a column of the query's output (\(context.schema.names.joined(separator: ", ")))")
+            }
+            for p in partitionBy where !mergeKeys.contains(p) {
+                // A key's row must stay in one partition, or an update could leave its old row behind.
+                throw DeltaError.invalidArgument("partition column '\(p)' must be one of the merge keys \(mergeKeys)")
+            }
+        }
+        for c in partitionBy {
+            guard let f = context.schema.field(c) else {
+                throw DeltaError.invalidArgument(
+                    "partition column '\(c)' is not a column of the query's output (\(context.schema.names.joined(separator: ", "))); derive it first, e.g. .withColumn(\"date\", toDate(col(\"ts\")))")
+            }
+            _ = f
+        }
+        if partitionBy.count == context.schema.count && !partitionBy.isEmpty {
+            throw DeltaError.invalidArgument("every column is a partition column; a Delta table needs at least one data column")
+        }
+        if table.exists {
+            try Self.checkCompatible(try table.snapshot(), schema: context.schema, partitionBy: partitionBy)
+            table.log.removeStaleTemporaryFiles(olderThanMillis: 3_600_000, now: currentTimeMillis())
+        }
+        state.withLock { $0.context = context }
+    }
+
+    /// The table must have the query's columns (same names and types) and partition columns.
+    static func checkCompatible(_ snap: DeltaSnapshot, schema: Schema, partitionBy: [String]) throws {
+        if snap.partitionColumns != partitionBy {
+            throw DeltaError.schemaMismatch(
+                snap.tablePath, "it is partitioned by \(snap.partitionColumns), the query asks for \(partitionBy)")
+        }
+        let have = snap.schema.fields.map { "\($0.name): \($0.type)" }
+        let want = schema.fields.map { "\($0.name): \($0.type)" }
+        if have != want {
+            throw DeltaError.schemaMismatch(
+                snap.tablePath, "its columns are (\(have.joined(separator: ", "))), the query writes (\(want.joined(separator: ", ")))")
+        }
+    }
+
+    public func addBatch(_ batchId: Int64, _ batch: RecordBatch) throws {
+        guard let context = state.withLock({ $0.context }) else {
+            throw DeltaError.invalidArgument("\(description): addBatch before open")
+        }
+        let appId = context.queryId
+        let complete = context.outputMode == .complete
+        // Cheap early exit for a replayed batch: no files written at all.
+        if table.exists, let done = try table.snapshot().transactionVersion(appId), done >= batchId { return }
+        if batch.rowCount == 0 && !complete && table.exists { return }
+
+        let writer = DeltaFileWriter(tablePath: table.path, schema: context.schema, partitionColumns: partitionBy)
+        let merge = context.outputMode == .update && table.exists
+        var rewritten: [DeltaAddFile] = []
+        let adds: [DeltaAddFile]
+        if merge {
+            let plan = try table.snapshot().planMerge(batch, keys: mergeKeys, writer: writer)
+            rewritten = plan.rewritten
+            adds = plan.adds
+        } else {
+            adds = try writer.write(batch)
+        }
+        try hook.withLock { $0 }?(.afterDataFilesWritten, batchId)
+
+        let info = DeltaCommitInfo(
+            timestamp: nil, operation: "STREAMING UPDATE",
+            operationParameters: ["outputMode": context.outputMode.description, "queryId": appId, "epochId": String(batchId)],
+            isBlindAppend: !complete && !merge,
+            operationMetrics: ["numAddedFiles": Int64(adds.count), "numOutputRows": Int64(batch.rowCount)])
+        let schema = context.schema
+        let partitionBy = self.partitionBy
+        let configuration = self.configuration
+        try table.commit(info, appTransaction: DeltaTxn(appId: appId, version: batchId)) { base in
+            var actions: [DeltaAction] = []
+            if let base {
+                try Self.checkCompatible(base, schema: schema, partitionBy: partitionBy)
+                let now = currentTimeMillis()
+                if complete {
+                    actions += base.addFiles.map { .remove($0.remove(at: now, dataChange: true)) }
+                }
+                for f in rewritten {
+                    // The merge read these files; if another writer removed one, its rows may be lost.
+                    guard base.files[f.path] != nil else {
+                        throw DeltaError.concurrentModification(base.tablePath, "file \(f.path) was removed while this batch merged into it")
+                    }
+                    actions.append(.remove(f.remove(at: now, dataChange: true)))
+                }
+            } else {
+                guard rewritten.isEmpty else { throw DeltaError.concurrentModification(self.table.path, "the table disappeared during a merge") }
+                actions += DeltaTable.creationActions(schema: schema, partitionBy: partitionBy, configuration: configuration)
+            }
+            return actions + adds.map { .add($0) }
+        }
+        try hook.withLock { $0 }?(.afterLogCommit, batchId)
+    }
+}

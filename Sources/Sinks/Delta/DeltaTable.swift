@@ -1,0 +1,236 @@
+import Columnar
+import Formats
+import Synchronization
+
+/// A Delta Lake table on the local filesystem: snapshots from its log, history, and atomic
+/// commits with optimistic concurrency (FORMATS.md A3, A7, A9).
+///
+/// ```
+/// let table = DeltaTable(path: "tables/errors")
+/// let snap = try table.snapshot()          // latest version
+/// for f in snap.addFiles { print(f.path) }
+/// ```
+public final class DeltaTable: Sendable {
+    public let path: String
+    let log: DeltaLog
+    /// The latest snapshot seen, brought forward by reading only newer commits.
+    private let cached = Mutex<DeltaSnapshot?>(nil)
+
+    public init(path: String) {
+        self.path = FileSystem.absolute(path)
+        self.log = DeltaLog(tablePath: self.path)
+    }
+
+    /// True when `path` holds at least one commit or checkpoint.
+    public static func exists(at path: String) -> Bool {
+        guard let l = try? DeltaLog(tablePath: path).list() else { return false }
+        return !l.commits.isEmpty || !l.checkpoints.isEmpty
+    }
+
+    /// True when the table has a commit or checkpoint (without listing once a snapshot was read).
+    public var exists: Bool { cached.withLock { $0 != nil } || Self.exists(at: path) }
+
+    // MARK: - Snapshots
+
+    /// The latest snapshot. Follows the log from the last snapshot this object saw (or the
+    /// newest readable checkpoint) by probing for the next commit files, so it never lists data.
+    public func snapshot() throws -> DeltaSnapshot {
+        if var snap = cached.withLock({ $0 }) {
+            try advance(&snap, to: nil)
+            store(snap)
+            return snap
+        }
+        let snap = try load(upTo: nil)
+        store(snap)
+        return snap
+    }
+
+    /// The snapshot at `version` (time travel). Needs a checkpoint at or before it, or every commit from 0.
+    public func snapshot(version: Int64) throws -> DeltaSnapshot {
+        try load(upTo: version)
+    }
+
+    private func store(_ snap: DeltaSnapshot) {
+        cached.withLock { c in if c == nil || c!.version <= snap.version { c = snap } }
+    }
+
+    /// Applies commits after `snap.version`, up to `target` (nil: as far as they exist).
+    private func advance(_ snap: inout DeltaSnapshot, to target: Int64?) throws {
+        while target == nil || snap.version < target! {
+            guard let actions = try log.readCommit(snap.version + 1) else {
+                if let target { throw DeltaError.corruptLog(log.commitPath(snap.version + 1), "commit is missing (needed for version \(target))") }
+                return
+            }
+            try snap.apply(actions, version: snap.version + 1)
+        }
+    }
+
+    private func load(upTo target: Int64?) throws -> DeltaSnapshot {
+        let listing = try log.list()
+        guard let newest = [listing.commits.last, listing.checkpoints.last].compactMap({ $0 }).max() else {
+            throw DeltaError.notATable(path)
+        }
+        let last = target ?? newest
+        if last > newest { throw DeltaError.invalidArgument("\(path) has no version \(last) (latest is \(newest))") }
+        var builder: DeltaSnapshot.Builder?
+        var start: Int64 = -1
+        // Newest checkpoint first; an unreadable one falls back to an older one or to JSON.
+        for cp in listing.checkpoints.reversed() where cp <= last {
+            if let b = try? DeltaCheckpoint.read(log: log, version: cp) {
+                builder = b
+                start = cp
+                break
+            }
+        }
+        var b = builder ?? DeltaSnapshot.Builder()
+        let commits = Set(listing.commits)
+        if start < 0 && !commits.contains(0) {
+            throw DeltaError.corruptLog(log.logPath, "no readable checkpoint and commit 0 is missing (the log was cleaned up)")
+        }
+        var v = start + 1
+        while v <= last {
+            guard commits.contains(v), let actions = try log.readCommit(v) else {
+                throw DeltaError.corruptLog(log.commitPath(v), "commit is missing: versions must be contiguous")
+            }
+            b.apply(actions)
+            v += 1
+        }
+        var snap = try b.build(tablePath: path, version: last)
+        if target == nil { try advance(&snap, to: nil) }
+        return snap
+    }
+
+    /// The actions of commit `version`, or nil if its JSON does not exist (not yet written, or
+    /// cleaned up after a checkpoint).
+    public func commitActions(version: Int64) throws -> [DeltaAction]? {
+        try log.readCommit(version)
+    }
+
+    // MARK: - History
+
+    /// One commit as history shows it.
+    public struct HistoryEntry: Sendable {
+        public let version: Int64
+        public let commitInfo: DeltaCommitInfo?
+        public let addedFiles: Int
+        public let removedFiles: Int
+        public let transactions: [DeltaTxn]
+    }
+
+    /// The newest `limit` commits whose JSON still exists, newest first.
+    public func history(limit: Int = .max) throws -> [HistoryEntry] {
+        let listing = try log.list()
+        guard !listing.commits.isEmpty else { throw DeltaError.notATable(path) }
+        return try listing.commits.reversed().prefix(limit).map { v in
+            let actions = try log.readCommit(v) ?? []
+            var info: DeltaCommitInfo?
+            var adds = 0, removes = 0
+            var txns: [DeltaTxn] = []
+            for a in actions {
+                switch a {
+                case .commitInfo(let c): info = c
+                case .add: adds += 1
+                case .remove: removes += 1
+                case .txn(let t): txns.append(t)
+                default: break
+                }
+            }
+            return HistoryEntry(version: v, commitInfo: info, addedFiles: adds, removedFiles: removes, transactions: txns)
+        }
+    }
+
+    // MARK: - Commits
+
+    /// What `commit` did.
+    public enum CommitResult: Sendable, Equatable {
+        case committed(version: Int64)
+        /// The application transaction was already in the table (an earlier attempt won).
+        case alreadyCommitted(version: Int64)
+    }
+
+    /// Commits the actions `build` returns as the next version, atomically.
+    ///
+    /// `build` receives the snapshot the commit is based on (nil if the table does not exist
+    /// yet, in which case it must return `protocol` and `metaData`). When another writer wins
+    /// the version, the commits in between are checked and `build` runs again on the newer
+    /// snapshot: if they carry `appTransaction`'s id at or past its version, nothing is
+    /// committed (an earlier attempt of this application won); if they add or remove files in
+    /// a partition for which `exclusive` is true (partitions this commit replaces), the commit
+    /// fails with `concurrentModification` so the caller can redo its work.
+    ///
+    /// - Parameters:
+    ///   - info: commitInfo (timestamp and readVersion are filled in).
+    ///   - appTransaction: written as the commit's `txn`; also the idempotence check.
+    @discardableResult
+    public func commit(
+        _ info: DeltaCommitInfo, appTransaction: DeltaTxn? = nil, exclusive: ([String: String?]) -> Bool = { _ in false },
+        build: (DeltaSnapshot?) throws -> [DeltaAction]
+    ) throws -> CommitResult {
+        var base: DeltaSnapshot? = exists ? try snapshot() : nil
+        for _ in 0..<10_000 {
+            if let t = appTransaction, let s = base, let done = s.transactionVersion(t.appId), done >= t.version {
+                return .alreadyCommitted(version: s.version)
+            }
+            try base?.checkWritable()
+            let body = try build(base)
+            let version = (base?.version ?? -1) + 1
+            let now = currentTimeMillis()
+            var info = info
+            info.timestamp = now
+            info.readVersion = base?.version
+            var actions: [DeltaAction] = [.commitInfo(info)] + body
+            if var t = appTransaction {
+                t.lastUpdated = now
+                actions.append(.txn(t))
+            }
+            if base?.isAppendOnly == true, actions.contains(where: { if case .remove(let r) = $0 { return r.dataChange } else { return false } }) {
+                throw DeltaError.invalidArgument("\(path) is append-only (delta.appendOnly=true): data cannot be removed")
+            }
+            if try log.write(version, actions) {
+                let snap: DeltaSnapshot
+                if var s = base {
+                    try s.apply(actions, version: version)
+                    snap = s
+                } else {
+                    var b = DeltaSnapshot.Builder()
+                    b.apply(actions)
+                    snap = try b.build(tablePath: path, version: 0)
+                }
+                store(snap)
+                if version > 0 && version % snap.checkpointInterval == 0 {
+                    // Checkpoints only speed up reads; the commit stands even if one fails.
+                    try? DeltaCheckpoint.write(snap, log: log)
+                }
+                return .committed(version: version)
+            }
+            // Lost the race for `version`: look at what won, then retry on top of it.
+            var next: DeltaSnapshot
+            if let b = base {
+                next = b
+                var v = version
+                while let winning = try log.readCommit(v) {
+                    if Self.touches(winning, exclusive) {
+                        throw DeltaError.concurrentModification(path, "version \(v) changed files in partitions this commit replaces; run it again")
+                    }
+                    try next.apply(winning, version: v)
+                    v += 1
+                }
+            } else {
+                next = try snapshot()
+            }
+            store(next)
+            base = next
+        }
+        throw DeltaError.concurrentModification(path, "gave up after too many concurrent commits")
+    }
+
+    private static func touches(_ actions: [DeltaAction], _ exclusive: ([String: String?]) -> Bool) -> Bool {
+        actions.contains { a in
+            switch a {
+            case .add(let f): return exclusive(f.partitionValues)
+            case .remove(let r): return r.partitionValues.map(exclusive) ?? true
+            default: return false
+            }
+        }
+    }
+}
