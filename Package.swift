@@ -37,7 +37,7 @@ let package = Package(
             name: "sluice-bench", dependencies: ["Streaming", "YSBWorkload"], path: "Benchmarks/SluiceBench"),
         .executableTarget(
             name: "ysb-generate",
-            dependencies: ["Formats", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Columnar", "Formats", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/YSBGenerator"),
         .executableTarget(name: "ParquetBench", dependencies: ["Formats"], path: "Benchmarks/ParquetBench"),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),

@@ -6,6 +6,7 @@
 // Event time increases across files, with up to 5 s of disorder inside a file and about 0.1 %
 // of events late by 60–120 s.
 import ArgumentParser
+import Columnar
 import Formats
 
 @main
@@ -21,7 +22,7 @@ struct YSBGenerate: ParsableCommand {
     @Option(help: "Start of event time, ms since the epoch (default 2026-11-25T10:00:00Z).") var startMs: Int64 = 1_795_600_800_000
 
     func run() throws {
-        var rng = Generator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let adIds = (0..<ads).map { _ in rng.uuid() }
         let campaigns = (0..<max(1, ads / 10)).map { _ in rng.uuid() }
         try FileSystem.createDirectory(FilePaths.join(out, "events"))
@@ -46,7 +47,7 @@ struct YSBGenerate: ParsableCommand {
                 t -= Int64(rng.next(upTo: 5000))  // disorder inside the file
                 if rng.next(upTo: 1000) == 0 { t -= 60_000 + Int64(rng.next(upTo: 60_001)) }  // late
                 let line =
-                    #"{"user_id":"\#(rng.uuid())","page_id":"\#(rng.uuid())","ad_id":"\#(adIds[rng.next(upTo: ads)])","ad_type":"\#(adTypes[rng.next(upTo: 5)])","event_type":"\#(eventTypes[rng.next(upTo: 3)])","event_time":"\#(isoMillis(t))","ip_address":"\#(rng.next(upTo: 256)).\#(rng.next(upTo: 256)).\#(rng.next(upTo: 256)).\#(rng.next(upTo: 256))"}"#
+                    #"{"user_id":"\#(rng.uuid())","page_id":"\#(rng.uuid())","ad_id":"\#(adIds[rng.next(upTo: ads)])","ad_type":"\#(adTypes[rng.next(upTo: 5)])","event_type":"\#(eventTypes[rng.next(upTo: 3)])","event_time":"\#(Timestamps.formatMillis(t * 1000))","ip_address":"\#(rng.next(upTo: 256)).\#(rng.next(upTo: 256)).\#(rng.next(upTo: 256)).\#(rng.next(upTo: 256))"}"#
                 text.append(contentsOf: line.utf8)
                 text.append(10)
             }
@@ -59,24 +60,6 @@ struct YSBGenerate: ParsableCommand {
         print("wrote \(written) events in \(files) files and \(ads) ads / \(campaigns.count) campaigns under \(out)")
     }
 
-    func isoMillis(_ ms: Int64) -> String {
-        let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
-        let rem = ms - days * 86_400_000
-        let date = civil(Int(days))
-        return "\(pad(date.0, 4))-\(pad(date.1, 2))-\(pad(date.2, 2))T\(pad(Int(rem / 3_600_000), 2)):\(pad(Int(rem / 60_000 % 60), 2)):\(pad(Int(rem / 1000 % 60), 2)).\(pad(Int(rem % 1000), 3))Z"
-    }
-
-    func civil(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
 }
 
 func pad(_ v: Int, _ w: Int) -> String {
@@ -84,18 +67,8 @@ func pad(_ v: Int, _ w: Int) -> String {
     return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
 }
 
-/// SplitMix64: small, fast, deterministic across platforms.
-struct Generator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(upTo n: Int) -> Int { Int(next() % UInt64(n)) }
+extension SplitMix64 {
+    /// A random lower-case UUID-shaped string.
     mutating func uuid() -> String {
         let hex = Array("0123456789abcdef".utf8)
         var out = [UInt8]()

@@ -48,20 +48,6 @@ enum DemoData {
     }
 }
 
-/// A tiny deterministic generator, so the demo shows the same data on every machine.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(upTo n: Int) -> Int { Int(next() % UInt64(n)) }
-}
-
 /// `n` zero-padded to five digits, so file names sort in numeric order.
 func zeroPadded5(_ n: Int) -> String {
     let s = String(n)

@@ -4,18 +4,12 @@ import Testing
 
 @testable import Formats
 
-/// Deterministic pseudo-random numbers (SplitMix64) so failures reproduce.
-struct ParquetTestRandom {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+/// Deterministic pseudo-random numbers so failures reproduce.
+typealias ParquetTestRandom = SplitMix64
+
+extension SplitMix64 {
+    init(_ seed: UInt64) { self.init(seed: seed) }
+    mutating func int(_ n: Int) -> Int { next(upTo: n) }
 }
 
 enum ParquetFixtures {

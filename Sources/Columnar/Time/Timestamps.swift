@@ -32,6 +32,13 @@ public enum Timestamps {
         return s + "Z"
     }
 
+    /// ISO-8601 UTC with exactly three fraction digits (`2026-11-25T10:00:00.000Z`), floored to ms.
+    public static func formatMillis(_ t: Int64) -> String {
+        let ms = floorDiv(t, 1000)
+        let seconds = format(floorDiv(ms, 1000) * microsPerSecond)
+        return seconds.dropLast() + "." + Dates.pad(Int(ms - floorDiv(ms, 1000) * 1000), 3) + "Z"
+    }
+
     /// Parses ISO-8601: `yyyy-MM-dd`, optionally `T` or space and `HH:mm[:ss[.fraction]]`,
     /// optionally `Z` or an offset `±HH:mm` / `±HHmm` / `±HH`. No zone means UTC.
     /// Fractions beyond microseconds are truncated. Returns nil if malformed.

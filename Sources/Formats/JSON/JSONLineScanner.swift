@@ -51,11 +51,18 @@ struct JSONLineScanner {
     let flatKeys: JSONFlatKeys
     var generation: UInt32 = 0
     private var keyScratch: [UInt8] = []
+    /// Whether `scan` tries `scanFlat` first.
+    private let usesFastPath: Bool
+    /// Lines left for `scan` to send straight to `scanGeneral`, after `scanFlat` failed on a
+    /// line: on input that is not flat objects, every attempt would be wasted work.
+    private var flatBackoff = 0
+    private var nextFlatBackoff = 1
 
-    init(tree: JSONPathTree, fieldCount: Int) {
+    init(tree: JSONPathTree, fieldCount: Int, usesFastPath: Bool = true) {
         self.tree = tree
         state = JSONScanState(tree: tree, fieldCount: fieldCount)
         flatKeys = JSONFlatKeys(tree: tree)
+        self.usesFastPath = usesFastPath
     }
 
     /// Indexed by field, valid where `generation` matches; set by `scan`.
@@ -63,7 +70,17 @@ struct JSONLineScanner {
 
     /// Scans one line; afterwards `slots` describe its fields.
     mutating func scan(_ s: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) {
-        if scanFlat(s) { return }
+        if usesFastPath {
+            if flatBackoff > 0 {
+                flatBackoff -= 1
+            } else if scanFlat(s) {
+                nextFlatBackoff = 1
+                return
+            } else {
+                flatBackoff = nextFlatBackoff
+                nextFlatBackoff = min(2 * nextFlatBackoff, 64)
+            }
+        }
         try scanGeneral(s)
     }
 

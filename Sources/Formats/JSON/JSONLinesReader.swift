@@ -16,6 +16,9 @@ public struct JSONLinesReader: RecordFileReader {
     public var outputSchema: Schema { layout.outputSchema }
     private let layout: ReaderLayout
     private let tree: JSONPathTree
+    /// Off, every line goes through the general scanner and the general timestamp parser:
+    /// tests compare the fast paths against that.
+    var usesFastPaths = true
 
     public init(schema: Schema, options: ReaderOptions = ReaderOptions()) {
         self.schema = schema
@@ -48,9 +51,9 @@ public struct JSONLinesReader: RecordFileReader {
         let fields = layout.dataFields.map { schema.fields[$0] }
         return JSONReadSession(
             assembler: RowAssembler(path: path, mode: options.mode, layout: layout, buildsDataFields: false),
-            scanner: JSONLineScanner(tree: tree, fieldCount: fields.count),
-            decoder: JSONRowDecoder(fields: fields),
+            scanner: JSONLineScanner(tree: tree, fieldCount: fields.count, usesFastPath: usesFastPaths),
+            decoder: JSONRowDecoder(fields: fields, usesFastPaths: usesFastPaths),
             types: fields.map(\.type),
-            maxLineBytes: options.maxLineBytes, sizeHint: sizeHint)
+            maxLineBytes: options.maxLineBytes, sizeHint: sizeHint, takesRuns: usesFastPaths)
     }
 }

@@ -22,7 +22,14 @@ struct JSONReadSession: LineConsumer {
     private var runBackoff = 0
     private var nextBackoff = 1
 
-    init(assembler: RowAssembler, scanner: JSONLineScanner, decoder: JSONRowDecoder, types: [DataType], maxLineBytes: Int, sizeHint: Int?) {
+    /// Whether `consumeRun` takes lines (else the splitter delivers every line to `consume`).
+    private let takesRuns: Bool
+
+    init(
+        assembler: RowAssembler, scanner: JSONLineScanner, decoder: JSONRowDecoder, types: [DataType], maxLineBytes: Int,
+        sizeHint: Int?, takesRuns: Bool
+    ) {
+        self.takesRuns = takesRuns
         self.assembler = assembler
         self.scanner = scanner
         self.decoder = decoder
@@ -51,6 +58,7 @@ struct JSONReadSession: LineConsumer {
     /// and finding its end on the way (see `JSONLineScanner.scanFlatLine`); stops at the first
     /// other line, which the splitter then delivers to `consume`.
     mutating func consumeRun(_ region: UnsafeBufferPointer<UInt8>, number: Int) throws -> (bytes: Int, lines: Int) {
+        guard takesRuns else { return (0, 0) }
         if runBackoff > 0 {
             runBackoff -= 1
             return (0, 0)

@@ -35,7 +35,11 @@ struct JSONRowDecoder {
     private var scratch: [UInt8] = []
     private var timestamps = TimestampParser()
 
-    init(fields: [Field]) {
+    /// Whether timestamps try `TimestampParser`'s fixed-format fast path.
+    private let usesFastPaths: Bool
+
+    init(fields: [Field], usesFastPaths: Bool = true) {
+        self.usesFastPaths = usesFastPaths
         types = fields.map(\.type)
         names = fields.map(\.name)
         converted = fields.indices.filter { fields[$0].type != .string }
@@ -67,7 +71,7 @@ struct JSONRowDecoder {
         let text = UnsafeBufferPointer(rebasing: s[slot.start..<slot.end])
         switch (type, slot.kind) {
         case (.timestamp, .string):
-            if !slot.escaped { return timestamps.parse(text).map { UInt64(bitPattern: $0) } }
+            if !slot.escaped && usesFastPaths { return timestamps.parse(text).map { UInt64(bitPattern: $0) } }
             return withText(text, slot.escaped) { TextValues.timestamp($0) }.map { UInt64(bitPattern: $0) }
         case (.bool, .trueValue):
             return 1

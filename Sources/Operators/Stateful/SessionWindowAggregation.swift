@@ -13,12 +13,10 @@ public final class SessionWindowAggregation: StatefulOperator, @unchecked Sendab
 
     private let keys: [Expr]
     private let window: WindowSpec
-    private let aggregates: [AggregateExpr]
-    private let inputTypes: [DataType?]
+    private let layout: AggregateLayout
     private let mode: EmitMode
     private let watermarked: Bool
-    private let provider: StateStoreProvider
-    private var store: StateStore?
+    private var state: PendingState
 
     public init(
         keys: [Expr], window: WindowSpec, aggregates: [AggregateExpr], input: Schema,
@@ -37,26 +35,24 @@ public final class SessionWindowAggregation: StatefulOperator, @unchecked Sendab
         }
         self.keys = keys
         self.window = window
-        self.aggregates = aggregates
         self.mode = mode
         watermarked = eventTimeColumn == window.timeColumn
         let keyTypes = try keys.map { try $0.resultType(in: input) }
-        inputTypes = try aggregates.map { try $0.input?.resultType(in: input) }
-        let accs = try zip(aggregates, inputTypes).map { try Accumulator($0, inputType: $1) }
+        layout = try AggregateLayout(aggregates, input: input)
         let keyFields = zip(keys, keyTypes).map { Field($0.outputName, $1) }
         outputSchema = Schema(
-            [Field(window.startColumn, .timestamp), Field(window.endColumn, .timestamp)] + keyFields
-                + accs.map { Field($0.aggregate.name, $0.resultType) })
-        provider = try stateProvider(
-            Schema(keyFields + [Field(window.startColumn, .timestamp)]),
-            Schema([Field(window.endColumn, .timestamp)] + accs.enumerated().flatMap { $1.stateFields($0) }))
+            [Field(window.startColumn, .timestamp), Field(window.endColumn, .timestamp)] + keyFields + layout.resultFields)
+        state = PendingState(
+            provider: try stateProvider(
+                Schema(keyFields + [Field(window.startColumn, .timestamp)]),
+                Schema([Field(window.endColumn, .timestamp)] + layout.stateFields)))
         metrics = StatefulOperatorMetrics(name: "sessionWindowStateStoreSave")
     }
 
     public var reactsToWatermark: Bool { mode == .append && watermarked }
 
     public func process(_ batch: RecordBatch, context: StatefulContext) throws -> RecordBatch {
-        var store = try provider.load(version: context.batchId)
+        var store = try state.load(batchId: context.batchId)
         var m = StatefulOperatorMetrics(name: metrics.name)
         let gap = window.size
         let late = mode == .complete || !watermarked ? nil : context.watermarkForLateEvents
@@ -129,13 +125,10 @@ public final class SessionWindowAggregation: StatefulOperator, @unchecked Sendab
                 }
             }
         }
-        var accs = try zip(aggregates, inputTypes).map { try Accumulator($0, inputType: $1) }
-        let inputs = try aggregates.map { try $0.input?.evaluate(batch) }
-        for i in accs.indices {
-            accs[i].grow(to: slotStart.count)
-            accs[i].update(gids: rowSlot, rows: slotRows, input: inputs[i])
-        }
-        for (slot, value) in storedMerges { merge(&accs, slot, value) }
+        var accs = try layout.makeAccumulators(groups: slotStart.count)
+        let inputs = try layout.aggregates.map { try $0.input?.evaluate(batch) }
+        for i in accs.indices { accs[i].update(gids: rowSlot, rows: slotRows, input: inputs[i]) }
+        for (slot, value) in storedMerges { layout.merge(&accs, slot, value) }
         for key in removals { try store.remove(key: key) }
         for s in slotStart.indices {
             try store.put(key: slotKey[s] + [.timestamp(slotStart[s])], value: [.timestamp(slotEnd[s])] + accs.flatMap { $0.stateValues(s) })
@@ -159,30 +152,14 @@ public final class SessionWindowAggregation: StatefulOperator, @unchecked Sendab
         m.numRowsTotal = Int64(sm.numRowsTotal)
         m.memoryUsedBytes = Int64(sm.memoryUsedBytes)
         metrics = m
-        self.store = store
+        state.hold(store)
         return try RecordBatch.fromRows(output, schema: outputSchema)
     }
 
-    public func commit() throws {
-        guard var s = store else { return }
-        _ = try s.commit()
-        store = nil
-        if s.version % 10 == 0 { try provider.maintenance() }
-    }
-
-    private func merge(_ accs: inout [Accumulator], _ g: Int, _ stored: ArraySlice<Value>) {
-        var offset = stored.startIndex
-        for i in accs.indices {
-            accs[i].merge(g, stored[offset..<(offset + accs[i].stateWidth)])
-            offset += accs[i].stateWidth
-        }
-    }
+    public func commit() throws { try state.commit() }
 
     /// An output row from a stored session.
     private func row(_ e: StateEntry) -> [Value] {
-        var accs = try! zip(aggregates, inputTypes).map { try Accumulator($0, inputType: $1) }
-        for i in accs.indices { accs[i].grow(to: 1) }
-        merge(&accs, 0, e.value.dropFirst())
-        return [e.key.last!, e.value[0]] + e.key.dropLast() + accs.map { $0.result(0) }
+        [e.key.last!, e.value[0]] + e.key.dropLast() + layout.results(e.value.dropFirst())
     }
 }

@@ -14,15 +14,12 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
 
     private let keys: [Expr]
     private let window: WindowSpec?
-    private let aggregates: [AggregateExpr]
-    private let inputSchema: Schema
-    private let inputTypes: [DataType?]
+    private let layout: AggregateLayout
     private let mode: EmitMode
     /// Position of a key that is the watermarked event-time column itself (`groupBy(col("ts"))`).
     private let eventTimeKey: Int?
     private let hasEventTime: Bool
-    private let provider: StateStoreProvider
-    private var store: StateStore?
+    private var state: PendingState
 
     /// - Parameters:
     ///   - eventTimeColumn: the input's watermarked column, if any. Late rows are dropped and
@@ -35,12 +32,9 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
     ) throws {
         self.keys = keys
         self.window = window
-        self.aggregates = aggregates
-        self.inputSchema = input
         self.mode = mode
         let keyTypes = try keys.map { try $0.resultType(in: input) }
-        inputTypes = try aggregates.map { try $0.input?.resultType(in: input) }
-        let accumulators = try zip(aggregates, inputTypes).map { try Accumulator($0, inputType: $1) }
+        layout = try AggregateLayout(aggregates, input: input)
 
         if let window {
             guard let f = input.field(window.timeColumn) else {
@@ -54,12 +48,11 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
 
         var keyFields: [Field] = window.map { [Field($0.startColumn, .timestamp)] } ?? []
         keyFields += zip(keys, keyTypes).map { Field($0.outputName, $1) }
-        let valueFields = accumulators.enumerated().flatMap { $1.stateFields($0) }
         var out: [Field] = window.map { [Field($0.startColumn, .timestamp), Field($0.endColumn, .timestamp)] } ?? []
         out += zip(keys, keyTypes).map { Field($0.outputName, $1) }
-        out += accumulators.map { Field($0.aggregate.name, $0.resultType) }
+        out += layout.resultFields
         outputSchema = Schema(out)
-        provider = try stateProvider(Schema(keyFields), Schema(valueFields))
+        state = PendingState(provider: try stateProvider(Schema(keyFields), Schema(layout.stateFields)))
         metrics = StatefulOperatorMetrics(name: "stateStoreSave")
     }
 
@@ -67,7 +60,7 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
     public var isWatermarked: Bool { hasEventTime }
 
     public func process(_ batch: RecordBatch, context: StatefulContext) throws -> RecordBatch {
-        var store = try provider.load(version: context.batchId)
+        var store = try state.load(batchId: context.batchId)
         var m = StatefulOperatorMetrics(name: metrics.name)
         let late = mode == .complete || !hasEventTime ? nil : context.watermarkForLateEvents
 
@@ -116,12 +109,9 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
             if Int(g) == firstPair.count { firstPair.append(k) }
             gids[k] = g
         }
-        var accs = try zip(aggregates, inputTypes).map { try Accumulator($0, inputType: $1) }
-        let inputs = try aggregates.map { try $0.input?.evaluate(batch) }
-        for i in accs.indices {
-            accs[i].grow(to: table.count)
-            accs[i].update(gids: gids, rows: rows, input: inputs[i])
-        }
+        var accs = try layout.makeAccumulators(groups: table.count)
+        let inputs = try layout.aggregates.map { try $0.input?.evaluate(batch) }
+        for i in accs.indices { accs[i].update(gids: gids, rows: rows, input: inputs[i]) }
 
         // Merge with state.
         var touchedKeys: [[Value]] = []
@@ -130,7 +120,7 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
             let k = firstPair[g]
             var key: [Value] = window == nil ? [] : [.timestamp(starts[k])]
             for c in keyColumns { key.append(c[rows[k]]) }
-            if let stored = try store.get(key: key) { merge(&accs, g, stored) }
+            if let stored = try store.get(key: key) { layout.merge(&accs, g, stored[...]) }
             try store.put(key: key, value: accs.flatMap { $0.stateValues(g) })
             touchedKeys.append(key)
         }
@@ -143,7 +133,7 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
         case .update:
             for (g, key) in touchedKeys.enumerated() { output.append(outputRow(key, accs.map { $0.result(g) })) }
         case .complete:
-            for e in store.entries() { output.append(outputRow(e.key, results(e.value))) }
+            for e in store.entries() { output.append(outputRow(e.key, layout.results(e.value[...]))) }
         case .append:
             break
         }
@@ -154,7 +144,7 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
                 evicted.append(e)
                 return true
             })
-            if mode == .append { for e in evicted { output.append(outputRow(e.key, results(e.value))) } }
+            if mode == .append { for e in evicted { output.append(outputRow(e.key, layout.results(e.value[...]))) } }
         }
         output.sort { Value.compareRows($0, $1) < 0 }
 
@@ -162,16 +152,11 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
         m.numRowsTotal = Int64(sm.numRowsTotal)
         m.memoryUsedBytes = Int64(sm.memoryUsedBytes)
         metrics = m
-        self.store = store
+        state.hold(store)
         return try RecordBatch.fromRows(output, schema: outputSchema)
     }
 
-    public func commit() throws {
-        guard var s = store else { return }
-        _ = try s.commit()
-        store = nil
-        if s.version % 10 == 0 { try provider.maintenance() }
-    }
+    public func commit() throws { try state.commit() }
 
     public var reactsToWatermark: Bool { mode != .complete && hasEventTime }
 
@@ -179,22 +164,6 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
         if let window, case .timestamp(let start) = key[0] { return start + window.size <= watermark }
         if let k = eventTimeKey, case .timestamp(let t) = key[k] { return t <= watermark }
         return false
-    }
-
-    private func merge(_ accs: inout [Accumulator], _ g: Int, _ stored: [Value]) {
-        var offset = 0
-        for i in accs.indices {
-            accs[i].merge(g, stored[offset..<(offset + accs[i].stateWidth)])
-            offset += accs[i].stateWidth
-        }
-    }
-
-    /// Final values from a stored state row.
-    private func results(_ stored: [Value]) -> [Value] {
-        var accs = try! zip(aggregates, inputTypes).map { try Accumulator($0, inputType: $1) }
-        for i in accs.indices { accs[i].grow(to: 1) }
-        merge(&accs, 0, stored)
-        return accs.map { $0.result(0) }
     }
 
     private func outputRow(_ key: [Value], _ values: [Value]) -> [Value] {

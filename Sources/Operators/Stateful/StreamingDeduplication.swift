@@ -18,8 +18,7 @@ public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable
     private let eventTimeKey: Int?
     /// Set for `dropDuplicatesWithinWatermark`: the watermark delay in µs.
     private let withinWatermarkDelay: Int64?
-    private let provider: StateStoreProvider
-    private var store: StateStore?
+    private var state: PendingState
 
     public init(
         columns: [String], input: Schema, eventTimeColumn: String?, withinWatermarkDelay: Int64?, operatorId: Int,
@@ -35,12 +34,12 @@ public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable
         self.eventTimeKey = eventTimeColumn.flatMap { cols.firstIndex(of: $0) }
         self.withinWatermarkDelay = withinWatermarkDelay
         outputSchema = input
-        provider = try stateProvider(Schema(keyFields), Schema([Field("expiresAt", .timestamp)]))
+        state = PendingState(provider: try stateProvider(Schema(keyFields), Schema([Field("expiresAt", .timestamp)])))
         metrics = StatefulOperatorMetrics(name: withinWatermarkDelay == nil ? "dedupe" : "dedupeWithinWatermark")
     }
 
     public func process(_ batch: RecordBatch, context: StatefulContext) throws -> RecordBatch {
-        var store = try provider.load(version: context.batchId)
+        var store = try state.load(batchId: context.batchId)
         var m = StatefulOperatorMetrics(name: metrics.name)
         let keyColumns = try columns.map { try batch.column($0) }
         let time = try eventTimeColumn.map { try batch.column($0) }
@@ -87,16 +86,11 @@ public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable
         m.numRowsTotal = Int64(sm.numRowsTotal)
         m.memoryUsedBytes = Int64(sm.memoryUsedBytes)
         metrics = m
-        self.store = store
+        state.hold(store)
         return keep.count == batch.rowCount ? batch : batch.take(keep)
     }
 
-    public func commit() throws {
-        guard var s = store else { return }
-        _ = try s.commit()
-        store = nil
-        if s.version % 10 == 0 { try provider.maintenance() }
-    }
+    public func commit() throws { try state.commit() }
 
     public var reactsToWatermark: Bool { eventTimeColumn != nil }
 }
