@@ -8,8 +8,13 @@ extension DataStream {
     /// `delay`, in whole milliseconds, never moving backwards (and 0 before any data). Stateful
     /// operators drop rows at or before the previous batch's watermark and finalise state at or
     /// before the current one.
-    public func withWatermark(_ column: String, delay: Duration) -> DataStream {
-        with(.watermark(column: column, delayMs: delay.microseconds / 1000, plan))
+    ///
+    /// Event times more than `maxAheadOfProcessingTime` (default one day) ahead of the batch's
+    /// processing time do not move the watermark (they are processed, and counted in progress as
+    /// `eventTime["aheadOfProcessingTime"]`), so a single bad clock cannot make all later data late.
+    /// Pass nil to let any event time move it, as Spark does.
+    public func withWatermark(_ column: String, delay: Duration, maxAheadOfProcessingTime: Duration? = .days(1)) -> DataStream {
+        with(.watermark(column: column, delayMs: delay.microseconds / 1000, maxAhead: maxAheadOfProcessingTime?.microseconds, plan))
     }
 
     /// Groups the stream by columns, expressions and at most one window.

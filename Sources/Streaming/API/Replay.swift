@@ -83,7 +83,7 @@ extension DataStreamWriter {
 
     /// The column of the first `withWatermark` in the plan.
     static func watermarkColumn(_ plan: LogicalPlan) -> String? {
-        if case .watermark(let column, _, _) = plan { return column }
+        if case .watermark(let column, _, _, _) = plan { return column }
         return plan.children.lazy.compactMap(watermarkColumn).first
     }
 

@@ -190,7 +190,7 @@ final class MicroBatchExecution: @unchecked Sendable {
             batchId: batchId,
             watermarkForLateEvents: batchWatermark == nil ? nil : lastBatchWatermarkMicros,
             watermarkForEviction: batchWatermark)
-        for c in plan.eventTimeCollectors { c.reset() }
+        for c in plan.eventTimeCollectors { c.reset(batchTimestampMicros: seq.metadata.batchTimestampMs * 1000) }
         let output = try timer.time("queryPlanning") {
             try plan.execute(try RecordBatch.concat(inputs, schema: sources[0].schema), context: context)
         }
@@ -283,6 +283,8 @@ final class MicroBatchExecution: @unchecked Sendable {
             let avg = seen.reduce(0.0) { $0 + $1.sum } / Double(seen.reduce(0) { $0 + $1.count })
             eventTime["avg"] = Timestamps.format(Int64(avg))
         }
+        let ahead = plan.eventTimeCollectors.reduce(0) { $0 + $1.numAhead }
+        if ahead > 0 { eventTime["aheadOfProcessingTime"] = String(ahead) }
         let stateOperators = plan.statefulOperators.map { op in
             let m = op.metrics
             return StateOperatorProgress(

@@ -26,8 +26,8 @@ enum ColumnPruning {
             return .withColumn(name, expr, prune(child, required: needs))
         case .drop(let names, let child):
             return .drop(names, prune(child, required: required))
-        case .watermark(let column, let delay, let child):
-            return .watermark(column: column, delayMs: delay, prune(child, required: required.map { $0.union([column]) }))
+        case .watermark(let column, let delay, let ahead, let child):
+            return .watermark(column: column, delayMs: delay, maxAhead: ahead, prune(child, required: required.map { $0.union([column]) }))
         case .aggregate(let keys, let window, let aggregates, let child):
             var needs = keys.reduce(into: Set<String>()) { $0.formUnion($1.referencedColumns) }
             for a in aggregates { if let e = a.input { needs.formUnion(e.referencedColumns) } }

@@ -9,7 +9,7 @@ indirect enum LogicalPlan: Sendable {
     case withColumn(String, Expr, LogicalPlan)
     case drop([String], LogicalPlan)
     /// `withWatermark(column, delay)`: marks the event-time column and tracks its maximum.
-    case watermark(column: String, delayMs: Int64, LogicalPlan)
+    case watermark(column: String, delayMs: Int64, maxAhead: Int64?, LogicalPlan)
     case aggregate(keys: [Expr], window: WindowSpec?, aggregates: [AggregateExpr], LogicalPlan)
     case deduplicate(columns: [String], withinWatermark: Bool, LogicalPlan)
     /// A stream-static join: the table is indexed once.
@@ -19,7 +19,7 @@ indirect enum LogicalPlan: Sendable {
         switch self {
         case .source: return []
         case .filter(_, let c), .project(_, let c), .withColumn(_, _, let c), .drop(_, let c),
-            .watermark(_, _, let c), .aggregate(_, _, _, let c), .deduplicate(_, _, let c), .joinStatic(_, _, _, let c):
+            .watermark(_, _, _, let c), .aggregate(_, _, _, let c), .deduplicate(_, _, let c), .joinStatic(_, _, _, let c):
             return [c]
         }
     }

@@ -2,24 +2,36 @@ import Columnar
 import Operators
 
 /// Collects the event-time statistics of the rows flowing past a `withWatermark`.
+///
+/// Event times further ahead of the batch's processing time than `maxAhead` are left out: one
+/// record stamped in the year 9999 would otherwise push the watermark there and make every
+/// later row late. Such rows are still processed, and counted in `numAhead`.
 final class EventTimeStatsCollector: @unchecked Sendable {
     let column: String
     let delayMs: Int64
+    let maxAhead: Int64?
     private(set) var min = Int64.max
     private(set) var max = Int64.min
     private(set) var sum: Double = 0
     private(set) var count: Int64 = 0
+    private(set) var numAhead: Int64 = 0
+    private var cutoff = Int64.max
 
-    init(column: String, delayMs: Int64) {
+    init(column: String, delayMs: Int64, maxAhead: Int64?) {
         self.column = column
         self.delayMs = delayMs
+        self.maxAhead = maxAhead
     }
 
-    func reset() {
+    /// Starts a batch whose processing time is `batchTimestampMicros` (from `offsets/N`, so a
+    /// re-run batch uses the same cutoff).
+    func reset(batchTimestampMicros: Int64) {
         min = .max
         max = .min
         sum = 0
         count = 0
+        numAhead = 0
+        cutoff = maxAhead.map { batchTimestampMicros.addingReportingOverflow($0).overflow ? .max : batchTimestampMicros + $0 } ?? .max
     }
 
     func observe(_ batch: RecordBatch) throws {
@@ -27,6 +39,10 @@ final class EventTimeStatsCollector: @unchecked Sendable {
         let t = c.int64Values
         for i in 0..<batch.rowCount where c.isValid(i) {
             let v = t[i]
+            if v > cutoff {
+                numAhead += 1
+                continue
+            }
             if v < min { min = v }
             if v > max { max = v }
             sum += Double(v)

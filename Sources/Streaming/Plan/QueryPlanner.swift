@@ -28,8 +28,8 @@ enum QueryPlanner {
     /// the rows they remove do not count toward the watermark. Doing the same keeps results equal.
     static func pushFiltersBelowWatermark(_ plan: LogicalPlan) -> LogicalPlan {
         switch plan {
-        case .filter(let cond, .watermark(let column, let delay, let child)) where !cond.referencedColumns.contains(column):
-            return .watermark(column: column, delayMs: delay, pushFiltersBelowWatermark(.filter(cond, child)))
+        case .filter(let cond, .watermark(let column, let delay, let ahead, let child)) where !cond.referencedColumns.contains(column):
+            return .watermark(column: column, delayMs: delay, maxAhead: ahead, pushFiltersBelowWatermark(.filter(cond, child)))
         case .source: return plan
         case .filter(let c, let child): return rebuild(.filter(c, child), pushFiltersBelowWatermark(child))
         default:
@@ -45,7 +45,7 @@ enum QueryPlanner {
         case .project(let e, _): return .project(e, child)
         case .withColumn(let n, let e, _): return .withColumn(n, e, child)
         case .drop(let n, _): return .drop(n, child)
-        case .watermark(let c, let d, _): return .watermark(column: c, delayMs: d, child)
+        case .watermark(let c, let d, let a, _): return .watermark(column: c, delayMs: d, maxAhead: a, child)
         case .aggregate(let k, let w, let a, _): return .aggregate(keys: k, window: w, aggregates: a, child)
         case .deduplicate(let c, let w, _): return .deduplicate(columns: c, withinWatermark: w, child)
         case .joinStatic(let t, let k, let ty, _): return .joinStatic(t, keys: k, type: ty, child)
@@ -114,7 +114,7 @@ enum QueryPlanner {
                 let input = try build(child)
                 let exprs = input.schema.names.filter { !names.contains($0) }.map(col)
                 return project(try ProjectOperator(expressions: exprs, input: input.schema), exprs, input)
-            case .watermark(let column, let delayMs, let child):
+            case .watermark(let column, let delayMs, let maxAhead, let child):
                 let input = try build(child)
                 guard let f = input.schema.field(column) else {
                     throw QueryError.invalidQuery("withWatermark: \(ColumnarError.unknownColumn(column, available: input.schema.names))")
@@ -122,7 +122,7 @@ enum QueryPlanner {
                 guard f.type == .timestamp else { throw QueryError.invalidQuery("withWatermark: column '\(column)' is \(f.type), not timestamp") }
                 guard delayMs >= 0 else { throw QueryError.invalidQuery("withWatermark: the delay should not be negative") }
                 guard input.eventTime == nil else { throw QueryError.invalidQuery("withWatermark: redefining the watermark is not supported") }
-                stages.append(.eventTime(EventTimeStatsCollector(column: column, delayMs: delayMs)))
+                stages.append(.eventTime(EventTimeStatsCollector(column: column, delayMs: delayMs, maxAhead: maxAhead)))
                 return Output(schema: input.schema, eventTime: column, delayMs: delayMs)
             case .aggregate(let keys, let window, let aggregates, let child):
                 let input = try build(child)

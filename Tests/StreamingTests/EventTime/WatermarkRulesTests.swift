@@ -79,3 +79,27 @@ import Testing
         #expect(startAndCount(h.newRows()) == [[10, 1]])
     }
 }
+
+@Suite struct WatermarkWedgeTests {
+    @Test func anEventFarInTheFutureDoesNotMoveTheWatermark() throws {
+        let h = try StreamHarness(mode: .append) { s in
+            s.withWatermark("ts", delay: .seconds(10)).groupBy(window(col("ts"), .seconds(5))).count()
+        }
+        let year9999: Int64 = 253_370_764_800
+        try h.add(times: 10, year9999)
+        #expect(h.lastProgressWithData?.eventTime["aheadOfProcessingTime"] == "1")
+        try h.add(times: 12, 30)
+        // Without the cap the watermark would sit in the year 9999 and drop 12 as late.
+        #expect(h.lastProgressWithData?.stateOperators.first?.numRowsDroppedByWatermark == 0)
+        #expect(startAndCount(h.newRows()) == [[10, 2]])
+    }
+
+    @Test func withoutTheCapSparkSemanticsApply() throws {
+        let h = try StreamHarness(mode: .append) { s in
+            s.withWatermark("ts", delay: .seconds(10), maxAheadOfProcessingTime: nil).groupBy(window(col("ts"), .seconds(5))).count()
+        }
+        try h.add(times: 10, 253_370_764_800)
+        try h.add(times: 12)
+        #expect(h.lastProgressWithData?.stateOperators.first?.numRowsDroppedByWatermark == 1)
+    }
+}
