@@ -138,3 +138,35 @@ import Testing
         #expect(sink.rows.map { $0[0] } == [.int64(1), .int64(2), .int64(3)])
     }
 }
+
+@Suite struct SplitFileReaderTests {
+    @Test func splitReadEqualsSequentialReadIncludingLineNumbers() throws {
+        let dir = TempDir()
+        var lines = (0..<999).map { #"{"id":\#($0),"user":"u\#($0 % 7)","amount":\#($0).5}"# }
+        lines[700] = "{broken"
+        lines[100] = #"{"id":"wrong type"}"#
+        try DurableFile.writeNew(dir.sub("f.jsonl"), Array(lines.joined(separator: "\n").utf8))
+        let reader = JSONLinesReader(schema: eventSchema, options: ReaderOptions(mode: .dropMalformed))
+        let split = SplitFileReader(reader: reader, minBytes: 0)
+        let a = try reader.read(path: dir.sub("f.jsonl")), b = try split.read(path: dir.sub("f.jsonl"))
+        #expect(a.batch.rows == b.batch.rows)
+        #expect(a.badRecords == b.badRecords)
+        #expect(b.badRecords.map(\.line) == [101, 701])
+        #expect(a.lines == b.lines)
+
+        let strict = SplitFileReader(reader: JSONLinesReader(schema: eventSchema, options: ReaderOptions(mode: .failFast)), minBytes: 0)
+        do {
+            _ = try strict.read(path: dir.sub("f.jsonl"))
+            Issue.record("expected failFast to stop")
+        } catch let e as ReadError {
+            #expect(e.line == 101 || e.line == 701)
+        }
+    }
+
+    @Test func cutsEndAfterNewlines() {
+        let bytes = Array("a\nbb\nccc\ndddd\n".utf8)
+        let r = SplitFileReader.cut(bytes, into: 2)
+        #expect(r.count == 2 && bytes[r[0].upperBound - 1] == 10 && r[1].upperBound == bytes.count)
+        #expect(SplitFileReader.cut(Array("no newline".utf8), into: 2) == [0..<10])
+    }
+}

@@ -109,9 +109,12 @@ public final class FileStreamSource: StreamSource {
         // Files are parsed in parallel (one per core); results are used in file order, so the
         // batch is the same as a sequential read.
         let reader = self.reader
+        // A batch of one or few large files is split within files instead.
+        let splitter = files.count < ParallelMap.cores ? SplitFileReader(reader: reader) : nil
         let results = ParallelMap.run(files) { file -> Result<FileReadResult?, any Error> in
             let full = FilePaths.join(self.root, file.path)
             do {
+                if let splitter, splitter.canSplit(file, path: full) { return .success(try splitter.read(path: full)) }
                 return .success(try reader.read(path: full))
             } catch let e as IOError where e.isNotFound {
                 return self.options.ignoreMissingFiles ? .success(nil) : .failure(SourceError.fileVanished(full))

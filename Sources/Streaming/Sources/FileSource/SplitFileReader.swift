@@ -1,0 +1,80 @@
+import Columnar
+import Formats
+
+/// Parses one plain (uncompressed) file on several cores: the bytes are cut at line boundaries
+/// into one piece per core, the pieces are parsed in parallel and joined in order. Line numbers
+/// of rejected lines are shifted so they stay the file's own.
+///
+/// Only for files small enough to hold in memory; larger files and `.zst` files are read
+/// sequentially in bounded chunks by the reader itself.
+struct SplitFileReader: Sendable {
+    let reader: any RecordFileReader
+    /// Files at least this large are split (smaller ones are not worth the thread hand-off).
+    var minBytes = 4 << 20
+    /// Files larger than this are never loaded whole.
+    var maxBytes = 512 << 20
+
+    func canSplit(_ file: ListedFile, path: String) -> Bool {
+        ParallelMap.cores > 1 && !path.hasSuffix(".zst") && file.size >= Int64(minBytes) && file.size <= Int64(maxBytes)
+    }
+
+    func read(path: String) throws -> FileReadResult {
+        let bytes = try FileSystem.read(path)
+        let pieces = Self.cut(bytes, into: ParallelMap.cores)
+        // Lines before each piece, so line numbers can be shifted back to the file's.
+        var counted = [0]
+        for p in pieces.dropLast() { counted.append(counted.last! + Self.countNewlines(bytes, p)) }
+        let linesBefore = counted
+        let reader = self.reader
+        let shared = SharedBytes(bytes)
+        let results = ParallelMap.run(Array(pieces.indices)) { i -> Result<FileReadResult, any Error> in
+            Result {
+                do {
+                    return try shared.bytes.withUnsafeBytes { all in
+                        try reader.read(bytes: UnsafeRawBufferPointer(rebasing: all[pieces[i]]), path: path)
+                    }
+                } catch let e as ReadError {
+                    throw ReadError(path: e.path, line: e.line.map { $0 + linesBefore[i] }, reason: e.reason)
+                }
+            }
+        }
+        var batches: [RecordBatch] = []
+        var bad: [BadRecord] = []
+        var lines = 0
+        for (i, r) in results.enumerated() {
+            let part = try r.get()
+            batches.append(part.batch)
+            bad += part.badRecords.map { BadRecord(path: $0.path, line: $0.line + linesBefore[i], reason: $0.reason, text: $0.text) }
+            lines += part.lines
+        }
+        return FileReadResult(
+            batch: try RecordBatch.concat(batches, schema: reader.outputSchema), badRecords: bad, lines: lines, bytes: Int64(bytes.count))
+    }
+
+    /// Ranges of about equal size, each ending just after a newline (the last one at the end).
+    static func cut(_ bytes: [UInt8], into n: Int) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for k in 1..<n {
+            var at = max(start, bytes.count * k / n)
+            while at < bytes.count && bytes[at] != 10 { at += 1 }
+            guard at < bytes.count else { break }
+            ranges.append(start..<(at + 1))
+            start = at + 1
+        }
+        ranges.append(start..<bytes.count)
+        return ranges.filter { !$0.isEmpty }
+    }
+
+    static func countNewlines(_ bytes: [UInt8], _ range: Range<Int>) -> Int {
+        var n = 0
+        for i in range where bytes[i] == 10 { n += 1 }
+        return n
+    }
+}
+
+/// Immutable bytes shared by the parsing threads.
+private final class SharedBytes: Sendable {
+    let bytes: [UInt8]
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+}
