@@ -11,20 +11,25 @@ public protocol BatchOperator: Sendable {
 public struct FilterOperator: BatchOperator {
     public let predicate: Expr
     public let outputSchema: Schema
+    /// Columns to copy into the output; nil for all. Dropping columns the next step does not
+    /// read saves copying them (e.g. the column the filter itself tested).
+    private let keep: [String]?
 
-    public init(predicate: Expr, input: Schema) throws {
+    public init(predicate: Expr, input: Schema, keep: Set<String>? = nil) throws {
         let t = try predicate.resultType(in: input)
         guard t == .bool else { throw ColumnarError.typeMismatch("filter condition \(predicate) is \(t), not bool") }
         self.predicate = predicate
-        self.outputSchema = input
+        let kept = keep.map { k in input.fields.filter { k.contains($0.name) } }
+        self.keep = kept.map { $0.map(\.name) }
+        self.outputSchema = kept.map(Schema.init) ?? input
     }
 
     public func process(_ batch: RecordBatch) throws -> RecordBatch {
-        if batch.rowCount == 0 { return batch }
-        let mask = try predicate.evaluateMask(batch)
+        let mask = batch.rowCount == 0 ? [] : try predicate.evaluateMask(batch)
+        let narrowed = try keep.map { try batch.project($0) } ?? batch
         var kept = 0
         for m in mask where m { kept += 1 }
-        return kept == batch.rowCount ? batch : batch.filter(mask)
+        return kept == batch.rowCount ? narrowed : narrowed.filter(mask)
     }
 }
 

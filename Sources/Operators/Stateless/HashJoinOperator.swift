@@ -17,6 +17,7 @@ public struct HashJoinOperator: BatchOperator {
     public let outputSchema: Schema
     private let keys: [String]
     private let streamKeyIndexes: [Int]
+    private let outputKeyIndexes: [Int]
     private let streamOther: [Int]
     private let staticOther: [Int]
     private let staticTable: RecordBatch
@@ -30,7 +31,8 @@ public struct HashJoinOperator: BatchOperator {
         var next: [Int32]
     }
 
-    public init(stream: Schema, staticTable: RecordBatch, on keys: [String], type: JoinType = .inner) throws {
+    /// - Parameter outputs: the output columns to materialise (nil for all); the rest are left out.
+    public init(stream: Schema, staticTable: RecordBatch, on keys: [String], type: JoinType = .inner, outputs: Set<String>? = nil) throws {
         guard !keys.isEmpty else { throw ColumnarError.invalidArgument("a join needs at least one key column") }
         let s = staticTable.schema
         var streamKeyIndexes: [Int] = []
@@ -42,16 +44,18 @@ public struct HashJoinOperator: BatchOperator {
             streamKeyIndexes.append(si)
         }
         self.keys = keys
+        func wanted(_ name: String) -> Bool { outputs?.contains(name) ?? true }
         self.streamKeyIndexes = streamKeyIndexes
-        streamOther = stream.fields.indices.filter { !keys.contains(stream.fields[$0].name) }
-        staticOther = s.fields.indices.filter { !keys.contains(s.fields[$0].name) }
+        outputKeyIndexes = streamKeyIndexes.filter { wanted(stream.fields[$0].name) }
+        streamOther = stream.fields.indices.filter { !keys.contains(stream.fields[$0].name) && wanted(stream.fields[$0].name) }
+        staticOther = s.fields.indices.filter { !keys.contains(s.fields[$0].name) && wanted(s.fields[$0].name) }
         for i in staticOther where stream.index(of: s.fields[i].name) != nil {
             throw ColumnarError.invalidArgument("column '\(s.fields[i].name)' is in both the stream and the static table; rename one before joining")
         }
         self.staticTable = staticTable
         self.type = type
         outputSchema = Schema(
-            streamKeyIndexes.map { stream.fields[$0] } + streamOther.map { stream.fields[$0] }
+            outputKeyIndexes.map { stream.fields[$0] } + streamOther.map { stream.fields[$0] }
                 + staticOther.map { Field(s.fields[$0].name, s.fields[$0].type, nullable: true) })
 
         // Build once.
@@ -106,7 +110,7 @@ public struct HashJoinOperator: BatchOperator {
                 at = Int(index.next[at])
             }
         }
-        var columns = streamKeyIndexes.map { batch.columns[$0].take(streamRows) }
+        var columns = outputKeyIndexes.map { batch.columns[$0].take(streamRows) }
         columns += streamOther.map { batch.columns[$0].take(streamRows) }
         for i in staticOther {
             let c = staticTable.columns[i]

@@ -82,7 +82,7 @@ extension DataStream {
     /// Joins every row of the stream with the rows of `table` that have equal values in the
     /// columns `on` (a stream-static join; the table's hash index is built once per query start).
     public func join(_ table: StaticTable, on keys: [String], type: JoinType = .inner) -> DataStream {
-        with(.joinStatic(table, keys: keys, type: type, plan))
+        with(.joinStatic(table, keys: keys, type: type, outputs: nil, plan))
     }
 
     public func join(_ table: StaticTable, on key: String, type: JoinType = .inner) -> DataStream {

@@ -36,9 +36,9 @@ enum ColumnPruning {
         case .deduplicate(let columns, let within, let child):
             // Deduplication emits whole input rows, and with no columns given compares them all.
             return .deduplicate(columns: columns, withinWatermark: within, prune(child, required: columns.isEmpty ? nil : required.map { $0.union(columns) }))
-        case .joinStatic(let table, let keys, let type, let child):
+        case .joinStatic(let table, let keys, let type, _, let child):
             let needs = required.map { $0.subtracting(table.schema.names).union(keys) }
-            return .joinStatic(table, keys: keys, type: type, prune(child, required: needs))
+            return .joinStatic(table, keys: keys, type: type, outputs: required, prune(child, required: needs))
         }
     }
 }

@@ -48,7 +48,7 @@ enum QueryPlanner {
         case .watermark(let c, let d, let a, _): return .watermark(column: c, delayMs: d, maxAhead: a, child)
         case .aggregate(let k, let w, let a, _): return .aggregate(keys: k, window: w, aggregates: a, child)
         case .deduplicate(let c, let w, _): return .deduplicate(columns: c, withinWatermark: w, child)
-        case .joinStatic(let t, let k, let ty, _): return .joinStatic(t, keys: k, type: ty, child)
+        case .joinStatic(let t, let k, let ty, let o, _): return .joinStatic(t, keys: k, type: ty, outputs: o, child)
         }
     }
 
@@ -98,6 +98,18 @@ enum QueryPlanner {
                 let op = try wrap("filter(\(cond))") { try FilterOperator(predicate: cond, input: input.schema) }
                 stages.append(.stateless(op))
                 return Output(schema: op.outputSchema, eventTime: input.eventTime, delayMs: input.delayMs)
+            case .project(let exprs, .filter(let cond, let child)):
+                // Filter, then copy only the columns the projection reads.
+                let input = try build(child)
+                let refs = exprs.reduce(into: Set<String>()) { $0.formUnion($1.referencedColumns) }
+                let filter = try wrap("filter(\(cond))") { try FilterOperator(predicate: cond, input: input.schema, keep: refs) }
+                stages.append(.stateless(filter))
+                let narrowed = Output(
+                    schema: filter.outputSchema, eventTime: input.eventTime.flatMap { refs.contains($0) ? $0 : nil }, delayMs: input.delayMs)
+                let op = try wrap("select(\(exprs.map(\.description).joined(separator: ", ")))") {
+                    try ProjectOperator(expressions: exprs, input: narrowed.schema)
+                }
+                return project(op, exprs, narrowed)
             case .project(let exprs, let child):
                 let input = try build(child)
                 let op = try wrap("select(\(exprs.map(\.description).joined(separator: ", ")))") {
@@ -158,10 +170,10 @@ enum QueryPlanner {
                 }
                 stages.append(.stateful(op))
                 return Output(schema: op.outputSchema)
-            case .joinStatic(let table, let keys, let type, let child):
+            case .joinStatic(let table, let keys, let type, let outputs, let child):
                 let input = try build(child)
                 let op = try wrap("join(on: \(keys.joined(separator: ", ")))") {
-                    try HashJoinOperator(stream: input.schema, staticTable: table.batch, on: keys, type: type)
+                    try HashJoinOperator(stream: input.schema, staticTable: table.batch, on: keys, type: type, outputs: outputs)
                 }
                 stages.append(.stateless(op))
                 return Output(schema: op.outputSchema, eventTime: input.eventTime, delayMs: input.delayMs)
