@@ -34,6 +34,10 @@ let package = Package(
             dependencies: ["Streaming", "YSBWorkload", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Examples/YSB/Command"),
         .executableTarget(
+            name: "sluice-torture",
+            dependencies: ["Streaming", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/Torture"),
+        .executableTarget(
             name: "sluice-bench", dependencies: ["Streaming", "YSBWorkload"], path: "Benchmarks/SluiceBench"),
         .executableTarget(
             name: "ysb-generate",

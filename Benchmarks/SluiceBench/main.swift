@@ -25,6 +25,7 @@ func peakRSSMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
+AllocatorTuning.keepFreedMemory()
 let args = CommandLine.arguments.dropFirst()
 guard let mode = args.first, let data = args.dropFirst().first else {
     print("usage: sluice-bench json-scan|pipeline <ysb data dir>")

@@ -202,6 +202,30 @@ import Testing
         try expectSameReads(Array(text.utf8), schema: schema, mode: .permissive, corrupt: "_corrupt_record", "nested and escapes")
     }
 
+    @Test func keysRepeatingInOrderAndNearMisses() throws {
+        // Keys are first compared with the key at the same position in the previous line.
+        let schema = Schema([Field("event_type", .string), Field("event_time", .string), Field("id", .int64)])
+        let text = #"""
+            {"event_type":"a","event_time":"t1","id":1}
+            {"event_type":"b","event_time":"t2","id":2}
+            {"event_typ":"x","event_time":"t3","id":3}
+            {"event_types":"x","event_tim":"y","id":4}
+            {"event_time":"t5","event_type":"e","id":5}
+            {"event_type":"f","event_time":"t6","id":6}
+            {"event_type\u0000":"x","event_time":"t7","id":7}
+            {"event_type":"h","event_time":"t8","id":8}
+            {"id":9,"event_type":"i"}
+            {"event_type":"j","event_time":"t10","id":10,"event_type":"last wins"}
+            """#
+        let r = try JSONLinesReader(schema: schema, options: ReaderOptions(corruptRecordColumn: nil)).read(text: text)
+        #expect(r.badRecords.isEmpty)
+        #expect(r.batch.rows == [
+            ["a", "t1", 1], ["b", "t2", 2], [nil, "t3", 3], [nil, nil, 4], ["e", "t5", 5], ["f", "t6", 6], [nil, "t7", 7],
+            ["h", "t8", 8], ["i", nil, 9], ["last wins", "t10", 10],
+        ])
+        try expectSameReads(Array(text.utf8), schema: schema, mode: .permissive, corrupt: "_corrupt_record", "repeating keys")
+    }
+
     @Test func malformedLinesInsideARunKeepTheirNumbersAndText() throws {
         let schema = Schema([Field("id", .int64), Field("name", .string)])
         let text = "{\"id\":1,\"name\":\"a\"}\n{\"id\":2,\"name\":\"b\"}\n{\"id\":\"x\",\"name\":\"c\"}\n{\"id\":4,\"name\":\"d\"}\r\n{\"id\":5,\"name\"}\n{\"id\":6,\"name\":\"f\"}\n"

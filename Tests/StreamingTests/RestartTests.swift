@@ -89,6 +89,44 @@ import Testing
         #expect(sink.appliedBatchIds == [0, 1])
     }
 
+    /// Regression (found by the crash-torture harness): a run killed after the file source had
+    /// logged batch N's files but before `offsets/N` made the next run merge those files with the
+    /// next ones into one batch. Batch boundaries decide the watermark, so a row that an
+    /// uninterrupted run drops as late was kept.
+    @Test func crashBeforeOffsetsKeepsBatchBoundariesAndLateRows() throws {
+        // One row per file; event times 100 s, 200 s, 300 s, then 150 s (late once the watermark,
+        // max seen two batches back minus 10 s, is 190 s), then 400 s.
+        let seconds: [Int64] = [100, 200, 300, 150, 400]
+        func run(crashInBatch2: Bool) throws -> (ids: [Int64], batches: [Int64]) {
+            let dir = TempDir()
+            try FileSystem.createDirectory(dir.sub("in"))
+            for (i, t) in seconds.enumerated() {
+                let line = #"{"id":\#(i),"user":"u","amount":1.0,"ts":"\#(Timestamps.format(t * 1_000_000))"}"#
+                try DurableFile.writeNew(dir.sub("in", "f\(i).jsonl"), Array((line + "\n").utf8))
+            }
+            let sink = MemorySink(name: "boundaries-\(UUID())")
+            func start(_ hook: FaultHook?) throws -> StreamingQuery {
+                var w = try StreamingSession().readStream.schema(eventSchema).option(.maxFilesPerTrigger(1)).load(dir.sub("in"))
+                    .withWatermark("ts", delay: .seconds(10))
+                    .dropDuplicates("id")
+                    .writeStream.format(.custom(sink)).checkpointLocation(dir.sub("cp")).trigger(.availableNow)
+                if let hook { w = w.faultInjection(hook) }
+                return try w.start()
+            }
+            if crashInBatch2 {
+                let q = try start { p, b in if p == .beforeOffsetsWritten && b == 2 { throw InjectedFault(point: p, batchId: b) } }
+                #expect(throws: InjectedFault.self) { try q.awaitTermination() }
+            }
+            try start(nil).awaitTermination()
+            return (ids(sink).sorted(), sink.appliedBatchIds)
+        }
+        let reference = try run(crashInBatch2: false)
+        #expect(reference.ids == [0, 1, 2, 4])
+        let crashed = try run(crashInBatch2: true)
+        #expect(crashed.ids == reference.ids)
+        #expect(crashed.batches == reference.batches)
+    }
+
     @Test func crashBetweenSourceLogAndOffsetsLosesNothing() throws {
         // The file source logs its new files before offsets/N is written; a crash in between
         // must not make those files invisible to the next run.

@@ -22,6 +22,7 @@ struct SluiceYSB: ParsableCommand {
     @Option(help: "available-now (default) or processing-time:SECONDS.") var trigger = "available-now"
 
     func run() throws {
+        AllocatorTuning.keepFreedMemory()
         let trig: Trigger
         if trigger == "available-now" {
             trig = .availableNow

@@ -35,7 +35,10 @@ public struct LineReader: Sendable {
     func forEachLine<C: LineConsumer>(path: String, into consumer: inout C) throws -> LineStats {
         var splitter = LineSplitter(maxLineBytes: maxLineBytes, quote: quote)
         try ChunkedFile.forEachChunk(path: path, chunkBytes: chunkBytes) { try splitter.feed($0, into: &consumer) }
-        try splitter.finish { try consumer.consume($0) }
+        try splitter.finish {
+            try consumer.consume($0)
+            try consumer.release()
+        }
         return LineStats(lines: splitter.lineCount, bytes: splitter.byteCount)
     }
 
@@ -44,7 +47,10 @@ public struct LineReader: Sendable {
     func forEachLine<C: LineConsumer>(bytes: UnsafeRawBufferPointer, into consumer: inout C) throws -> LineStats {
         var splitter = LineSplitter(maxLineBytes: maxLineBytes, quote: quote)
         try splitter.feed(bytes.assumingMemoryBound(to: UInt8.self), into: &consumer)
-        try splitter.finish { try consumer.consume($0) }
+        try splitter.finish {
+            try consumer.consume($0)
+            try consumer.release()
+        }
         return LineStats(lines: splitter.lineCount, bytes: splitter.byteCount)
     }
 

@@ -26,6 +26,11 @@ protocol LineConsumer {
     /// the lines the splitter would deliver as `.line` events there. Returns the bytes taken
     /// (with the terminators) and the number of lines.
     mutating func consumeRun(_ region: UnsafeBufferPointer<UInt8>, number: Int) throws -> (bytes: Int, lines: Int)
+
+    /// The bytes of the lines delivered so far are about to be reused: the consumer must be
+    /// done with them. Called before each `feed(_:into:)` returns, after each line delivered
+    /// from the splitter's own buffer, and after `finish` delivers the last line.
+    mutating func release() throws
 }
 
 /// Splits a stream of byte chunks into lines, carrying a partial line over to the next chunk.
@@ -92,16 +97,25 @@ public struct LineSplitter {
                     pos += run.bytes
                     lineCount += run.lines
                     recordStart = lineCount + 1
-                    if pos == n { return }
+                    if pos == n { break }
                 }
             }
             guard let end = findTerminator(base, from: pos, to: n) else {
                 absorb(UnsafeBufferPointer(start: base + pos, count: n - pos))
-                return
+                break
             }
-            try completeRecord(UnsafeBufferPointer(start: base + pos, count: end - pos)) { try consumer.consume($0) }
+            if carry.isEmpty && !skipping {
+                try completeRecord(UnsafeBufferPointer(start: base + pos, count: end - pos)) { try consumer.consume($0) }
+            } else {
+                // The line is (partly) in `carry`, which is emptied right after it is delivered.
+                try completeRecord(UnsafeBufferPointer(start: base + pos, count: end - pos)) {
+                    try consumer.consume($0)
+                    try consumer.release()
+                }
+            }
             pos = end + 1
         }
+        try consumer.release()
     }
 
     /// Delivers the last line if the input did not end with a newline.

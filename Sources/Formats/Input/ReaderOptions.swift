@@ -20,7 +20,8 @@ public struct ReaderOptions: Sendable {
     /// Longest line (for CSV: record) kept, in bytes without its terminator. A longer one is never
     /// buffered whole: it is skipped to its end and reported as a bad record, without a row.
     public var maxLineBytes: Int
-    /// Size of the (decompressed) chunks a file is read in; bounds memory with `maxLineBytes`.
+    /// Size of the (decompressed) chunks a file is read in (capped at
+    /// `ChunkedFile.readBufferBytes`, 256 KiB); bounds memory with `maxLineBytes`.
     public var chunkBytes: Int
     /// CSV field separator; must be ASCII.
     public var delimiter: Unicode.Scalar

@@ -57,12 +57,13 @@ struct RowAssembler {
     }
 
     /// Finishes with the data fields' columns built by the reader (`dataColumns[k]` is the
-    /// column of output `layout.dataFields[k]`) and the corrupt-record column built here.
-    func finish(lines: LineStats, dataColumns: [Column]) throws -> FileReadResult {
+    /// column of output `layout.dataFields[k]`) and the corrupt-record column, if there is one:
+    /// `corruptColumn`, or else the one built here by `endRow`.
+    func finish(lines: LineStats, dataColumns: [Column], corruptColumn: Column? = nil) throws -> FileReadResult {
         precondition(dataColumns.count == layout.dataFields.count, "one column per data field")
         var columns = builders.map { _ in Optional<Column>.none }
         for (k, i) in layout.dataFields.enumerated() { columns[i] = dataColumns[k] }
-        if let c = layout.corruptIndex { columns[c] = builders[c].finish() }
+        if let c = layout.corruptIndex { columns[c] = corruptColumn ?? builders[c].finish() }
         let batch = try RecordBatch(schema: layout.outputSchema, columns: columns.map { $0! })
         return FileReadResult(batch: batch, badRecords: badRecords, lines: lines.lines, bytes: lines.bytes)
     }

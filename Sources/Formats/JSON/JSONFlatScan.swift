@@ -24,6 +24,17 @@ final class JSONFlatKeys {
     /// its position last time (three compares instead of hashing and probing).
     private let recent: UnsafeMutableBufferPointer<Key>
 
+    /// A key remembered by `find(_:_:_:member:)`, with masks for comparing it to raw bytes.
+    struct RecentKey {
+        var key: Key
+        /// Which bytes of the two words loaded at a key's start are the key's.
+        var mask: UInt64
+        var mask2: UInt64
+    }
+
+    /// The same keys as `recent`, to match against raw line bytes before any scanning.
+    private let recentRaw: UnsafeMutableBufferPointer<RecentKey>
+
     init(tree: JSONPathTree) {
         let top = tree.nodes[0]
         var size = 4
@@ -33,6 +44,8 @@ final class JSONFlatKeys {
         slots.initialize(repeating: Key(head: 0, head2: 0, count: -1, field: -1))
         recent = .allocate(capacity: Self.recentCount)
         recent.initialize(repeating: Key(head: 0, head2: 0, count: -1, field: -1))
+        recentRaw = .allocate(capacity: Self.recentCount)
+        recentRaw.initialize(repeating: RecentKey(key: Key(head: 0, head2: 0, count: -1, field: -1), mask: 0, mask2: 0))
         for e in top where tree.entries[e].keyCount <= 16 {
             let entry = tree.entries[e]
             var k = Self.hash(entry.head, entry.head2, entry.keyCount) & mask
@@ -44,6 +57,7 @@ final class JSONFlatKeys {
     deinit {
         slots.deallocate()
         recent.deallocate()
+        recentRaw.deallocate()
     }
 
     /// How many leading members of a line `find(_:_:_:member:)` remembers.
@@ -55,15 +69,30 @@ final class JSONFlatKeys {
         return Int(truncatingIfNeeded: h >> 40)
     }
 
-    /// `find(head, head2, count)` for the key of the `member`-th member of a line (from 0).
+    /// `find(head, head2, count)` for the key of the `member`-th member of a line (from 0), a
+    /// key read by the short-key path (so `count < 16`).
     @inline(__always)
     func find(_ head: UInt64, _ head2: UInt64, _ count: Int, member: Int) -> Int {
         guard member < Self.recentCount else { return find(head, head2, count) }
         let last = recent[member]
         if last.head == head, last.head2 == head2, last.count == count { return last.field }
         let field = find(head, head2, count)
-        recent[member] = Key(head: head, head2: head2, count: count, field: field)
+        precondition(count < 16, "short keys have at most 15 bytes")  // so `recentKey` users may read the byte after one
+        let key = Key(head: head, head2: head2, count: count, field: field)
+        recent[member] = key
+        recentRaw[member] = RecentKey(
+            key: key, mask: count >= 8 ? ~0 : (1 << UInt64(8 * count)) &- 1,
+            mask2: count <= 8 ? 0 : (1 << UInt64(8 * (count - 8))) &- 1)
         return field
+    }
+
+    /// The key last met at member `member` of a line (count -1 if none, or past `recentCount`).
+    /// It was read by the short-key path, so it has at most 15 bytes, none of them a quote,
+    /// backslash, control or non-ASCII byte: equal raw bytes followed by a quote are that key,
+    /// unescaped.
+    @inline(__always)
+    func recentKey(_ member: Int) -> RecentKey {
+        member < Self.recentCount ? recentRaw[member] : RecentKey(key: Key(head: 0, head2: 0, count: -1, field: -1), mask: 0, mask2: 0)
     }
 
     /// The field of the top-level key of `count <= 16` bytes held in `head` and `head2`; -1 if
@@ -195,7 +224,14 @@ extension JSONLineScanner {
                 let p = i &+ 1
                 var field = -1
                 var keyEnd = -1
-                if p &+ 16 <= n {
+                let predicted = flatKeys.recentKey(member)
+                if predicted.key.count >= 0, p &+ 16 <= n, base[p &+ predicted.key.count] == quote,
+                    word(p) & predicted.mask == predicted.key.head, word(p &+ 8) & predicted.mask2 == predicted.key.head2
+                {
+                    // The key at this position in the last line, again (see `recentKey`).
+                    keyEnd = p &+ predicted.key.count
+                    field = predicted.key.field
+                } else if p &+ 16 <= n {
                     let m = special.flags(raw, p)
                     let m0 = m[0], m1 = m[1]
                     if m0 != 0 {
@@ -241,19 +277,22 @@ extension JSONLineScanner {
                     var j = stop
                     var plainToQuote = found && base[j] == quote
                     if !found {
-                        // Near the end of the line: eight bytes at a time.
+                        // Near the end of the line: eight bytes at a time, then the rest.
+                        var stopped = false
                         while j &+ 8 <= n {
                             let m = JSONTokens.specialBytes(word(j))
                             if m != 0 {
                                 j &+= m.trailingZeroBitCount >> 3
                                 plainToQuote = base[j] == quote
+                                stopped = true
                                 break
                             }
                             j &+= 8
                         }
-                        if !plainToQuote, j < n, n >= 8 {
-                            // The last few bytes: the line's last eight, shifted so byte `j` is
-                            // the lowest. The zeros shifted in count as special, after the real ones.
+                        if !stopped, j < n, n >= 8 {
+                            // Fewer than eight bytes left (`n - 8 < j < n`): the last eight bytes,
+                            // shifted so byte `j` is the lowest. The zeros shifted in count as
+                            // special, so only a flag below `n - j` is a byte of the string.
                             let m = JSONTokens.specialBytes(word(n &- 8) >> UInt64(8 * (j &- (n &- 8))))
                             let k = m.trailingZeroBitCount >> 3
                             if k < n &- j {

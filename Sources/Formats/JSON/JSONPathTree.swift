@@ -39,7 +39,7 @@ struct JSONPathTree: Sendable {
             tableStart.append(start)
             tableMask.append(size - 1)
             for e in range {
-                var k = Self.hash(entries[e].head, entries[e].keyCount) & (size - 1)
+                var k = Self.hash(entries[e].head, entries[e].head2, entries[e].keyCount) & (size - 1)
                 while table[start + k] >= 0 { k = (k + 1) & (size - 1) }
                 table[start + k] = Int32(e)
             }
@@ -82,8 +82,9 @@ struct JSONPathTree: Sendable {
     }
 
     @inline(__always)
-    private static func hash(_ head: UInt64, _ count: Int) -> Int {
-        let h = (head ^ UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9) &* 0x9E37_79B9_7F4A_7C15
+    private static func hash(_ head: UInt64, _ head2: UInt64, _ count: Int) -> Int {
+        // Both words count: keys often share their first eight bytes (`customer_id`, `customer_name`).
+        let h = (head ^ (head2 &* 0xFF51_AFD7_ED55_8CCD) ^ UInt64(truncatingIfNeeded: count)) &* 0x9E37_79B9_7F4A_7C15
         return Int(truncatingIfNeeded: h >> 40)
     }
 
@@ -130,7 +131,7 @@ struct JSONPathTree: Sendable {
     @inline(__always)
     private func probe(_ node: Int, _ head: UInt64, _ head2: UInt64, _ count: Int) -> Int {
         let start = tableStart[node], mask = tableMask[node]
-        var k = Self.hash(head, count) & mask
+        var k = Self.hash(head, head2, count) & mask
         return table.withUnsafeBufferPointer { t in
             entries.withUnsafeBufferPointer { es in
                 while true {
@@ -158,8 +159,12 @@ struct JSONPathTree: Sendable {
             head = 0
             for i in 0..<n { head |= UInt64(key[i]) << UInt64(8 * i) }
         }
+        var head2: UInt64 = 0
+        if n > 8 {
+            for i in 8..<min(n, 16) { head2 |= UInt64(key[i]) << UInt64(8 * (i - 8)) }
+        }
         let start = tableStart[node], mask = tableMask[node]
-        var k = Self.hash(head, n) & mask
+        var k = Self.hash(head, head2, n) & mask
         return table.withUnsafeBufferPointer { t in
             entries.withUnsafeBufferPointer { es in
                 while true {

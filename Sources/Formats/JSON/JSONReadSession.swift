@@ -24,6 +24,11 @@ struct JSONReadSession: LineConsumer {
 
     /// Whether `consumeRun` takes lines (else the splitter delivers every line to `consume`).
     private let takesRuns: Bool
+    /// The corrupt-record column, if the output has one (else nil), built lazily: most files
+    /// have no corrupt record, so its nulls are only counted until the first one comes.
+    private var corrupt: TextColumn?
+    private var corruptNulls = 0
+    private let hasCorruptColumn: Bool
 
     init(
         assembler: RowAssembler, scanner: JSONLineScanner, decoder: JSONRowDecoder, types: [DataType], maxLineBytes: Int,
@@ -36,6 +41,7 @@ struct JSONReadSession: LineConsumer {
         self.maxLineBytes = maxLineBytes
         columns = types.map { TextColumn(type: $0) }
         self.sizeHint = sizeHint
+        hasCorruptColumn = assembler.layout.corruptIndex != nil
     }
 
     mutating func consume(_ event: LineEvent) throws {
@@ -47,11 +53,42 @@ struct JSONReadSession: LineConsumer {
         }
     }
 
+    /// The lines delivered so far are about to go: copy what the decoder staged from them.
+    mutating func release() {
+        decoder.flush(into: &columns)
+    }
+
     mutating func finish(lines: LineStats) throws -> FileReadResult {
+        decoder.flush(into: &columns)
         var data: [Column] = []
         data.reserveCapacity(columns.count)
         for k in columns.indices { data.append(columns[k].finish()) }
-        return try assembler.finish(lines: lines, dataColumns: data)
+        var corruptColumn: Column?
+        if hasCorruptColumn {
+            if corrupt == nil {
+                corruptColumn = Column.repeating(.null, type: .string, count: corruptNulls)
+            } else {
+                for _ in 0..<corruptNulls { corrupt!.appendNull() }
+                corruptColumn = corrupt!.finish()
+            }
+        }
+        return try assembler.finish(lines: lines, dataColumns: data, corruptColumn: corruptColumn)
+    }
+
+    /// Completes a row in the corrupt-record column, as `RowAssembler.endRow` does: the raw
+    /// text of a rejected row in permissive mode (invalid UTF-8 replaced), else null.
+    @inline(__always)
+    private mutating func endRow(corruptText: UnsafeBufferPointer<UInt8>?) {
+        guard hasCorruptColumn else { return }
+        guard let text = corruptText, assembler.mode == .permissive else {
+            corruptNulls += 1
+            return
+        }
+        if corrupt == nil { corrupt = TextColumn(type: .string) }
+        for _ in 0..<corruptNulls { corrupt!.appendNull() }
+        corruptNulls = 0
+        var repaired = String(decoding: text, as: UTF8.self)
+        repaired.withUTF8 { corrupt!.append(utf8: $0) }
     }
 
     /// Takes the lines at the start of `region` that are flat objects, parsing each in place
@@ -91,8 +128,8 @@ struct JSONReadSession: LineConsumer {
         } catch {
             if JSONTokens.skipWhitespace(line, 0) == line.count { return }
             if try assembler.reject(line: number, reason: error.description, text: line) {
-                for k in columns.indices { columns[k].appendNull() }
-                assembler.endRow(corruptText: line)
+                decoder.appendNullRow(into: &columns)
+                endRow(corruptText: line)
             }
             return
         }
@@ -105,10 +142,10 @@ struct JSONReadSession: LineConsumer {
         if let reason = decoder.convert(line, scanner.slots, generation: scanner.generation) {
             guard try assembler.reject(line: number, reason: reason, text: line) else { return }
             decoder.append(line, scanner.slots, generation: scanner.generation, into: &columns)
-            assembler.endRow(corruptText: line)
+            endRow(corruptText: line)
         } else {
             decoder.append(line, scanner.slots, generation: scanner.generation, into: &columns)
-            assembler.endRow(corruptText: nil)
+            endRow(corruptText: nil)
         }
     }
 
@@ -118,12 +155,12 @@ struct JSONReadSession: LineConsumer {
         bytesSeen += line.count + 1
         rowsSeen += 1
         guard rowsSeen == Self.sampleRows, let total = sizeHint, bytesSeen > 0 else { return }
+        decoder.flush(into: &columns)  // the lines of the staged rows are still there
         let factor = Double(total) / Double(bytesSeen) * 1.05
         guard factor > 1 else { return }
         for k in columns.indices {
-            let c = columns[k]
-            let rows = Double(c.count) * factor + 64
-            let bytes = Double(c.byteCount) * factor + 1024
+            let rows = Double(columns[k].count) * factor + 64
+            let bytes = Double(columns[k].byteCount) * factor + 1024
             columns[k].reserve(rows: Int(min(rows, Double(total))), stringBytes: Int(min(bytes, Double(total))))
         }
     }

@@ -26,6 +26,8 @@ public final class StateStoreProvider: Sendable {
     public let minVersionsToRetain: Int
 
     let layout: StateLayout
+    /// Records each file written by a commit (crash testing); nil normally.
+    let trace: PhaseTrace?
     let keyCodec: RowCodec
     let valueCodec: RowCodec
     private let shared: Mutex<Shared>
@@ -39,10 +41,11 @@ public final class StateStoreProvider: Sendable {
     }
 
     /// Opens the state of operator `operatorId` under `checkpointRoot`. Fails if state
-    /// written earlier has incompatible key or value schemas.
+    /// written earlier has incompatible key or value schemas. `trace`, if given, records each
+    /// delta and snapshot file a commit writes, as the phases of batch `version - 1`.
     public init(
         checkpointRoot: String, operatorId: Int, keySchema: Schema, valueSchema: Schema,
-        configuredPartitions: Int, snapshotInterval: Int = 10, minVersionsToRetain: Int = 100
+        configuredPartitions: Int, snapshotInterval: Int = 10, minVersionsToRetain: Int = 100, trace: PhaseTrace? = nil
     ) throws {
         guard operatorId >= 0 else { throw StateStoreError.invalidConfiguration("operatorId is \(operatorId)") }
         guard configuredPartitions >= 1 else {
@@ -64,6 +67,7 @@ public final class StateStoreProvider: Sendable {
         self.numPartitions = stored?.numPartitions ?? configuredPartitions
         self.snapshotInterval = snapshotInterval
         self.minVersionsToRetain = minVersionsToRetain
+        self.trace = trace
         self.keyCodec = RowCodec(keySchema)
         self.valueCodec = RowCodec(valueSchema)
         self.shared = Mutex(Shared(prepared: false, cached: nil))
@@ -103,7 +107,10 @@ public final class StateStoreProvider: Sendable {
     /// if due. Deltas go first so a crash before the snapshots still leaves a loadable version.
     func write(version: Int64, partitions: [StatePartition], changes: [[StateRowBytes: StateOriginal]]) throws {
         try prepare()
+        // Batch N commits version N+1; the trace speaks in batches, like the rest of the engine.
+        let batch = version - 1
         for p in 0..<numPartitions {
+            trace?.enter(.stateDelta, batch: batch)
             var records: [StateRecord] = []
             for (key, original) in changes[p] {
                 let now = partitions[p].map[key]
@@ -115,6 +122,7 @@ public final class StateStoreProvider: Sendable {
         }
         guard version % Int64(snapshotInterval) == 0 else { return }
         for p in 0..<numPartitions {
+            trace?.enter(.stateSnapshot, batch: batch)
             let records: [StateRecord] = partitions[p].map.map { ($0.key, $0.value) }.sorted { $0.key < $1.key }
             try DurableFile.writeAtomically(
                 layout.path(.snapshot, partition: p, version: version), StateFileFormat.encode(.snapshot, records))

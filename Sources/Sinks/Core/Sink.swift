@@ -1,4 +1,5 @@
 import Columnar
+import Formats
 
 /// How a query's result reaches its sink, as Spark defines the three modes.
 public enum OutputMode: String, Sendable, Codable, CustomStringConvertible {
@@ -20,12 +21,16 @@ public struct SinkContext: Sendable {
     public let outputMode: OutputMode
     /// Schema of every batch this sink will receive.
     public let schema: Schema
+    /// Where a sink records the steps of writing a batch, for crash testing (see `PhaseTrace`);
+    /// nil unless the query runs with `SLUICE_TRACE_PHASES`.
+    public let phaseTrace: PhaseTrace?
 
-    public init(queryId: String, queryName: String?, outputMode: OutputMode, schema: Schema) {
+    public init(queryId: String, queryName: String?, outputMode: OutputMode, schema: Schema, phaseTrace: PhaseTrace? = nil) {
         self.queryId = queryId
         self.queryName = queryName
         self.outputMode = outputMode
         self.schema = schema
+        self.phaseTrace = phaseTrace
     }
 }
 

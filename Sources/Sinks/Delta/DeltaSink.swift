@@ -104,6 +104,7 @@ public final class DeltaSink: Sink {
         if table.exists, let done = try table.snapshot().transactionVersion(appId), done >= batchId { return }
         if batch.rowCount == 0 && !complete && table.exists { return }
 
+        context.phaseTrace?.enter(.sinkDataFiles, batch: batchId)
         let writer = DeltaFileWriter(tablePath: table.path, schema: context.schema, partitionColumns: partitionBy)
         let merge = context.outputMode == .update && table.exists
         var rewritten: [DeltaAddFile] = []
@@ -116,6 +117,7 @@ public final class DeltaSink: Sink {
             adds = try writer.write(batch)
         }
         try hook.withLock { $0 }?(.afterDataFilesWritten, batchId)
+        context.phaseTrace?.enter(.sinkLogCommit, batch: batchId)
 
         let info = DeltaCommitInfo(
             timestamp: nil, operation: "STREAMING UPDATE",

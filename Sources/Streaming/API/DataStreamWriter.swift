@@ -92,6 +92,9 @@ public struct DataStreamWriter: Sendable {
             throw QueryError.invalidQuery("checkpointLocation is required for \(sink.description): it is what makes restarts exactly-once")
         }
 
+        // Crash testing only: read once here so a query without it never looks again.
+        let trace = try PhaseTrace.fromEnvironment()
+        trace?.enter(.startup)
         let layout = CheckpointLayout(root: checkpointPath)
         let lock = try CheckpointLock(layout)
         do {
@@ -113,8 +116,9 @@ public struct DataStreamWriter: Sendable {
             for key in conf.keys { if let v = stored[key] { conf[key] = v } }
             let plan = try QueryPlanner.physical(
                 logical, sourceSchemas: sources.map(\.schema), outputMode: mode,
-                state: .init(checkpointRoot: layout.root, partitions: Int(conf["sluice.stateStore.partitions"]!) ?? statePartitions))
-            try sink.open(SinkContext(queryId: meta.id, queryName: name, outputMode: mode, schema: plan.outputSchema))
+                state: .init(
+                    checkpointRoot: layout.root, partitions: Int(conf["sluice.stateStore.partitions"]!) ?? statePartitions, trace: trace))
+            try sink.open(SinkContext(queryId: meta.id, queryName: name, outputMode: mode, schema: plan.outputSchema, phaseTrace: trace))
 
             let runId = UUID().uuidString.lowercased()
             let query = StreamingQuery(id: meta.id, runId: runId, name: name)
@@ -125,7 +129,7 @@ public struct DataStreamWriter: Sendable {
                 watermarkPolicy: WatermarkPolicy(rawValue: conf["sluice.watermark.policy"]!) ?? .min)
             let execution = try MicroBatchExecution(
                 config: config, query: query, sources: sources, plan: plan, sink: sink, lateRowsSink: lateRows,
-                listeners: { manager.listeners }, faultHook: faultHook)
+                listeners: { manager.listeners }, faultHook: faultHook, trace: trace)
             if lateRows != nil, plan.statefulOperators.isEmpty {
                 throw QueryError.invalidQuery("lateRows(to:) needs a stateful operator (aggregation or deduplication) to drop late rows")
             }

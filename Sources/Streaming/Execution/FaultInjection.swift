@@ -1,6 +1,9 @@
 /// Points in the batch protocol where tests inject failures, to prove that a crash at any step
 /// loses nothing and duplicates nothing.
 enum FaultPoint: String, Sendable, CaseIterable {
+    /// The sources have taken the batch's data (the file source has logged its files);
+    /// `offsets/N` is not written.
+    case beforeOffsetsWritten
     /// `offsets/N` is durable; no data has been read.
     case afterOffsetsWritten
     /// The batch's data has been read and transformed; the sink has not seen it.

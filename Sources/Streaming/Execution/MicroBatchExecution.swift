@@ -1,4 +1,5 @@
 import Columnar
+import Formats
 import Foundation
 import Sinks
 
@@ -47,6 +48,8 @@ final class MicroBatchExecution: @unchecked Sendable {
     private let progressLog: ProgressLog
     private let listeners: @Sendable () -> [any StreamingQueryListener]
     private let faultHook: FaultHook?
+    /// Set by `SLUICE_TRACE_PHASES` for crash testing; nil otherwise.
+    private let trace: PhaseTrace?
 
     /// Where each source stands after the last committed batch.
     private var committedOffsets: [SourceOffset?]
@@ -62,7 +65,8 @@ final class MicroBatchExecution: @unchecked Sendable {
 
     init(
         config: Config, query: StreamingQuery, sources: [any StreamSource], plan: PhysicalPlan, sink: any Sink,
-        lateRowsSink: (any Sink)?, listeners: @escaping @Sendable () -> [any StreamingQueryListener], faultHook: FaultHook?
+        lateRowsSink: (any Sink)?, listeners: @escaping @Sendable () -> [any StreamingQueryListener], faultHook: FaultHook?,
+        trace: PhaseTrace? = nil
     ) throws {
         self.config = config
         self.query = query
@@ -72,6 +76,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         self.lateRowsSink = lateRowsSink
         self.listeners = listeners
         self.faultHook = faultHook
+        self.trace = trace
         offsetLog = try OffsetLog(checkpoint: config.layout)
         commitLog = try CommitLog(checkpoint: config.layout)
         progressLog = try ProgressLog(checkpoint: config.layout)
@@ -161,9 +166,12 @@ final class MicroBatchExecution: @unchecked Sendable {
         let timestamp = Date()
 
         // Phase 1 + 2: construct the batch and write it ahead.
+        trace?.enter(.latestOffset, batch: currentBatchId)
         guard let (seq, latestOffsets) = try timer.time("latestOffset", constructNextBatch) else { return false }
         let batchId = currentBatchId
         if pendingBatch == nil {
+            try faultHook?(.beforeOffsetsWritten, batchId)
+            trace?.enter(.offsetsWrite, batch: batchId)
             try timer.time("walCommit") { try offsetLog.write(batchId, seq) }
         }
         pendingBatch = nil
@@ -172,6 +180,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         // Phase 3: read, transform, commit state, hand to the sink.
         var inputRows: [Int64] = []
         var malformedRows: [Int64] = []
+        trace?.enter(.dataRead, batch: batchId)
         let inputs: [RecordBatch] = try timer.time("getBatch") {
             try sources.indices.compactMap { i in
                 guard let end = seq.sourceOffsets[i], end != committedOffsets[i] else {
@@ -197,6 +206,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         try faultHook?(.afterDataRead, batchId)
         try timer.time("stateCommit") { for op in plan.statefulOperators { try op.commit() } }
         try faultHook?(.afterStateCommit, batchId)
+        trace?.enter(.sinkWrite, batch: batchId)
         try timer.time("addBatch") {
             try sink.addBatch(batchId, output)
             if let lateRowsSink, let late = plan.statefulOperators.first?.lateRows { try lateRowsSink.addBatch(batchId, late) }
@@ -208,6 +218,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         watermark?.update(
             maxEventTimes: eventStats.map { $0.count > 0 ? $0.max : nil }, delaysMs: eventStats.map(\.delayMs))
         lastBatchWatermarkMicros = batchWatermark ?? 0
+        trace?.enter(.commitsWrite, batch: batchId)
         try timer.time("commitOffsets") {
             try commitLog.write(batchId, CommitMetadata(nextBatchWatermarkMicros: watermark?.currentMicros))
             for (i, s) in sources.enumerated() { if let end = seq.sourceOffsets[i] { try s.commit(end) } }
@@ -215,6 +226,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         let startOffsets = committedOffsets
         committedOffsets = seq.sourceOffsets
         currentBatchId += 1
+        trace?.enter(.idle, batch: batchId)
         try purgeOldBatches()
         try faultHook?(.afterBatchCommitted, batchId)
 

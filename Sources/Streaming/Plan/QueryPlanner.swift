@@ -1,4 +1,5 @@
 import Columnar
+import Formats
 import Operators
 import Sinks
 
@@ -8,6 +9,8 @@ enum QueryPlanner {
     struct StateConfig: Sendable {
         var checkpointRoot: String
         var partitions: Int
+        /// Where state commits record their phases (crash testing); nil normally.
+        var trace: PhaseTrace? = nil
         /// A plan built only to learn its schema: no state is read or written.
         static let dryRun = StateConfig(checkpointRoot: "/nonexistent/sluice-dry-run", partitions: 1)
     }
@@ -208,7 +211,7 @@ enum QueryPlanner {
             return { key, value in
                 try StateStoreProvider(
                     checkpointRoot: state.checkpointRoot, operatorId: id, keySchema: key, valueSchema: value,
-                    configuredPartitions: state.partitions)
+                    configuredPartitions: state.partitions, trace: state.trace)
             }
         }
 

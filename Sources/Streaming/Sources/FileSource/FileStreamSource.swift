@@ -73,6 +73,12 @@ public final class FileStreamSource: StreamSource {
         guard let log else { throw QueryError.notStarted("\(description) was created without a checkpoint") }
         let listed = try FileListing.list(root: root, glob: options.pathGlobFilter)
         return try state.withLock { s in
+            // An entry past `start` was logged by a run that died before writing the batch's
+            // offsets. It is the next batch, exactly as it would have been without the crash:
+            // adding new files to it would merge two batches, and batch boundaries decide the
+            // watermark, so which rows count as late would change.
+            let startId = try start.map(Self.logId) ?? -1
+            if s.lastLogId > startId { return Self.offset(startId + 1) }
             var fresh = listed.filter { !s.seen.contains($0.path) }
             if let allowed = s.availableNowFiles { fresh = fresh.filter { allowed.contains($0.path) } }
             if options.latestFirst { fresh.reverse() }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Crash torture, bounded: builds sluice-torture in release mode and runs both stateful queries
+# (windowed aggregation, deduplication) from files into Delta tables, SIGKILLing the worker at
+# seeded random moments and comparing the result with an uninterrupted run. Exits non-zero on
+# any mismatch. docs/RELIABILITY.md explains the harness and holds the long-run figures.
+#
+#   scripts/torture.sh                      # CI: 25 kills per query, seed 1, 80 files
+#   scripts/torture.sh --kills 200 --files 300 --rows-per-file 200 --seed 7   # a long run
+#
+# Options are passed to `sluice-torture run` (see `sluice-torture run --help`); the defaults
+# below apply unless given. SLUICE_SCRATCH_PATH selects the build directory (default .build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+args=("$@")
+has() { local o; for o in "${args[@]}"; do [[ "$o" == "$1" || "$o" == "$1="* ]] && return 0; done; return 1; }
+has --kills || args+=(--kills 25)
+has --seed || args+=(--seed 1)
+has --files || args+=(--files 80)
+# Kills are aimed at every step; if one was still missed, kill on (up to 3x) until it is hit.
+has --require-every-step || args+=(--require-every-step)
+
+build=(swift build -c release --product sluice-torture)
+if [[ -n "${SLUICE_SCRATCH_PATH:-}" ]]; then build+=(--scratch-path "$SLUICE_SCRATCH_PATH"); fi
+"${build[@]}"
+bin="$("${build[@]}" --show-bin-path)/sluice-torture"
+
+echo "+ sluice-torture run ${args[*]}"
+"$bin" run "${args[@]}"
