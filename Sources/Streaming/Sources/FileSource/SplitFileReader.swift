@@ -21,30 +21,30 @@ struct SplitFileReader: Sendable {
     func read(path: String) throws -> FileReadResult {
         let bytes = try FileSystem.read(path)
         let pieces = Self.cut(bytes, into: ParallelMap.cores)
-        // Lines before each piece, so line numbers can be shifted back to the file's.
-        var counted = [0]
-        for p in pieces.dropLast() { counted.append(counted.last! + Self.countNewlines(bytes, p)) }
-        let linesBefore = counted
         let reader = self.reader
         let shared = SharedBytes(bytes)
         let results = ParallelMap.run(Array(pieces.indices)) { i -> Result<FileReadResult, any Error> in
             Result {
-                do {
-                    return try shared.bytes.withUnsafeBytes { all in
-                        try reader.read(bytes: UnsafeRawBufferPointer(rebasing: all[pieces[i]]), path: path)
-                    }
-                } catch let e as ReadError {
-                    throw ReadError(path: e.path, line: e.line.map { $0 + linesBefore[i] }, reason: e.reason)
+                try shared.bytes.withUnsafeBytes { all in
+                    try reader.read(bytes: UnsafeRawBufferPointer(rebasing: all[pieces[i]]), path: path)
                 }
             }
         }
+        // Line numbers are per piece; shift them back to the file's (counted only when needed).
+        func linesBefore(_ i: Int) -> Int { pieces.prefix(i).reduce(0) { $0 + Self.countNewlines(bytes, $1) } }
         var batches: [RecordBatch] = []
         var bad: [BadRecord] = []
         var lines = 0
         for (i, r) in results.enumerated() {
-            let part = try r.get()
+            let part: FileReadResult
+            do { part = try r.get() } catch let e as ReadError {
+                throw ReadError(path: e.path, line: e.line.map { $0 + linesBefore(i) }, reason: e.reason)
+            }
             batches.append(part.batch)
-            bad += part.badRecords.map { BadRecord(path: $0.path, line: $0.line + linesBefore[i], reason: $0.reason, text: $0.text) }
+            if !part.badRecords.isEmpty {
+                let shift = linesBefore(i)
+                bad += part.badRecords.map { BadRecord(path: $0.path, line: $0.line + shift, reason: $0.reason, text: $0.text) }
+            }
             lines += part.lines
         }
         return FileReadResult(
@@ -67,9 +67,11 @@ struct SplitFileReader: Sendable {
     }
 
     static func countNewlines(_ bytes: [UInt8], _ range: Range<Int>) -> Int {
-        var n = 0
-        for i in range where bytes[i] == 10 { n += 1 }
-        return n
+        bytes.withUnsafeBufferPointer { b in
+            var n = 0
+            for i in range where b[i] == 10 { n += 1 }
+            return n
+        }
     }
 }
 
