@@ -170,3 +170,64 @@ import Testing
         #expect(SplitFileReader.cut(Array("no newline".utf8), into: 2) == [0..<10])
     }
 }
+
+@Suite struct HostileInputTests {
+    /// A source whose next batch lists a file that is deleted before it is read.
+    func vanishingFile(ignore: Bool) throws -> (StreamingQuery, MemorySink, TempDir) {
+        let dir = TempDir()
+        try writeEvents(dir.sub("in"), "a.jsonl", ids: 0..<2)
+        try writeEvents(dir.sub("in"), "b.jsonl", ids: 2..<4)
+        let sink = MemorySink(name: "vanish-\(UUID())")
+        let path = dir.sub("in", "b.jsonl")
+        let q = try StreamingSession().readStream.schema(eventSchema).option(.ignoreMissingFiles(ignore)).load(dir.sub("in"))
+            .writeStream.format(.custom(sink)).checkpointLocation(dir.sub("cp")).trigger(.availableNow)
+            .faultInjection { point, _ in if point == .afterOffsetsWritten { try? FileSystem.remove(path) } }
+            .start()
+        return (q, sink, dir)
+    }
+
+    @Test func aFileDeletedAfterListingFailsTheBatchClearly() throws {
+        let (q, sink, dir) = try vanishingFile(ignore: false)
+        do {
+            try q.awaitTermination()
+            Issue.record("expected the vanished file to fail the batch")
+        } catch let e as SourceError {
+            #expect(e.description.contains(dir.sub("in", "b.jsonl")) && e.description.contains("ignoreMissingFiles"))
+        }
+        #expect(sink.rows.isEmpty)
+    }
+
+    @Test func ignoreMissingFilesSkipsIt() throws {
+        let (q, sink, dir) = try vanishingFile(ignore: true)
+        try withExtendedLifetime(dir) { try q.awaitTermination() }
+        #expect(ids(sink) == [0, 1])
+    }
+
+    @Test func emptyFilesAndBlankLinesAreNotErrors() throws {
+        let dir = TempDir()
+        try FileSystem.createDirectory(dir.sub("in"))
+        try DurableFile.writeNew(dir.sub("in", "empty.jsonl"), [])
+        try DurableFile.writeNew(dir.sub("in", "blank.jsonl"), Array("\n\n   \n".utf8))
+        try DurableFile.writeNew(dir.sub("in", "empty.jsonl.zst"), try Zstd.compress([]))
+        try writeEvents(dir.sub("in"), "z.jsonl", ids: 0..<1)
+        let sink = MemorySink(name: "empty-\(UUID())")
+        let q = try StreamingSession().readStream.schema(eventSchema).load(dir.sub("in"))
+            .writeStream.format(.custom(sink)).checkpointLocation(dir.sub("cp")).trigger(.availableNow).start()
+        try q.awaitTermination()
+        #expect(ids(sink) == [0])
+        #expect(q.lastProgress?.sources[0].numMalformedRows == 0)
+    }
+
+    @Test func aMalformedPartitionDirectoryNamesTheFile() throws {
+        let dir = TempDir()
+        try writeEvents(dir.sub("in", "date=2026-13-45"), "a.jsonl", ids: 0..<1)
+        let q = try StreamingSession().readStream.schema(eventSchema.setting(Field("date", .date))).load(dir.sub("in"))
+            .writeStream.format(.memory("part-\(UUID())")).checkpointLocation(dir.sub("cp")).trigger(.availableNow).start()
+        do {
+            try q.awaitTermination()
+            Issue.record("expected a partition value error")
+        } catch {
+            #expect("\(error)".contains("date=2026-13-45") && "\(error)".contains("not a valid date"))
+        }
+    }
+}
