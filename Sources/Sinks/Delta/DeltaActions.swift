@@ -297,8 +297,8 @@ extension DeltaAction {
         return nil
     }
 
-    /// Parses a whole commit file.
-    static func parseCommit(_ text: String, file: String) throws -> [DeltaAction] {
+    /// Parses a whole commit file (public for the fuzz target and tools).
+    public static func parseCommit(_ text: String, file: String) throws -> [DeltaAction] {
         try text.split(separator: "\n", omittingEmptySubsequences: true).compactMap { try parse(line: $0, file: file) }
     }
 }
