@@ -26,6 +26,7 @@ struct KillLoop {
         if FileSystem.exists(tracePath) { try FileSystem.remove(tracePath) }
     }
 
+    /// Watches `worker` (polling every 0.5 ms) until `plan` says to kill it or it ends on its own.
     func run(_ worker: WorkerProcess, plan: KillPlan) -> Outcome {
         let start = ContinuousClock.now
         func elapsedMs() -> Int { Int((ContinuousClock.now - start).wholeMilliseconds) }

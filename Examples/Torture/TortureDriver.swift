@@ -21,34 +21,6 @@ struct TortureDriver {
         var executable: String
     }
 
-    /// What one query's torture found.
-    struct Report {
-        let query: TortureQuery
-        var kills = 0
-        var timedKills = 0
-        var aimedKills = 0
-        var killsByPhase: [String: Int] = [:]
-        var workerStarts = 0
-        var rounds = 0
-        var referenceBatches: Int64 = 0
-        var referenceRows = 0
-        var referenceVersion: Int64 = 0
-        var referenceSeconds = 0.0
-        var seconds = 0.0
-        var failures: [String] = []
-        var ok: Bool { failures.isEmpty }
-        /// Steps of the batch protocol no kill has landed in yet.
-        var missedSteps: [PhaseTrace.Phase] { TortureDriver.batchSteps.filter { (killsByPhase[$0.rawValue] ?? 0) == 0 } }
-    }
-
-    /// Label of a kill before the worker's query started (process exec, argument parsing).
-    static let beforeQuery = "process-start"
-    static let phaseLabels = [beforeQuery] + PhaseTrace.Phase.allCases.map(\.rawValue)
-    /// The steps of batch N (not startup or idle), each of which the long run must hit.
-    static let batchSteps: [PhaseTrace.Phase] = [
-        .latestOffset, .offsetsWrite, .dataRead, .stateDelta, .stateSnapshot, .sinkWrite, .sinkDataFiles, .sinkLogCommit, .commitsWrite,
-    ]
-
     let settings: Settings
 
     var dataDirectory: String { FilePaths.join(settings.work, "data") }
@@ -63,10 +35,12 @@ struct TortureDriver {
             "dataset: \(data.files) files, \(data.rows) rows (\(data.lateRows) late, \(data.duplicates) re-sent), "
                 + "\(data.bytes / 1024) KiB, seed \(settings.dataset.seed); phase delay \(settings.phaseDelayMs) ms, "
                 + "timed kills within \(settings.maxKillDelayMs) ms")
-        var reports: [Report] = []
+        var reports: [TortureReport] = []
         for (i, q) in settings.queries.enumerated() {
-            let report = try torture(q, index: i)
-            Self.printReport(report)
+            let queryStart = ContinuousClock.now
+            var report = try torture(q, index: i)
+            report.seconds = (ContinuousClock.now - queryStart).seconds
+            report.print()
             reports.append(report)
         }
         let ok = reports.allSatisfy(\.ok)
@@ -90,102 +64,38 @@ struct TortureDriver {
         try DurableFile.writeAtomically(marker, Array("sluice-torture work directory\n".utf8))
     }
 
-    private func torture(_ query: TortureQuery, index: Int) throws -> Report {
-        let started = ContinuousClock.now
-        var report = try rounds(query, index: index)
-        report.seconds = (ContinuousClock.now - started).seconds
-        return report
-    }
-
-    private func rounds(_ query: TortureQuery, index: Int) throws -> Report {
-        var report = Report(query: query)
-        let started = ContinuousClock.now
+    /// The reference run, then rounds until enough kills (and, if required, every step) were had.
+    private func torture(_ query: TortureQuery, index: Int) throws -> TortureReport {
+        var report = TortureReport(query: query)
         let dir = FilePaths.join(settings.work, query.rawValue)
-        try FileSystem.createDirectory(dir)
+        let reference = FilePaths.join(dir, "reference", "table")
+        try runReference(query, dir: dir, into: &report)
 
-        let referenceTable = FilePaths.join(dir, "reference", "table")
-        let referenceCheckpoint = FilePaths.join(dir, "reference", "checkpoint")
-        try query.run(input: inputDirectory, table: referenceTable, checkpoint: referenceCheckpoint)
-        report.referenceSeconds = (ContinuousClock.now - started).seconds
-        let reference = try TableComparison.rows(referenceTable)
-        report.referenceRows = reference.rows.count
-        report.referenceVersion = reference.version
-        report.referenceBatches = (try FileSystem.list(FilePaths.join(referenceCheckpoint, "commits")).compactMap { Int64($0) }.max() ?? -1) + 1
-
-        var scheduler = KillScheduler(
-            seed: settings.dataset.seed ^ (0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1)), maxDelayMs: settings.maxKillDelayMs,
-            phaseDelayMs: settings.phaseDelayMs)
         let trace = FilePaths.join(dir, "trace")
-        let log = FilePaths.join(dir, "worker.log")
-        let loop = KillLoop(tracePath: trace)
         var environment = ProcessInfo.processInfo.environment
         environment[PhaseTrace.pathVariable] = trace
         environment[PhaseTrace.delayVariable] = String(settings.phaseDelayMs)
+        var round = TortureRound(
+            settings: settings, query: query, input: inputDirectory, environment: environment, loop: KillLoop(tracePath: trace),
+            log: FilePaths.join(dir, "worker.log"),
+            scheduler: KillScheduler(
+                seed: settings.dataset.seed ^ (0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1)), maxDelayMs: settings.maxKillDelayMs,
+                phaseDelayMs: settings.phaseDelayMs))
         var roundsWithoutKills = 0
-
-        // With --require-every-step, kill on past --kills (up to three times as many) until every step was hit.
-        func wantsKills() -> Bool {
-            report.kills < settings.kills || (settings.requireEveryStep && !report.missedSteps.isEmpty && report.kills < settings.kills * 3)
-        }
-        while wantsKills() || report.rounds == 0 {
+        while round.wantsKills(report) || report.rounds == 0 {
             report.rounds += 1
             let roundDir = FilePaths.join(dir, "round-\(report.rounds)")
             let table = FilePaths.join(roundDir, "table")
             let killsBefore = report.kills
-            round: while true {
-                try loop.resetTrace()
-                let worker = try WorkerProcess(
-                    executable: settings.executable,
-                    arguments: [
-                        "worker", "--query", query.rawValue, "--input", inputDirectory, "--table", table,
-                        "--checkpoint", FilePaths.join(roundDir, "checkpoint"),
-                    ],
-                    environment: environment, log: log)
-                report.workerStarts += 1
-                let outcome: KillLoop.Outcome
-                if wantsKills() {
-                    let plan = scheduler.next()
-                    outcome = loop.run(worker, plan: plan)
-                    switch outcome {
-                    case .killed(let record):
-                        report.kills += 1
-                        let label = record?.phase.rawValue ?? Self.beforeQuery
-                        report.killsByPhase[label, default: 0] += 1
-                        if case .inPhase(let target, _, _) = plan {
-                            report.aimedKills += 1
-                            if record?.phase != target { scheduler.missed(target) }
-                        } else {
-                            report.timedKills += 1
-                        }
-                        if settings.verbose {
-                            print("  kill \(report.kills): \(plan) -> \(label)\(record?.batch.map { " \($0)" } ?? "")")
-                        }
-                    case .exited:
-                        scheduler.unused(plan)
-                    }
-                } else {
-                    outcome = .exited(worker.wait())
-                }
-                switch outcome {
-                case .killed:
-                    continue
-                case .exited(.exited(0)):
-                    break round
-                case .exited(let exit):
-                    report.failures.append("round \(report.rounds): worker ended with \(exit) (not killed by the harness):")
-                    report.failures += Self.tail(log)
-                    return report
-                }
-            }
-            let comparison = try TableComparison(expected: referenceTable, actual: table)
+            guard try round.run(table: table, checkpoint: FilePaths.join(roundDir, "checkpoint"), report: &report) else { return report }
+            let comparison = try TableComparison(expected: reference, actual: table)
             if !comparison.ok {
-                report.failures.append("round \(report.rounds): the table differs from the reference (\(comparison.actualRows) rows, expected \(comparison.expectedRows)):")
+                report.failures.append(
+                    "round \(report.rounds): the table differs from the reference (\(comparison.actualRows) rows, expected \(comparison.expectedRows)):")
                 report.failures += comparison.report()
                 return report
             }
-            if settings.verbose {
-                print("  round \(report.rounds) done: \(report.kills - killsBefore) kills, table equals the reference")
-            }
+            if settings.verbose { print("  round \(report.rounds) done: \(report.kills - killsBefore) kills, table equals the reference") }
             roundsWithoutKills = report.kills == killsBefore ? roundsWithoutKills + 1 : 0
             if roundsWithoutKills >= 3 {
                 report.failures.append("three rounds finished before any kill: the dataset is too small for --max-kill-delay-ms")
@@ -199,33 +109,18 @@ struct TortureDriver {
         return report
     }
 
-    static func printReport(_ r: Report) {
-        print("")
-        print("== \(r.query.rawValue): \(r.ok ? "OK" : "FAILED") ==")
-        print(
-            String(
-                format: "reference: %lld batches, %d rows, table version %lld, %.1f s", r.referenceBatches, r.referenceRows,
-                r.referenceVersion, r.referenceSeconds))
-        print(
-            String(
-                format: "kills: %d (%d at random times, %d aimed at a phase), %d worker starts, %d rounds, %.1f s", r.kills,
-                r.timedKills, r.aimedKills, r.workerStarts, r.rounds, r.seconds))
-        print("kills by phase at the moment of SIGKILL:")
-        for label in phaseLabels {
-            print("  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + String(r.killsByPhase[label] ?? 0))
-        }
-        if !r.missedSteps.isEmpty { print("  (no kill landed in: \(r.missedSteps.map(\.rawValue).joined(separator: ", ")))") }
-        if r.ok {
-            print("result: OK, every round's table equals the reference (\(r.referenceRows) rows): none missing, none twice")
-        } else {
-            print("result: FAILED")
-            for line in r.failures { print("  " + line) }
-        }
-    }
-
-    private static func tail(_ path: String, lines: Int = 20) -> [String] {
-        guard let text = try? FileSystem.readString(path) else { return ["(no worker log)"] }
-        return text.split(separator: "\n").suffix(lines).map { "  | " + $0 }
+    /// The uninterrupted run, in this process and untraced, that every round must equal.
+    private func runReference(_ query: TortureQuery, dir: String, into report: inout TortureReport) throws {
+        let started = ContinuousClock.now
+        let table = FilePaths.join(dir, "reference", "table")
+        let checkpoint = FilePaths.join(dir, "reference", "checkpoint")
+        try query.run(input: inputDirectory, table: table, checkpoint: checkpoint)
+        report.referenceSeconds = (ContinuousClock.now - started).seconds
+        let reference = try TableComparison.rows(table)
+        report.referenceRows = reference.rows.count
+        report.referenceVersion = reference.version
+        let committed = try FileSystem.list(FilePaths.join(checkpoint, "commits")).compactMap { Int64($0) }
+        report.referenceBatches = (committed.max() ?? -1) + 1
     }
 }
 
