@@ -26,31 +26,8 @@ func peakRSSMiB() -> Double {
 }
 
 AllocatorTuning.keepFreedMemory()
-let args = CommandLine.arguments.dropFirst()
-guard let mode = args.first, let data = args.dropFirst().first else {
-    print("usage: sluice-bench json-scan|pipeline <ysb data dir>")
-    exit(2)
-}
-let events = FilePaths.join(data, "events")
-let files = try FileSystem.list(events).filter { !$0.hasPrefix(".") }.sorted().map { FilePaths.join(events, $0) }
-
-switch mode {
-case "json-scan":
-    let reader = JSONLinesReader(schema: YSBQuery.eventSchema, options: ReaderOptions(corruptRecordColumn: nil))
-    var bytes: Int64 = 0, rows = 0
-    let cpu0 = cpuSeconds()
-    let t = try seconds {
-        for f in files {
-            let r = try reader.read(path: f)
-            bytes += r.bytes
-            rows += r.batch.rowCount
-        }
-    }
-    let cpu = cpuSeconds() - cpu0
-    print(String(format: "json-scan: %d rows, %.1f MB in %.2f s wall, %.2f s CPU: %.0f MB/s per core, %.2f M rows/s per core", rows, Double(bytes) / 1e6, t, cpu, Double(bytes) / 1e6 / cpu, Double(rows) / 1e6 / cpu))
-case "json-scan-3":
-    // The pruned schema a planner passes for the YSB query: 3 of the 7 fields.
-    let schema = Schema([Field("ad_id", .string), Field("event_type", .string), Field("event_time", .timestamp)])
+/// Parses every file with `schema` on one thread and prints throughput per core.
+func jsonScan(label: String, schema: Schema) throws {
     let reader = JSONLinesReader(schema: schema, options: ReaderOptions(corruptRecordColumn: nil))
     var bytes: Int64 = 0, rows = 0
     let cpu0 = cpuSeconds()
@@ -62,7 +39,23 @@ case "json-scan-3":
         }
     }
     let cpu = cpuSeconds() - cpu0
-    print(String(format: "json-scan-3: %d rows, %.1f MB in %.2f s wall, %.2f s CPU: %.0f MB/s per core, %.2f M rows/s per core", rows, Double(bytes) / 1e6, t, cpu, Double(bytes) / 1e6 / cpu, Double(rows) / 1e6 / cpu))
+    print(String(format: "%@: %d rows, %.1f MB in %.2f s wall, %.2f s CPU: %.0f MB/s per core, %.2f M rows/s per core", label, rows, Double(bytes) / 1e6, t, cpu, Double(bytes) / 1e6 / cpu, Double(rows) / 1e6 / cpu))
+}
+
+let args = CommandLine.arguments.dropFirst()
+guard let mode = args.first, let data = args.dropFirst().first else {
+    print("usage: sluice-bench json-scan|json-scan-3|pipeline <ysb data dir>")
+    exit(2)
+}
+let events = FilePaths.join(data, "events")
+let files = try FileSystem.list(events).filter { !$0.hasPrefix(".") }.sorted().map { FilePaths.join(events, $0) }
+
+switch mode {
+case "json-scan":
+    try jsonScan(label: mode, schema: YSBQuery.eventSchema)
+case "json-scan-3":
+    // The pruned schema a planner passes for the YSB query: 3 of the 7 fields.
+    try jsonScan(label: mode, schema: Schema([Field("ad_id", .string), Field("event_type", .string), Field("event_time", .timestamp)]))
 case "pipeline":
     let session = StreamingSession()
     let stream = try YSBQuery.build(session: session, events: events, campaigns: FilePaths.join(data, "campaigns.jsonl"), maxFilesPerTrigger: Int(ProcessInfo.processInfo.environment["FILES_PER_TRIGGER"] ?? "1"))
