@@ -12,11 +12,8 @@ import YSBWorkload
 
     /// Files of events whose time rises across files, with disorder and a few very late events.
     static func generate(_ dir: TempDir, files: Int, perFile: Int) throws -> [[Event]] {
-        var state: UInt64 = 99
-        func next(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(n))
-        }
+        var rng = SplitMix64(seed: 99)
+        func next(_ n: Int) -> Int { rng.next(upTo: n) }
         try FileSystem.createDirectory(dir.sub("events"))
         var campaigns = ""
         for a in 0..<20 { campaigns += #"{"ad_id":"ad-\#(a)","campaign_id":"c\#(a % 4)"}"# + "\n" }

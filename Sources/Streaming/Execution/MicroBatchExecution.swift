@@ -214,7 +214,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         try faultHook?(.afterSinkCommit, batchId)
 
         // Phase 4: mark the batch done.
-        let eventStats = plan.eventTimeCollectors.map { $0 }
+        let eventStats = plan.eventTimeCollectors
         watermark?.update(
             maxEventTimes: eventStats.map { $0.count > 0 ? $0.max : nil }, delaysMs: eventStats.map(\.delayMs))
         lastBatchWatermarkMicros = batchWatermark ?? 0
