@@ -54,3 +54,43 @@ import Testing
         #expect(throws: QueryError.self) { _ = try stream.join(clash, on: "key").writeStream.format(.memory("j2")).start() }
     }
 }
+
+/// A filter right on a JSON source is also handed to its reader, which then skips the rows
+/// before building them. Results and the input-row count must not change.
+@Suite struct FilterPushdownTests {
+    @Test func pushedFilterGivesTheSameRowsAndCountsEveryInputRow() throws {
+        let dir = TempDir()
+        try writeEvents(dir.sub("in"), "a.jsonl", ids: 0..<30)
+        let schema = eventSchema
+        func run(_ name: String, _ filter: Expr) throws -> (rows: [[Value]], inputRows: Int64) {
+            let sink = MemorySink(name: "\(name)-\(UUID())")
+            let q = try StreamingSession().readStream.schema(schema).load(dir.sub("in"))
+                .filter(filter).select(col("id"))
+                .writeStream.format(.custom(sink)).checkpointLocation(dir.sub(name)).trigger(.availableNow).start()
+            try q.awaitTermination()
+            return (sink.rows, q.recentProgress.reduce(0) { $0 + $1.numInputRows })
+        }
+        let pushed = try run("pushed", col("user") == "u1" || col("user") == "u2")
+        let reference = try run("not-pushed", !(col("user") == "u0"))
+        #expect(pushed.rows == reference.rows)
+        #expect(pushed.rows.count == 20)
+        #expect(pushed.inputRows == 30)
+
+        // And the filter did reach the reader.
+        let stream = try StreamingSession().readStream.schema(schema).load(dir.sub("in")).filter(col("user") == "u1").select(col("id"))
+        guard case .project(_, .filter(_, .source(let spec))) = FilterPushdown.apply(stream.plan), let file = spec as? FileSourceSpec else {
+            Issue.record("unexpected plan shape")
+            return
+        }
+        #expect(file.options.reader.scanFilter == ScanFilter([.init(field: "user", values: ["u1"])]))
+    }
+
+    @Test func onlyStringEqualitiesOnStringColumnsArePushed() {
+        let schema = Schema([Field("a", .string), Field("b", .string), Field("n", .int64)])
+        let f = FilterPushdown.scanFilter((col("a") == "x" || col("a") == "y") && col("b") == "z" && col("n") == 3, schema: schema)
+        #expect(f == ScanFilter([.init(field: "a", values: ["x", "y"]), .init(field: "b", values: ["z"])]))
+        #expect(FilterPushdown.scanFilter(col("a") == "x" || col("b") == "y", schema: schema) == nil)
+        #expect(FilterPushdown.scanFilter(col("a") != "x", schema: schema) == nil)
+        #expect(FilterPushdown.scanFilter(col("n") == "3", schema: schema) == nil)
+    }
+}

@@ -36,17 +36,24 @@ public enum FileSystem {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw IOError("stat", path) }
-        var out = [UInt8](repeating: 0, count: Int(st.st_size))
-        var done = 0
-        try out.withUnsafeMutableBytes { buf in
+        // Uninitialised capacity: zero-filling a file-sized buffer the read overwrites anyway
+        // was 3 % of a YSB run.
+        var failure: IOError?
+        let out = [UInt8](unsafeUninitializedCapacity: Int(st.st_size)) { buf, initialized in
+            var done = 0
             while done < buf.count {
                 let n = Glibc.read(fd, buf.baseAddress! + done, buf.count - done)
-                if n < 0 { if errno == EINTR { continue }; throw IOError("read", path) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = IOError("read", path)
+                    break
+                }
                 if n == 0 { break }
                 done += n
             }
+            initialized = done
         }
-        if done < out.count { out.removeLast(out.count - done) }
+        if let failure { throw failure }
         return out
     }
 

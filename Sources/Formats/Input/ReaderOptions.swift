@@ -27,6 +27,8 @@ public struct ReaderOptions: Sendable {
     public var delimiter: Unicode.Scalar
     /// CSV quote character; must be ASCII.
     public var quote: Unicode.Scalar
+    /// Rows the query is known to drop, for the reader to skip early (set by the planner).
+    public var scanFilter: ScanFilter?
 
     public init(
         mode: MalformedMode = .permissive, corruptRecordColumn: String? = "_corrupt_record",

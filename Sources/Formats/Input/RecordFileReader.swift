@@ -10,6 +10,10 @@ public struct FileReadResult: Sendable {
     public var lines: Int
     /// Bytes of text read, after decompression.
     public var bytes: Int64
+    /// Rows read but left out of `batch` by the reader's `ScanFilter`.
+    public var filteredRows = 0
+    /// Rows read: those in `batch` and those the scan filter dropped.
+    public var rowsRead: Int { batch.rowCount + filteredRows }
 
     public init(batch: RecordBatch, badRecords: [BadRecord], lines: Int, bytes: Int64) {
         self.batch = batch

@@ -9,7 +9,8 @@ import Columnar
 /// the strings NaN, ±Infinity); string from strings, or the raw JSON text of any other value;
 /// timestamp from an ISO-8601 string or a number of epoch milliseconds; date from `yyyy-MM-dd`.
 /// Anything else, and lines that are not exactly one well-formed object in valid UTF-8, are
-/// malformed and handled by `ReaderOptions.mode`. Blank lines are skipped.
+/// malformed and handled by `ReaderOptions.mode`. Blank lines are skipped. Rows failing
+/// `ReaderOptions.scanFilter` are dropped after they are validated.
 public struct JSONLinesReader: RecordFileReader {
     public let schema: Schema
     public let options: ReaderOptions
@@ -53,6 +54,7 @@ public struct JSONLinesReader: RecordFileReader {
             assembler: RowAssembler(path: path, mode: options.mode, layout: layout, buildsDataFields: false),
             scanner: JSONLineScanner(tree: tree, fieldCount: fields.count, usesFastPath: usesFastPaths),
             decoder: JSONRowDecoder(fields: fields, usesFastPaths: usesFastPaths),
+            filter: JSONRowFilter(options.scanFilter, fields: fields),
             types: fields.map(\.type),
             maxLineBytes: options.maxLineBytes, sizeHint: sizeHint, takesRuns: usesFastPaths)
     }

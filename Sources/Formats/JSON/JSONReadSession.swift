@@ -9,6 +9,10 @@ struct JSONReadSession: LineConsumer {
     var assembler: RowAssembler
     var scanner: JSONLineScanner
     var decoder: JSONRowDecoder
+    /// Rows failing it are dropped once read (and validated): see `ScanFilter`.
+    var filter: JSONRowFilter?
+    /// Rows dropped by `filter`.
+    private(set) var filteredRows = 0
     let maxLineBytes: Int
     /// The data fields' columns, in `layout.dataFields` order.
     private var columns: [TextColumn]
@@ -31,10 +35,11 @@ struct JSONReadSession: LineConsumer {
     private let hasCorruptColumn: Bool
 
     init(
-        assembler: RowAssembler, scanner: JSONLineScanner, decoder: JSONRowDecoder, types: [DataType], maxLineBytes: Int,
-        sizeHint: Int?, takesRuns: Bool
+        assembler: RowAssembler, scanner: JSONLineScanner, decoder: JSONRowDecoder, filter: JSONRowFilter?, types: [DataType],
+        maxLineBytes: Int, sizeHint: Int?, takesRuns: Bool
     ) {
         self.takesRuns = takesRuns
+        self.filter = filter
         self.assembler = assembler
         self.scanner = scanner
         self.decoder = decoder
@@ -72,7 +77,9 @@ struct JSONReadSession: LineConsumer {
                 corruptColumn = corrupt!.finish()
             }
         }
-        return try assembler.finish(lines: lines, dataColumns: data, corruptColumn: corruptColumn)
+        var result = try assembler.finish(lines: lines, dataColumns: data, corruptColumn: corruptColumn)
+        result.filteredRows = filteredRows
+        return result
     }
 
     /// Completes a row in the corrupt-record column, as `RowAssembler.endRow` does: the raw
@@ -128,6 +135,11 @@ struct JSONReadSession: LineConsumer {
         } catch {
             if JSONTokens.skipWhitespace(line, 0) == line.count { return }
             if try assembler.reject(line: number, reason: error.description, text: line) {
+                // A row of nulls fails any filter condition.
+                if filter != nil {
+                    filteredRows += 1
+                    return
+                }
                 decoder.appendNullRow(into: &columns)
                 endRow(corruptText: line)
             }
@@ -136,17 +148,28 @@ struct JSONReadSession: LineConsumer {
         try decodeRow(line, number)
     }
 
-    /// Converts and appends the row of the line the scanner has just scanned.
+    /// Converts and appends the row of the line the scanner has just scanned. A row the filter
+    /// drops is still converted first, so its malformed fields are reported as without a filter.
     @inline(__always)
     private mutating func decodeRow(_ line: UnsafeBufferPointer<UInt8>, _ number: Int) throws {
         if let reason = decoder.convert(line, scanner.slots, generation: scanner.generation) {
             guard try assembler.reject(line: number, reason: reason, text: line) else { return }
+            guard passesFilter(line) else { return }
             decoder.append(line, scanner.slots, generation: scanner.generation, into: &columns)
             endRow(corruptText: line)
         } else {
+            guard passesFilter(line) else { return }
             decoder.append(line, scanner.slots, generation: scanner.generation, into: &columns)
             endRow(corruptText: nil)
         }
+    }
+
+    @inline(__always)
+    private mutating func passesFilter(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard filter != nil else { return true }
+        if filter!.passes(line, scanner.slots, generation: scanner.generation) { return true }
+        filteredRows += 1
+        return false
     }
 
     /// Counts the first lines; at the last of them, reserves the columns' estimated final

@@ -73,18 +73,33 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
             let ts = try batch.column(window.timeColumn)
             let t = ts.int64Values
             rows.reserveCapacity(batch.rowCount * window.windowsPerRow)
-            var scratch: [Int64] = []
-            for i in 0..<batch.rowCount where ts.isValid(i) {
-                scratch.removeAll(keepingCapacity: true)
-                window.windowStarts(t[i], into: &scratch)
-                var kept = false
-                for s in scratch.reversed() {
-                    if let late, s + window.size <= late { m.numRowsDroppedByWatermark += 1; continue }
+            starts.reserveCapacity(batch.rowCount * window.windowsPerRow)
+            if window.kind == .tumbling {
+                // One window per row: no scratch list.
+                for i in 0..<batch.rowCount where ts.isValid(i) {
+                    let start = t[i] - WindowSpec.floorMod(t[i], window.slide)
+                    if let late, start + window.size <= late {
+                        m.numRowsDroppedByWatermark += 1
+                        lateRowIndexes.append(i)
+                        continue
+                    }
                     rows.append(i)
-                    starts.append(s)
-                    kept = true
+                    starts.append(start)
                 }
-                if !kept { lateRowIndexes.append(i) }
+            } else {
+                var scratch: [Int64] = []
+                for i in 0..<batch.rowCount where ts.isValid(i) {
+                    scratch.removeAll(keepingCapacity: true)
+                    window.windowStarts(t[i], into: &scratch)
+                    var kept = false
+                    for s in scratch.reversed() {
+                        if let late, s + window.size <= late { m.numRowsDroppedByWatermark += 1; continue }
+                        rows.append(i)
+                        starts.append(s)
+                        kept = true
+                    }
+                    if !kept { lateRowIndexes.append(i) }
+                }
             }
         } else if let k = eventTimeKey, let late {
             let c = keyColumns[k]
@@ -99,15 +114,17 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
 
         // Pre-aggregate the batch by key.
         var table = GroupKeyTable(capacity: 1024)
-        let encoder = GroupKeyEncoder(columns: keyColumns)
+        let encoded = GroupKeyBatch(columns: keyColumns, rows: rows, extra: window == nil ? nil : starts)
         var gids = [Int32](repeating: 0, count: rows.count)
         var firstPair: [Int] = []
-        var keyBytes: [UInt8] = []
-        for k in 0..<rows.count {
-            encoder.encode(row: rows[k], extra: window == nil ? nil : starts[k], into: &keyBytes)
-            let g = keyBytes.withUnsafeBytes { table.findOrInsert($0) }
-            if Int(g) == firstPair.count { firstPair.append(k) }
-            gids[k] = g
+        encoded.bytes.withUnsafeBytes { b in
+            encoded.offsets.withUnsafeBufferPointer { o in
+                for k in 0..<rows.count {
+                    let g = table.findOrInsert(UnsafeRawBufferPointer(rebasing: b[o[k]..<o[k + 1]]))
+                    if Int(g) == firstPair.count { firstPair.append(k) }
+                    gids[k] = g
+                }
+            }
         }
         var accs = try layout.makeAccumulators(groups: table.count)
         let inputs = try layout.aggregates.map { try $0.input?.evaluate(batch) }

@@ -100,7 +100,8 @@ public struct DataStreamWriter: Sendable {
         do {
             let meta = try CheckpointMetadata.loadOrCreate(layout)
             // Late rows go out whole, so a query with a late-rows sink reads every column.
-            let logical = lateRows == nil ? ColumnPruning.apply(stream.plan) : stream.plan
+            let pushed = FilterPushdown.apply(QueryPlanner.pushFiltersBelowWatermark(stream.plan))
+            let logical = lateRows == nil ? ColumnPruning.apply(pushed) : pushed
             let specs = logical.sources
             guard specs.count == 1 else { throw QueryError.invalidQuery("a query reads exactly one stream (got \(specs.count))") }
             let sources: [any StreamSource] = try specs.enumerated().map { i, spec in

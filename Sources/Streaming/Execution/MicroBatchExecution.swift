@@ -189,7 +189,7 @@ final class MicroBatchExecution: @unchecked Sendable {
                     return nil
                 }
                 let read = try sources[i].getBatch(start: committedOffsets[i], end: end, batchId: batchId)
-                inputRows.append(Int64(read.batch.rowCount))
+                inputRows.append(Int64(read.numInputRows))
                 malformedRows.append(Int64(read.malformedRows))
                 return read.batch
             }

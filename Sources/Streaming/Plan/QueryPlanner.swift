@@ -41,7 +41,8 @@ enum QueryPlanner {
         }
     }
 
-    private static func rebuild(_ plan: LogicalPlan, _ child: LogicalPlan) -> LogicalPlan {
+    /// `plan` with its (only) child replaced.
+    static func rebuild(_ plan: LogicalPlan, _ child: LogicalPlan) -> LogicalPlan {
         switch plan {
         case .source: return plan
         case .filter(let c, _): return .filter(c, child)

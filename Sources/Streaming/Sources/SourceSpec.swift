@@ -11,10 +11,13 @@ protocol SourceSpec: Sendable {
     var readLimit: ReadLimit { get }
     /// The same source producing only `columns` (and whatever it cannot leave out).
     func pruned(to columns: Set<String>) -> any SourceSpec
+    /// The same source told that the query drops rows failing `predicate` (see `FilterPushdown`).
+    func pushingFilter(_ predicate: Expr) -> any SourceSpec
 }
 
 extension SourceSpec {
     func pruned(to columns: Set<String>) -> any SourceSpec { self }
+    func pushingFilter(_ predicate: Expr) -> any SourceSpec { self }
 }
 
 extension FileSourceSpec: SourceSpec {
@@ -29,5 +32,14 @@ extension FileSourceSpec: SourceSpec {
         if let c = options.reader.corruptRecordColumn, !columns.contains(c) { options.reader.corruptRecordColumn = nil }
         // Partition columns come from directory names; keep their declared types.
         return FileSourceSpec(path: path, format: format, schema: Schema(schema.fields.filter { columns.contains($0.name) }), options: options)
+    }
+
+    /// JSON readers test pushed conditions in place; CSV ones would gain little (every field is
+    /// split anyway), so CSV sources are left as they are.
+    func pushingFilter(_ predicate: Expr) -> any SourceSpec {
+        guard format == .jsonLines, let filter = FilterPushdown.scanFilter(predicate, schema: schema) else { return self }
+        var options = options
+        options.reader.scanFilter = filter
+        return FileSourceSpec(path: path, format: format, schema: schema, options: options)
     }
 }

@@ -20,6 +20,14 @@ public struct SourceBatch: Sendable {
     public var batch: RecordBatch
     /// Input rows dropped or sent to the bad-records directory because they were malformed.
     public var malformedRows: Int
+    /// Rows read from the source: `batch`'s and those a pushed-down filter dropped while reading.
+    public var numInputRows: Int
+
+    public init(batch: RecordBatch, malformedRows: Int, numInputRows: Int? = nil) {
+        self.batch = batch
+        self.malformedRows = malformedRows
+        self.numInputRows = numInputRows ?? batch.rowCount
+    }
 }
 
 /// A streaming source: offsets that only move forward, and the data between two offsets.

@@ -111,7 +111,7 @@ public final class FileStreamSource: StreamSource {
             }
         }
         var batches: [RecordBatch] = []
-        var malformed = 0
+        var malformed = 0, filtered = 0
         // Files are parsed in parallel (one per core); results are used in file order, so the
         // batch is the same as a sequential read.
         let reader = self.reader
@@ -131,13 +131,15 @@ public final class FileStreamSource: StreamSource {
         for (file, outcome) in zip(files, results) {
             guard let result = try outcome.get() else { continue }
             malformed += result.badRecords.count
+            filtered += result.filteredRows
             if let dir = options.badRecordsPath, !result.badRecords.isEmpty {
                 let name = file.path.replacingOccurrences(of: "/", with: "__") + ".json"
                 try BadRecordsWriter.write(result.badRecords, to: FilePaths.join(dir, "batch=\(batchId)", name))
             }
             batches.append(try withPartitionColumns(result.batch, file: file))
         }
-        return SourceBatch(batch: try RecordBatch.concat(batches, schema: schema), malformedRows: malformed)
+        let batch = try RecordBatch.concat(batches, schema: schema)
+        return SourceBatch(batch: batch, malformedRows: malformed, numInputRows: batch.rowCount + filtered)
     }
 
     public func commit(_ end: SourceOffset) throws {}

@@ -34,7 +34,7 @@ struct SplitFileReader: Sendable {
         func linesBefore(_ i: Int) -> Int { pieces.prefix(i).reduce(0) { $0 + Self.countNewlines(bytes, $1) } }
         var batches: [RecordBatch] = []
         var bad: [BadRecord] = []
-        var lines = 0
+        var lines = 0, filtered = 0
         for (i, r) in results.enumerated() {
             let part: FileReadResult
             do { part = try r.get() } catch let e as ReadError {
@@ -46,9 +46,12 @@ struct SplitFileReader: Sendable {
                 bad += part.badRecords.map { BadRecord(path: $0.path, line: $0.line + shift, reason: $0.reason, text: $0.text) }
             }
             lines += part.lines
+            filtered += part.filteredRows
         }
-        return FileReadResult(
+        var result = FileReadResult(
             batch: try RecordBatch.concat(batches, schema: reader.outputSchema), badRecords: bad, lines: lines, bytes: Int64(bytes.count))
+        result.filteredRows = filtered
+        return result
     }
 
     /// Ranges of about equal size, each ending just after a newline (the last one at the end).

@@ -1,0 +1,92 @@
+import Columnar
+
+/// The grouping keys of many rows, encoded as `GroupKeyEncoder` encodes one row (the same bytes,
+/// so the two can probe one table), but a column at a time: each column's type is looked at once
+/// rather than once per row, and nothing is appended row by row.
+struct GroupKeyBatch {
+    /// Row `k`'s key is `bytes[offsets[k]..<offsets[k + 1]]`.
+    private(set) var bytes: [UInt8]
+    private(set) var offsets: [Int]
+
+    var count: Int { offsets.count - 1 }
+
+    /// Keys of `rows` of `columns`, each preceded by `extra[k]` when given (a window start).
+    init(columns: [Column], rows: [Int]? = nil, extra: [Int64]? = nil) {
+        let n = rows?.count ?? columns.first?.count ?? extra?.count ?? 0
+        precondition(extra == nil || extra!.count == n, "one extra value per row")
+        @inline(__always) func row(_ k: Int) -> Int { rows?[k] ?? k }
+
+        // Sizes first, so every key is written straight to its place: per column a validity
+        // byte, and for a valid value 1 (bool), 8, or 8 plus the string's length.
+        var sizes = [Int](repeating: (extra == nil ? 0 : 8) + columns.count, count: n)
+        for c in columns {
+            switch c.values {
+            case .bool: for k in 0..<n where c.isValid(row(k)) { sizes[k] += 1 }
+            case .int64, .int32, .double: for k in 0..<n where c.isValid(row(k)) { sizes[k] += 8 }
+            case .string(let s):
+                s.offsets.withUnsafeBufferPointer { o in
+                    for k in 0..<n where c.isValid(row(k)) { let r = row(k); sizes[k] += 8 + o[r + 1] - o[r] }
+                }
+            }
+        }
+        var offsets = [Int](repeating: 0, count: n + 1)
+        var total = 0
+        for k in 0..<n {
+            offsets[k] = total
+            total += sizes[k]
+        }
+        offsets[n] = total
+
+        var cursor = offsets
+        let bytes = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+            let base = UnsafeMutableRawPointer(out.baseAddress!)
+            @inline(__always) func put(_ v: Int64, _ k: Int) {
+                base.storeBytes(of: v.littleEndian, toByteOffset: cursor[k], as: Int64.self)
+                cursor[k] += 8
+            }
+            if let extra { for k in 0..<n { put(extra[k], k) } }
+            for c in columns {
+                for k in 0..<n {
+                    let valid = c.isValid(row(k))
+                    base.storeBytes(of: valid ? 1 : 0, toByteOffset: cursor[k], as: UInt8.self)
+                    cursor[k] += 1
+                }
+                switch c.values {
+                case .int64(let a): for k in 0..<n where c.isValid(row(k)) { put(a[row(k)], k) }
+                case .int32(let a): for k in 0..<n where c.isValid(row(k)) { put(Int64(a[row(k)]), k) }
+                case .bool(let a):
+                    for k in 0..<n where c.isValid(row(k)) {
+                        base.storeBytes(of: a[row(k)] ? 1 : 0, toByteOffset: cursor[k], as: UInt8.self)
+                        cursor[k] += 1
+                    }
+                case .double(let a):
+                    for k in 0..<n where c.isValid(row(k)) {
+                        var d = a[row(k)]
+                        if d == 0 { d = 0 } else if d.isNaN { d = .nan }
+                        put(Int64(bitPattern: d.bitPattern), k)
+                    }
+                case .string(let s):
+                    s.offsets.withUnsafeBufferPointer { o in
+                        s.bytes.withUnsafeBytes { b in
+                            for k in 0..<n where c.isValid(row(k)) {
+                                let r = row(k), start = o[r], length = o[r + 1] - start
+                                put(Int64(length), k)
+                                if length > 0 { (base + cursor[k]).copyMemory(from: b.baseAddress! + start, byteCount: length) }
+                                cursor[k] += length
+                            }
+                        }
+                    }
+                }
+            }
+            initialized = total
+        }
+        self.bytes = bytes
+        self.offsets = offsets
+    }
+
+    /// Calls `body` with the bytes of row `k`'s key.
+    @inline(__always)
+    func withKey<R>(_ k: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        bytes.withUnsafeBytes { b in body(UnsafeRawBufferPointer(rebasing: b[offsets[k]..<offsets[k + 1]])) }
+    }
+}

@@ -1,0 +1,38 @@
+import Columnar
+import Testing
+@testable import Operators
+
+/// The column-at-a-time key encoder must write the bytes the row encoder writes: the hash join
+/// builds its table with one and probes it with the other.
+@Suite struct GroupKeyBatchTests {
+    @Test func encodesEveryTypeAsTheRowEncoderDoes() throws {
+        let schema = Schema([
+            Field("s", .string), Field("i", .int64), Field("d", .double), Field("b", .bool), Field("day", .date), Field("t", .timestamp),
+        ])
+        let batch = try RecordBatch.fromRows([
+            ["abc", 1, 0.0, true, .date(3), .timestamp(9)],
+            ["", .null, -0.0, false, .null, .timestamp(-1)],
+            [.null, 7, .double(.nan), .null, .date(-4), .null],
+            ["héllo wörld, a longer string", -3, 2.5, true, .date(0), .timestamp(0)],
+        ], schema: schema)
+        let rowEncoder = GroupKeyEncoder(columns: batch.columns)
+        let rows = [3, 0, 2, 2, 1]
+        let extra: [Int64] = [10, -20, 30, 40, 50]
+        let keys = GroupKeyBatch(columns: batch.columns, rows: rows, extra: extra)
+        #expect(keys.count == rows.count)
+        for (k, r) in rows.enumerated() {
+            var expected: [UInt8] = []
+            rowEncoder.encode(row: r, extra: extra[k], into: &expected)
+            #expect(keys.withKey(k) { Array($0) } == expected, "row \(r)")
+        }
+        let all = GroupKeyBatch(columns: batch.columns)
+        for r in 0..<batch.rowCount {
+            var expected: [UInt8] = []
+            rowEncoder.encode(row: r, extra: nil, into: &expected)
+            #expect(all.withKey(r) { Array($0) } == expected)
+        }
+        // -0.0 and 0.0 group together, as do NaNs.
+        let zeros = GroupKeyBatch(columns: [batch.columns[2]], rows: [0, 1])
+        #expect(zeros.withKey(0) { Array($0) } == zeros.withKey(1) { Array($0) })
+    }
+}
