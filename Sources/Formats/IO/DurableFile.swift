@@ -35,8 +35,21 @@ public enum DurableFile {
         return true
     }
 
-    /// Writes a new file (which must not exist) and fsyncs it.
-    public static func writeNew(_ path: String, _ bytes: [UInt8]) throws {
+    /// Replaces `path` atomically for readers (temporary file, then rename) without forcing it
+    /// to disk: a crash may lose the write, never half-apply it. For files nothing depends on
+    /// for recovery, such as progress records, where two fsyncs per batch would be wasted.
+    public static func replaceWithoutSync(_ path: String, _ bytes: [UInt8]) throws {
+        let tmp = temporaryName(for: path)
+        try writeNew(tmp, bytes, sync: false)
+        guard rename(tmp, path) == 0 else {
+            let e = IOError("rename to", path)
+            unlink(tmp)
+            throw e
+        }
+    }
+
+    /// Writes a new file (which must not exist) and fsyncs it (unless `sync` is false).
+    public static func writeNew(_ path: String, _ bytes: [UInt8], sync: Bool = true) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw IOError("create", path) }
         defer { close(fd) }
@@ -53,7 +66,7 @@ public enum DurableFile {
                 done += n
             }
         }
-        guard fsync(fd) == 0 else {
+        guard !sync || fsync(fd) == 0 else {
             let e = IOError("fsync", path)
             unlink(path)
             throw e

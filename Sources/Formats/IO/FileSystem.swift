@@ -57,6 +57,22 @@ public enum FileSystem {
         return out
     }
 
+    /// Calls `body` with the file's bytes mapped read-only into memory: page-cached data is
+    /// parsed where it lies rather than copied. The bytes are valid only during the call, and
+    /// the file must not be truncated meanwhile (producers rename complete files into place).
+    public static func withMappedFile<R>(_ path: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw IOError("open", path) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw IOError("stat", path) }
+        let size = Int(st.st_size)
+        if size == 0 { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED else { throw IOError("mmap", path) }
+        defer { munmap(p, size) }
+        return try body(UnsafeRawBufferPointer(start: p, count: size))
+    }
+
     public static func readString(_ path: String) throws -> String {
         String(decoding: try read(path), as: UTF8.self)
     }

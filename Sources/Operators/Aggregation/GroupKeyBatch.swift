@@ -37,8 +37,16 @@ struct GroupKeyBatch {
         }
         offsets[n] = total
 
-        var cursor = offsets
+        // Where each key's next byte goes. Raw memory rather than a captured array: the nested
+        // writers below would otherwise pay a dynamic exclusivity check per access.
+        let cursor = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(n, 1))
+        defer { cursor.deallocate() }
+        offsets.withUnsafeBufferPointer { cursor.baseAddress!.initialize(from: $0.baseAddress!, count: n) }
         let bytes = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+            guard total > 0 else {
+                initialized = 0
+                return
+            }
             let base = UnsafeMutableRawPointer(out.baseAddress!)
             @inline(__always) func put(_ v: Int64, _ k: Int) {
                 base.storeBytes(of: v.littleEndian, toByteOffset: cursor[k], as: Int64.self)

@@ -14,7 +14,8 @@ struct ProgressLog: Sendable {
 
     func append(_ p: StreamingQueryProgress) throws {
         let data = try JSONEncoder.sorted.encode(p)
-        try DurableFile.writeAtomically(FilePaths.join(directory, "\(p.batchId).json"), Array(data) + [10])
+        // Informational only (recovery never reads it), so not fsynced.
+        try DurableFile.replaceWithoutSync(FilePaths.join(directory, "\(p.batchId).json"), Array(data) + [10])
         let ids = try batchIds()
         if ids.count > retain {
             for id in ids.prefix(ids.count - retain) { try FileSystem.remove(FilePaths.join(directory, "\(id).json")) }

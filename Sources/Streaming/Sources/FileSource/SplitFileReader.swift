@@ -19,19 +19,17 @@ struct SplitFileReader: Sendable {
     }
 
     func read(path: String) throws -> FileReadResult {
-        let bytes = try FileSystem.read(path)
-        let pieces = Self.cut(bytes, into: ParallelMap.cores)
+        try FileSystem.withMappedFile(path) { try read(bytes: SharedBytes($0), path: path) }
+    }
+
+    private func read(bytes: SharedBytes, path: String) throws -> FileReadResult {
+        let pieces = Self.cut(bytes.bytes, into: ParallelMap.cores)
         let reader = self.reader
-        let shared = SharedBytes(bytes)
         let results = ParallelMap.run(Array(pieces.indices)) { i -> Result<FileReadResult, any Error> in
-            Result {
-                try shared.bytes.withUnsafeBytes { all in
-                    try reader.read(bytes: UnsafeRawBufferPointer(rebasing: all[pieces[i]]), path: path)
-                }
-            }
+            Result { try reader.read(bytes: UnsafeRawBufferPointer(rebasing: bytes.bytes[pieces[i]]), path: path) }
         }
         // Line numbers are per piece; shift them back to the file's (counted only when needed).
-        func linesBefore(_ i: Int) -> Int { pieces.prefix(i).reduce(0) { $0 + Self.countNewlines(bytes, $1) } }
+        func linesBefore(_ i: Int) -> Int { pieces.prefix(i).reduce(0) { $0 + Self.countNewlines(bytes.bytes, $1) } }
         var batches: [RecordBatch] = []
         var bad: [BadRecord] = []
         var lines = 0, filtered = 0
@@ -49,13 +47,13 @@ struct SplitFileReader: Sendable {
             filtered += part.filteredRows
         }
         var result = FileReadResult(
-            batch: try RecordBatch.concat(batches, schema: reader.outputSchema), badRecords: bad, lines: lines, bytes: Int64(bytes.count))
+            batch: try RecordBatch.concat(batches, schema: reader.outputSchema), badRecords: bad, lines: lines, bytes: Int64(bytes.bytes.count))
         result.filteredRows = filtered
         return result
     }
 
     /// Ranges of about equal size, each ending just after a newline (the last one at the end).
-    static func cut(_ bytes: [UInt8], into n: Int) -> [Range<Int>] {
+    static func cut(_ bytes: UnsafeRawBufferPointer, into n: Int) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
         var start = 0
         for k in 1..<n {
@@ -69,17 +67,15 @@ struct SplitFileReader: Sendable {
         return ranges.filter { !$0.isEmpty }
     }
 
-    static func countNewlines(_ bytes: [UInt8], _ range: Range<Int>) -> Int {
-        bytes.withUnsafeBufferPointer { b in
-            var n = 0
-            for i in range where b[i] == 10 { n += 1 }
-            return n
-        }
+    static func countNewlines(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int {
+        var n = 0
+        for i in range where bytes[i] == 10 { n += 1 }
+        return n
     }
 }
 
-/// Immutable bytes shared by the parsing threads.
-private final class SharedBytes: Sendable {
-    let bytes: [UInt8]
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+/// The file's bytes, read by the parsing threads while the mapping lives.
+private struct SharedBytes: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 }
