@@ -20,6 +20,7 @@ import argparse
 import collections
 import json
 import os
+import resource
 import shutil
 import sys
 import time
@@ -46,8 +47,14 @@ def jvm_cpu_seconds(spark):
         return None
 
 
+def python_cpu_seconds():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def run_spark(args):
     os.environ["JAVA_HOME"] = java_home()
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # local mode: stay on loopback
     from pyspark.sql import SparkSession
     from pyspark.sql.functions import col, date_format, window
     from pyspark.sql.types import StringType, StructField, StructType, TimestampType
@@ -60,6 +67,9 @@ def run_spark(args):
              .config("spark.sql.shuffle.partitions", str(args.shuffle_partitions))
              .config("spark.sql.session.timeZone", "UTC")
              .config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false")
+             .config("spark.driver.bindAddress", "127.0.0.1")
+             .config("spark.driver.host", "127.0.0.1")
              .config("spark.local.dir", tmp)
              .config("spark.jars.ivy", os.path.join(tmp, "ivy"))
              .config("spark.driver.extraJavaOptions", f"-Djava.io.tmpdir={tmp}")
@@ -88,13 +98,14 @@ def run_spark(args):
                          date_format("window_end", TS_FORMAT).alias("window_end"), "count").collect()
         emitted.append((batch_id, [r.asDict() for r in rows]))
 
-    cpu0, t0 = jvm_cpu_seconds(spark), time.time()
+    cpu0, py0, t0 = jvm_cpu_seconds(spark), python_cpu_seconds(), time.time()
     sq = (query.writeStream.outputMode("append").foreachBatch(collect)
           .option("checkpointLocation", os.path.join(out, "checkpoint"))
           .trigger(availableNow=True).start())
     sq.awaitTermination()
-    wall, cpu1 = time.time() - t0, jvm_cpu_seconds(spark)
-    progress = sq.recentProgress
+    wall, cpu1, py1 = time.time() - t0, jvm_cpu_seconds(spark), python_cpu_seconds()
+    # Progress entries are dicts in pyspark 3.5, StreamingQueryProgress objects in 4.x.
+    progress = [p if isinstance(p, dict) else json.loads(p.json) for p in sq.recentProgress]
 
     with open(os.path.join(out, "rows.jsonl"), "w") as f:
         for batch_id, rows in sorted(emitted, key=lambda e: e[0]):
@@ -102,14 +113,17 @@ def run_spark(args):
                 f.write(json.dumps({"batch_id": batch_id, **r}) + "\n")
     with open(os.path.join(out, "batches.jsonl"), "w") as f:
         for p in progress:
-            f.write(json.dumps({"batch_id": p.batchId, "input_rows": p.numInputRows,
-                                "watermark": p.eventTime.get("watermark"),
-                                "output_rows": p.sink.numOutputRows}) + "\n")
+            state = p.get("stateOperators") or [{}]
+            f.write(json.dumps({"batch_id": p["batchId"], "input_rows": p["numInputRows"],
+                                "watermark": p.get("eventTime", {}).get("watermark"),
+                                "dropped_by_watermark": state[0].get("numRowsDroppedByWatermark"),
+                                "state_rows": state[0].get("numRowsTotal")}) + "\n")
     import pyspark
     n_rows = sum(len(rows) for _, rows in emitted)
     cpu = f"{cpu1 - cpu0:.2f} s JVM CPU" if cpu0 is not None and cpu1 is not None else "JVM CPU n/a"
     print(f"spark {pyspark.__version__} (java {spark._jvm.java.lang.System.getProperty('java.version')}): "
-          f"{len(progress)} batches, {n_rows} rows, query {wall:.2f} s wall, {cpu}")
+          f"{len(progress)} batches, {n_rows} rows, query {wall:.2f} s wall, {cpu}, "
+          f"{py1 - py0:.2f} s Python driver CPU; JVM CPU since start {jvm_cpu_seconds(spark)} s")
     spark.stop()
 
 

@@ -61,7 +61,7 @@ extension DataStreamWriter {
             stream.plan, sourceSchemas: [input.schema], outputMode: mode, state: .init(checkpointRoot: stateDir, partitions: 1))
         // One batch holding the whole range: nothing is late, and every window is final.
         let context = StatefulContext(batchId: 0, watermarkForLateEvents: nil, watermarkForEviction: Int64.max / 2)
-        let output = try plan.execute(input, context: context)
+        let output = try plan.execute([input], inputSchema: input.schema, context: context)
 
         guard let dateColumn = partitionBy.first, plan.outputSchema.field(dateColumn)?.type == .date else {
             throw QueryError.invalidQuery("replay replaces whole days: the table's first partition column must be a date column of the output")
@@ -98,7 +98,7 @@ extension DataStreamWriter {
         defer { try? FileSystem.removeTree(scratch) }
         let source = try spec.makeSource(metadataPath: scratch)
         guard let end = try source.latestOffset(start: nil, limit: .all) else { return .empty(source.schema) }
-        let all = try source.getBatch(start: nil, end: end, batchId: 0).batch
+        let all = try source.getBatch(start: nil, end: end, batchId: 0).combined()
         return all.filter(try predicate.evaluateMask(all))
     }
 }

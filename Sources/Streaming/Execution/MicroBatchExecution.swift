@@ -181,7 +181,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         var inputRows: [Int64] = []
         var malformedRows: [Int64] = []
         trace?.enter(.dataRead, batch: batchId)
-        let inputs: [RecordBatch] = try timer.time("getBatch") {
+        let inputs: [[RecordBatch]] = try timer.time("getBatch") {
             try sources.indices.compactMap { i in
                 guard let end = seq.sourceOffsets[i], end != committedOffsets[i] else {
                     inputRows.append(0)
@@ -191,7 +191,7 @@ final class MicroBatchExecution: @unchecked Sendable {
                 let read = try sources[i].getBatch(start: committedOffsets[i], end: end, batchId: batchId)
                 inputRows.append(Int64(read.numInputRows))
                 malformedRows.append(Int64(read.malformedRows))
-                return read.batch
+                return read.parts
             }
         }
         let batchWatermark = seq.metadata.batchWatermarkMicros
@@ -201,7 +201,7 @@ final class MicroBatchExecution: @unchecked Sendable {
             watermarkForEviction: batchWatermark)
         for c in plan.eventTimeCollectors { c.reset(batchTimestampMicros: seq.metadata.batchTimestampMs * 1000) }
         let output = try timer.time("queryPlanning") {
-            try plan.execute(try RecordBatch.concat(inputs, schema: sources[0].schema), context: context)
+            try plan.execute(inputs.flatMap { $0 }, inputSchema: sources[0].schema, context: context)
         }
         try faultHook?(.afterDataRead, batchId)
         try timer.time("stateCommit") { for op in plan.statefulOperators { try op.commit() } }

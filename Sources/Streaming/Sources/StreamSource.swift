@@ -17,16 +17,30 @@ public enum ReadLimit: Sendable, Equatable {
 
 /// Data read for one batch, plus what progress reports about it.
 public struct SourceBatch: Sendable {
-    public var batch: RecordBatch
+    /// The rows, in order, in one or more parts (e.g. one per file or file piece), which the
+    /// engine may process in parallel before joining them.
+    public var parts: [RecordBatch]
+    /// The schema of every part.
+    public var schema: Schema
     /// Input rows dropped or sent to the bad-records directory because they were malformed.
     public var malformedRows: Int
-    /// Rows read from the source: `batch`'s and those a pushed-down filter dropped while reading.
+    /// Rows read from the source: the parts' and those a pushed-down filter dropped while reading.
     public var numInputRows: Int
 
-    public init(batch: RecordBatch, malformedRows: Int, numInputRows: Int? = nil) {
-        self.batch = batch
+    public init(parts: [RecordBatch], schema: Schema, malformedRows: Int, numInputRows: Int? = nil) {
+        self.parts = parts
+        self.schema = schema
         self.malformedRows = malformedRows
-        self.numInputRows = numInputRows ?? batch.rowCount
+        self.numInputRows = numInputRows ?? parts.reduce(0) { $0 + $1.rowCount }
+    }
+
+    public init(batch: RecordBatch, malformedRows: Int, numInputRows: Int? = nil) {
+        self.init(parts: [batch], schema: batch.schema, malformedRows: malformedRows, numInputRows: numInputRows)
+    }
+
+    /// All the rows as one batch.
+    public func combined() throws -> RecordBatch {
+        try RecordBatch.concat(parts, schema: schema)
     }
 }
 

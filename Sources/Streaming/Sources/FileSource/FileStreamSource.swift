@@ -110,36 +110,38 @@ public final class FileStreamSource: StreamSource {
                 return e
             }
         }
-        var batches: [RecordBatch] = []
-        var malformed = 0, filtered = 0
+        var parts: [RecordBatch] = []
+        var malformed = 0, read = 0
         // Files are parsed in parallel (one per core); results are used in file order, so the
         // batch is the same as a sequential read.
         let reader = self.reader
         // A batch of one or few large files is split within files instead.
         let splitter = files.count < ParallelMap.cores ? SplitFileReader(reader: reader) : nil
-        let results = ParallelMap.run(files) { file -> Result<FileReadResult?, any Error> in
+        let results = ParallelMap.run(files) { file -> Result<[FileReadResult], any Error> in
             let full = FilePaths.join(self.root, file.path)
             do {
                 if let splitter, splitter.canSplit(file, path: full) { return .success(try splitter.read(path: full)) }
-                return .success(try reader.read(path: full))
+                return .success([try reader.read(path: full)])
             } catch let e as IOError where e.isNotFound {
-                return self.options.ignoreMissingFiles ? .success(nil) : .failure(SourceError.fileVanished(full))
+                return self.options.ignoreMissingFiles ? .success([]) : .failure(SourceError.fileVanished(full))
             } catch {
                 return .failure(error)
             }
         }
         for (file, outcome) in zip(files, results) {
-            guard let result = try outcome.get() else { continue }
-            malformed += result.badRecords.count
-            filtered += result.filteredRows
-            if let dir = options.badRecordsPath, !result.badRecords.isEmpty {
+            let pieces = try outcome.get()
+            let bad = pieces.flatMap(\.badRecords)
+            malformed += bad.count
+            if let dir = options.badRecordsPath, !bad.isEmpty {
                 let name = file.path.replacingOccurrences(of: "/", with: "__") + ".json"
-                try BadRecordsWriter.write(result.badRecords, to: FilePaths.join(dir, "batch=\(batchId)", name))
+                try BadRecordsWriter.write(bad, to: FilePaths.join(dir, "batch=\(batchId)", name))
             }
-            batches.append(try withPartitionColumns(result.batch, file: file))
+            for piece in pieces {
+                read += piece.rowsRead
+                parts.append(try withPartitionColumns(piece.batch, file: file))
+            }
         }
-        let batch = try RecordBatch.concat(batches, schema: schema)
-        return SourceBatch(batch: batch, malformedRows: malformed, numInputRows: batch.rowCount + filtered)
+        return SourceBatch(parts: parts, schema: schema, malformedRows: malformed, numInputRows: read)
     }
 
     public func commit(_ end: SourceOffset) throws {}

@@ -2,7 +2,7 @@ import Columnar
 import Formats
 
 /// Parses one plain (uncompressed) file on several cores: the bytes are cut at line boundaries
-/// into one piece per core, the pieces are parsed in parallel and joined in order. Line numbers
+/// into one piece per core and the pieces are parsed in parallel, each into a part of the batch. Line numbers
 /// of rejected lines are shifted so they stay the file's own.
 ///
 /// Only for files small enough to hold in memory; larger files and `.zst` files are read
@@ -18,11 +18,12 @@ struct SplitFileReader: Sendable {
         ParallelMap.cores > 1 && !path.hasSuffix(".zst") && file.size >= Int64(minBytes) && file.size <= Int64(maxBytes)
     }
 
-    func read(path: String) throws -> FileReadResult {
+    /// The file's pieces, in order, each read as a file of its own but with the file's line numbers.
+    func read(path: String) throws -> [FileReadResult] {
         try FileSystem.withMappedFile(path) { try read(bytes: SharedBytes($0), path: path) }
     }
 
-    private func read(bytes: SharedBytes, path: String) throws -> FileReadResult {
+    private func read(bytes: SharedBytes, path: String) throws -> [FileReadResult] {
         let pieces = Self.cut(bytes.bytes, into: ParallelMap.cores)
         let reader = self.reader
         let results = ParallelMap.run(Array(pieces.indices)) { i -> Result<FileReadResult, any Error> in
@@ -30,26 +31,19 @@ struct SplitFileReader: Sendable {
         }
         // Line numbers are per piece; shift them back to the file's (counted only when needed).
         func linesBefore(_ i: Int) -> Int { pieces.prefix(i).reduce(0) { $0 + Self.countNewlines(bytes.bytes, $1) } }
-        var batches: [RecordBatch] = []
-        var bad: [BadRecord] = []
-        var lines = 0, filtered = 0
+        var parts: [FileReadResult] = []
         for (i, r) in results.enumerated() {
-            let part: FileReadResult
+            var part: FileReadResult
             do { part = try r.get() } catch let e as ReadError {
                 throw ReadError(path: e.path, line: e.line.map { $0 + linesBefore(i) }, reason: e.reason)
             }
-            batches.append(part.batch)
             if !part.badRecords.isEmpty {
                 let shift = linesBefore(i)
-                bad += part.badRecords.map { BadRecord(path: $0.path, line: $0.line + shift, reason: $0.reason, text: $0.text) }
+                part.badRecords = part.badRecords.map { BadRecord(path: $0.path, line: $0.line + shift, reason: $0.reason, text: $0.text) }
             }
-            lines += part.lines
-            filtered += part.filteredRows
+            parts.append(part)
         }
-        var result = FileReadResult(
-            batch: try RecordBatch.concat(batches, schema: reader.outputSchema), badRecords: bad, lines: lines, bytes: Int64(bytes.bytes.count))
-        result.filteredRows = filtered
-        return result
+        return parts
     }
 
     /// Ranges of about equal size, each ending just after a newline (the last one at the end).
