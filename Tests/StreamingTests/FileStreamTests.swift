@@ -148,7 +148,8 @@ import Testing
         try DurableFile.writeNew(dir.sub("f.jsonl"), Array(lines.joined(separator: "\n").utf8))
         let reader = JSONLinesReader(schema: eventSchema, options: ReaderOptions(mode: .dropMalformed))
         let split = SplitFileReader(reader: reader, minBytes: 0)
-        let a = try reader.read(path: dir.sub("f.jsonl")), parts = try split.read(path: dir.sub("f.jsonl"))
+        let size = try FileSystem.attributes(dir.sub("f.jsonl")).size
+        let a = try reader.read(path: dir.sub("f.jsonl")), parts = try split.read(path: dir.sub("f.jsonl"), size: size)
         #expect(parts.count == min(ParallelMap.cores, 999))
         #expect(a.batch.rows == parts.flatMap(\.batch.rows))
         let bad = parts.flatMap(\.badRecords)
@@ -158,18 +159,33 @@ import Testing
 
         let strict = SplitFileReader(reader: JSONLinesReader(schema: eventSchema, options: ReaderOptions(mode: .failFast)), minBytes: 0)
         do {
-            _ = try strict.read(path: dir.sub("f.jsonl"))
+            _ = try strict.read(path: dir.sub("f.jsonl"), size: size)
             Issue.record("expected failFast to stop")
         } catch let e as ReadError {
             #expect(e.line == 101 || e.line == 701)
         }
     }
 
+    @Test func onlyReadersWhoseRecordsEndAtNewlinesAreSplit() {
+        let file = ListedFile(path: "f", size: 1 << 30, modifiedMillis: 0)
+        // A quoted CSV field may hold a newline: cutting there would break a record in two.
+        #expect(!SplitFileReader(reader: CSVReader(schema: eventSchema), minBytes: 0).canSplit(file, path: "/d/f.csv"))
+        #expect(SplitFileReader(reader: JSONLinesReader(schema: eventSchema), minBytes: 0).canSplit(file, path: "/d/f.jsonl") == (ParallelMap.cores > 1))
+        #expect(!SplitFileReader(reader: JSONLinesReader(schema: eventSchema), minBytes: 0).canSplit(file, path: "/d/f.jsonl.zst"))
+    }
+
     @Test func cutsEndAfterNewlines() {
         let bytes = Array("a\nbb\nccc\ndddd\n".utf8)
-        let r = bytes.withUnsafeBytes { SplitFileReader.cut($0, into: 2) }
-        #expect(r.count == 2 && bytes[r[0].upperBound - 1] == 10 && r[1].upperBound == bytes.count)
-        #expect(Array("no newline".utf8).withUnsafeBytes { SplitFileReader.cut($0, into: 2) } == [0..<10])
+        func cut(_ bytes: [UInt8], _ n: Int) -> [Range<Int64>] {
+            SplitFileReader.cut(size: Int64(bytes.count), into: n) { at in bytes[Int(at)...].firstIndex(of: 10).map(Int64.init) }
+        }
+        let r = cut(bytes, 2)
+        #expect(r.count == 2 && bytes[Int(r[0].upperBound) - 1] == 10 && r[1].upperBound == bytes.count)
+        let five = cut(bytes, 5)
+        #expect(five == [0..<5, 5..<9, 9..<14])  // cut after the first newline past each 1/5th
+        #expect(zip(five, five.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && bytes[Int($0.upperBound) - 1] == 10 })
+        #expect(cut(Array("no newline".utf8), 2) == [0..<10])
+        #expect(cut(Array("last newline only\n".utf8), 2) == [0..<18])
     }
 }
 

@@ -57,20 +57,28 @@ public enum FileSystem {
         return out
     }
 
-    /// Calls `body` with the file's bytes mapped read-only into memory: page-cached data is
-    /// parsed where it lies rather than copied. The bytes are valid only during the call, and
-    /// the file must not be truncated meanwhile (producers rename complete files into place).
-    public static func withMappedFile<R>(_ path: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+    /// Reads the bytes `range` of a file (fewer if the file ends first).
+    public static func read(_ path: String, range: Range<Int64>) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw IOError("open", path) }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw IOError("stat", path) }
-        let size = Int(st.st_size)
-        if size == 0 { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
-        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED else { throw IOError("mmap", path) }
-        defer { munmap(p, size) }
-        return try body(UnsafeRawBufferPointer(start: p, count: size))
+        var failure: IOError?
+        let out = [UInt8](unsafeUninitializedCapacity: Int(range.upperBound - range.lowerBound)) { buf, initialized in
+            var done = 0
+            while done < buf.count {
+                let n = pread(fd, buf.baseAddress! + done, buf.count - done, off_t(range.lowerBound) + off_t(done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = IOError("read", path)
+                    break
+                }
+                if n == 0 { break }
+                done += n
+            }
+            initialized = done
+        }
+        if let failure { throw failure }
+        return out
     }
 
     public static func readString(_ path: String) throws -> String {

@@ -19,9 +19,11 @@ enum ChunkedFile {
     /// `min(chunkBytes, readBufferBytes)` long; a chunk is only valid during the call.
     /// Truncated or corrupt zstd data throws a `ReadError` after the chunks decoded before it
     /// were delivered, so callers must discard what they built.
+    /// - Parameter range: only these bytes of a plain file (not for `.zst` files).
     static func forEachChunk(
-        path: String, chunkBytes: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
+        path: String, chunkBytes: Int, range: Range<Int64>? = nil, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws {
+        precondition(range == nil || !isCompressed(path), "byte ranges of compressed files cannot be read")
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw IOError("open", path) }
         defer { close(fd) }
@@ -29,11 +31,19 @@ enum ChunkedFile {
         if !isCompressed(path) {
             let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: size)
             defer { buffer.deallocate() }
-            while true {
-                let n = try readSome(fd, into: buffer, path: path)
+            var left = Int64.max
+            if let range {
+                guard lseek(fd, off_t(range.lowerBound), SEEK_SET) >= 0 else { throw IOError("seek", path) }
+                left = range.upperBound - range.lowerBound
+            }
+            while left > 0 {
+                let want = Int(min(Int64(size), left))
+                let n = try readSome(fd, into: UnsafeMutableBufferPointer(rebasing: buffer[0..<want]), path: path)
                 if n == 0 { return }
+                left -= Int64(n)
                 try body(UnsafeBufferPointer(rebasing: buffer[0..<n]))
             }
+            return
         }
         let decoder: ZstdStreamDecoder
         do { decoder = try ZstdStreamDecoder() } catch let e as ZstdError { throw ReadError(path: path, line: nil, reason: e.message) }

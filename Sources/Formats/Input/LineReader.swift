@@ -30,11 +30,12 @@ public struct LineReader: Sendable {
         return LineStats(lines: splitter.lineCount, bytes: splitter.byteCount)
     }
 
-    /// `forEachLine(path:_:)` for a consumer that can take runs of lines in place.
+    /// `forEachLine(path:_:)` for a consumer that can take runs of lines in place; with
+    /// `range`, only those bytes of a plain file, as if they were the whole file.
     @discardableResult
-    func forEachLine<C: LineConsumer>(path: String, into consumer: inout C) throws -> LineStats {
+    func forEachLine<C: LineConsumer>(path: String, range: Range<Int64>? = nil, into consumer: inout C) throws -> LineStats {
         var splitter = LineSplitter(maxLineBytes: maxLineBytes, quote: quote)
-        try ChunkedFile.forEachChunk(path: path, chunkBytes: chunkBytes) { try splitter.feed($0, into: &consumer) }
+        try ChunkedFile.forEachChunk(path: path, chunkBytes: chunkBytes, range: range) { try splitter.feed($0, into: &consumer) }
         try splitter.finish {
             try consumer.consume($0)
             try consumer.release()

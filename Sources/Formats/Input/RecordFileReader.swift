@@ -31,4 +31,20 @@ public protocol RecordFileReader: Sendable {
     func read(path: String) throws -> FileReadResult
     /// Reads text already in memory; `path` only names it in errors and bad records.
     func read(bytes: UnsafeRawBufferPointer, path: String) throws -> FileReadResult
+    /// Whether every newline ends a record, so a plain file can be cut after any newline and
+    /// its pieces read on their own with `read(path:byteRange:)` (not so for CSV, whose quoted
+    /// fields may hold newlines).
+    var recordsEndAtNewlines: Bool { get }
+    /// Reads the bytes `byteRange` of the plain file at `path` as if they were the whole file
+    /// (line numbers count from the range's start).
+    func read(path: String, byteRange: Range<Int64>) throws -> FileReadResult
+}
+
+extension RecordFileReader {
+    public var recordsEndAtNewlines: Bool { false }
+
+    public func read(path: String, byteRange: Range<Int64>) throws -> FileReadResult {
+        let bytes = try FileSystem.read(path, range: byteRange)
+        return try bytes.withUnsafeBytes { try read(bytes: $0, path: path) }
+    }
 }

@@ -38,6 +38,16 @@ public struct JSONLinesReader: RecordFileReader {
         return try session.finish(lines: stats)
     }
 
+    public var recordsEndAtNewlines: Bool { true }
+
+    /// Streams the range in small chunks, as `read(path:)` does a whole file: the parser reads
+    /// each chunk while it is still in the core's cache.
+    public func read(path: String, byteRange: Range<Int64>) throws -> FileReadResult {
+        var session = makeSession(path: path, sizeHint: Int(byteRange.upperBound - byteRange.lowerBound))
+        let stats = try lineReader.forEachLine(path: path, range: byteRange, into: &session)
+        return try session.finish(lines: stats)
+    }
+
     public func read(bytes: UnsafeRawBufferPointer, path: String) throws -> FileReadResult {
         var session = makeSession(path: path, sizeHint: bytes.count)
         let stats = try lineReader.forEachLine(bytes: bytes, into: &session)

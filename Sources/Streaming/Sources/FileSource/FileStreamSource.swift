@@ -120,7 +120,7 @@ public final class FileStreamSource: StreamSource {
         let results = ParallelMap.run(files) { file -> Result<[FileReadResult], any Error> in
             let full = FilePaths.join(self.root, file.path)
             do {
-                if let splitter, splitter.canSplit(file, path: full) { return .success(try splitter.read(path: full)) }
+                if let splitter, splitter.canSplit(file, path: full) { return .success(try splitter.read(path: full, size: file.size)) }
                 return .success([try reader.read(path: full)])
             } catch let e as IOError where e.isNotFound {
                 return self.options.ignoreMissingFiles ? .success([]) : .failure(SourceError.fileVanished(full))
