@@ -200,7 +200,7 @@ final class MicroBatchExecution: @unchecked Sendable {
             watermarkForLateEvents: batchWatermark == nil ? nil : lastBatchWatermarkMicros,
             watermarkForEviction: batchWatermark)
         for c in plan.eventTimeCollectors { c.reset(batchTimestampMicros: seq.metadata.batchTimestampMs * 1000) }
-        let output = try timer.time("queryPlanning") {
+        let output = try timer.time("execution") {
             try plan.execute(inputs.flatMap { $0 }, inputSchema: sources[0].schema, context: context)
         }
         try faultHook?(.afterDataRead, batchId)

@@ -12,7 +12,9 @@ public struct StreamingQueryProgress: Codable, Sendable, Equatable {
     public var inputRowsPerSecond: Double
     /// Input rows divided by this trigger's duration.
     public var processedRowsPerSecond: Double
-    /// Phase durations in ms: latestOffset, walCommit, getBatch, queryPlanning, addBatch, commitOffsets, triggerExecution.
+    /// Phase durations in ms: latestOffset, walCommit (offsets/N), getBatch (read and parse),
+    /// execution (the plan's operators; Spark counts this inside addBatch), stateCommit,
+    /// addBatch (the sink), commitOffsets (commits/N), triggerExecution (the whole trigger).
     public var durationMs: [String: Int64]
     /// min, max, avg event time of the batch and the watermark (ISO-8601), when the query has event time.
     public var eventTime: [String: String]
