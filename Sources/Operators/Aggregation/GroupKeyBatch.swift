@@ -5,8 +5,8 @@ import Columnar
 /// rather than once per row, and nothing is appended row by row.
 struct GroupKeyBatch {
     /// Row `k`'s key is `bytes[offsets[k]..<offsets[k + 1]]`.
-    private(set) var bytes: [UInt8]
-    private(set) var offsets: [Int]
+    let bytes: [UInt8]
+    let offsets: [Int]
 
     var count: Int { offsets.count - 1 }
 

@@ -38,7 +38,8 @@ public struct DataStreamWriter: Sendable {
     public func format(_ f: SinkFormat) -> DataStreamWriter { with { $0.sinkFormat = f } }
     public func outputMode(_ m: OutputMode) -> DataStreamWriter { with { $0.mode = m } }
     /// The directory holding the query's offsets, commits, state and progress. Required except
-    /// for memory and console sinks, which use a temporary directory when none is given.
+    /// for memory and console sinks, which use a temporary directory when none is given (removed
+    /// when the query stops without error).
     public func checkpointLocation(_ path: String) -> DataStreamWriter { with { $0.checkpoint = path } }
     public func queryName(_ n: String) -> DataStreamWriter { with { $0.name = n } }
     public func trigger(_ t: Trigger) -> DataStreamWriter { with { $0.triggerValue = t } }
@@ -91,6 +92,9 @@ public struct DataStreamWriter: Sendable {
         guard let checkpointPath else {
             throw QueryError.invalidQuery("checkpointLocation is required for \(sink.description): it is what makes restarts exactly-once")
         }
+        // A checkpoint made up for a memory or console sink goes when the query stops without
+        // error, as Spark's does; after a failure it stays, to be looked at.
+        let temporary = checkpoint == nil
 
         // Crash testing only: read once here so a query without it never looks again.
         let trace = try PhaseTrace.fromEnvironment()
@@ -141,6 +145,7 @@ public struct DataStreamWriter: Sendable {
                 var failure: (any Error)?
                 do { try execution.run() } catch { failure = error }
                 lock.release()
+                if temporary && failure == nil { try? FileSystem.removeTree(checkpointPath) }
                 manager.unregister(query)
                 for l in manager.listeners { l.onQueryTerminated(id: meta.id, runId: runId, error: failure) }
                 query.markTerminated(failure)
@@ -150,6 +155,7 @@ public struct DataStreamWriter: Sendable {
             return query
         } catch {
             lock.release()
+            if temporary { try? FileSystem.removeTree(checkpointPath) }
             throw error
         }
     }
