@@ -36,25 +36,7 @@ public enum FileSystem {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw IOError("stat", path) }
-        // Uninitialised capacity: zero-filling a file-sized buffer the read overwrites anyway
-        // was 3 % of a YSB run.
-        var failure: IOError?
-        let out = [UInt8](unsafeUninitializedCapacity: Int(st.st_size)) { buf, initialized in
-            var done = 0
-            while done < buf.count {
-                let n = Glibc.read(fd, buf.baseAddress! + done, buf.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = IOError("read", path)
-                    break
-                }
-                if n == 0 { break }
-                done += n
-            }
-            initialized = done
-        }
-        if let failure { throw failure }
-        return out
+        return try read(fd, path: path, from: 0, count: Int(st.st_size))
     }
 
     /// Reads the bytes `range` of a file (fewer if the file ends first).
@@ -62,11 +44,18 @@ public enum FileSystem {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw IOError("open", path) }
         defer { close(fd) }
+        return try read(fd, path: path, from: range.lowerBound, count: Int(range.upperBound - range.lowerBound))
+    }
+
+    /// Up to `count` bytes from `offset`, fewer at the end of the file.
+    private static func read(_ fd: Int32, path: String, from offset: Int64, count: Int) throws -> [UInt8] {
+        // Uninitialised capacity: zero-filling a file-sized buffer the read overwrites anyway
+        // was 3 % of a YSB run.
         var failure: IOError?
-        let out = [UInt8](unsafeUninitializedCapacity: Int(range.upperBound - range.lowerBound)) { buf, initialized in
+        let out = [UInt8](unsafeUninitializedCapacity: count) { buf, initialized in
             var done = 0
             while done < buf.count {
-                let n = pread(fd, buf.baseAddress! + done, buf.count - done, off_t(range.lowerBound) + off_t(done))
+                let n = pread(fd, buf.baseAddress! + done, buf.count - done, off_t(offset) + off_t(done))
                 if n < 0 {
                     if errno == EINTR { continue }
                     failure = IOError("read", path)
