@@ -57,6 +57,41 @@ import Testing
         #expect(q.isActive)
     }
 
+    /// Working through a listed backlog, the source takes from its last listing instead of
+    /// listing again each batch; it lists again once the backlog fits in one batch.
+    @Test(arguments: [false, true]) func aListedBacklogIsTakenBeforeListingAgain(latestFirst: Bool) throws {
+        let dir = TempDir()
+        for name in ["b", "c", "d"] { try writeEvents(dir.sub("in"), "\(name).jsonl", ids: 0..<1) }
+        var options = FileSourceOptions()
+        options.latestFirst = latestFirst
+        let source = try FileStreamSource(root: dir.sub("in"), dataSchema: eventSchema, options: options, metadataPath: dir.sub("log")) {
+            JSONLinesReader(schema: $0)
+        }
+        var offset: SourceOffset?
+        func next() throws -> [String] {
+            let end = try #require(try source.latestOffset(start: offset, limit: .maxFiles(1)))
+            defer { offset = end }
+            return try source.getBatch(start: offset, end: end, batchId: 0).parts.isEmpty ? [] : try takenFiles(end)
+        }
+        func takenFiles(_ end: SourceOffset) throws -> [String] {
+            let id = Int(end.json.filter(\.isNumber))!
+            return try BatchLog(directory: dir.sub("log")).read(Int64(id))!.map { line in
+                try JSONDecoder().decode(ListedFile.self, from: Data(line.utf8)).path
+            }
+        }
+        #expect(try next() == [latestFirst ? "d.jsonl" : "b.jsonl"])
+        // Sorts before the rest of the backlog: a producer breaking the naming convention.
+        try writeEvents(dir.sub("in"), "a.jsonl", ids: 0..<1)
+        if latestFirst {
+            // Newest first means listing every time: "a" is the last in path order, so taken last.
+            #expect(try [next(), next(), next()] == [["c.jsonl"], ["b.jsonl"], ["a.jsonl"]])
+        } else {
+            // "c" comes from the first listing; the next batch would empty the backlog, so the
+            // source lists again and "a" sorts first.
+            #expect(try [next(), next(), next()] == [["c.jsonl"], ["a.jsonl"], ["d.jsonl"]])
+        }
+    }
+
     @Test func processingTimeTriggerRunsUntilStopped() throws {
         let dir = TempDir()
         try writeEvents(dir.sub("in"), "a.jsonl", ids: 0..<3)

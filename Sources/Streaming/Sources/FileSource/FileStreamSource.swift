@@ -28,6 +28,8 @@ public final class FileStreamSource: StreamSource {
         var lastLogId: Int64 = -1
         /// With `availableNow`: the only files this run may take.
         var availableNowFiles: Set<String>?
+        /// Files of the last listing not taken yet, in the order they would be taken.
+        var backlog: [ListedFile] = []
     }
 
     /// - Parameters:
@@ -71,7 +73,12 @@ public final class FileStreamSource: StreamSource {
 
     public func latestOffset(start: SourceOffset?, limit: ReadLimit) throws -> SourceOffset? {
         guard let log else { throw QueryError.notStarted("\(description) was created without a checkpoint") }
-        let listed = try FileListing.list(root: root, glob: options.pathGlobFilter)
+        // While the last listing still holds more than a batch, take from it instead of listing
+        // again (listing a large tree every batch of a backlog is wasted work). New files sort
+        // after the listed ones under the producer convention, so the order is the same; with
+        // `latestFirst` the newest files must jump the queue, so that lists every time.
+        let reuse = state.withLock { s in !options.latestFirst && Self.apply(limit, to: s.backlog).count < s.backlog.count }
+        let listed = reuse ? nil : try FileListing.list(root: root, glob: options.pathGlobFilter)
         return try state.withLock { s in
             // An entry past `start` was logged by a run that died before writing the batch's
             // offsets. It is the next batch, exactly as it would have been without the crash:
@@ -79,16 +86,20 @@ public final class FileStreamSource: StreamSource {
             // watermark, so which rows count as late would change.
             let startId = try start.map(Self.logId) ?? -1
             if s.lastLogId > startId { return Self.offset(startId + 1) }
-            var fresh = listed.filter { !s.seen.contains($0.path) }
-            if let allowed = s.availableNowFiles { fresh = fresh.filter { allowed.contains($0.path) } }
-            if options.latestFirst { fresh.reverse() }
-            let taken = Self.apply(limit, to: fresh)
+            if let listed {
+                var fresh = listed.filter { !s.seen.contains($0.path) }
+                if let allowed = s.availableNowFiles { fresh = fresh.filter { allowed.contains($0.path) } }
+                if options.latestFirst { fresh.reverse() }
+                s.backlog = fresh
+            }
+            let taken = Self.apply(limit, to: s.backlog)
             if !taken.isEmpty {
                 let id = s.lastLogId + 1
                 try log.write(id, lines: try taken.map { String(decoding: try JSONEncoder.sorted.encode($0), as: UTF8.self) })
                 s.entries[id] = taken
                 for f in taken { s.seen.insert(f.path) }
                 s.lastLogId = id
+                s.backlog.removeFirst(taken.count)
             }
             return s.lastLogId < 0 ? nil : Self.offset(s.lastLogId)
         }
