@@ -45,9 +45,11 @@ let package = Package(
             path: "Benchmarks/YSBGenerator"),
         .executableTarget(name: "ParquetBench", dependencies: ["Formats"], path: "Benchmarks/ParquetBench"),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
-        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Columnar"]),
+        // Helpers shared by test targets (not shipped).
+        .target(name: "TestSupport", path: "Tests/Support"),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Columnar", "TestSupport"]),
         .testTarget(name: "OperatorsTests", dependencies: ["Operators", "Formats", "Columnar"]),
         .testTarget(name: "StreamingTests", dependencies: ["Streaming", "YSBWorkload"]),
-        .testTarget(name: "SinksTests", dependencies: ["Sinks", "Formats", "Columnar"]),
+        .testTarget(name: "SinksTests", dependencies: ["Sinks", "Formats", "Columnar", "TestSupport"]),
     ]
 )

@@ -1,6 +1,7 @@
 import Columnar
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Formats
 
@@ -16,18 +17,8 @@ enum PyArrow {
         try #require(available, "pyarrow is not importable by `/usr/bin/env python3` but CI is set: install it (pip install pyarrow)", sourceLocation: sourceLocation)
     }
 
-    /// Runs `python3 -c script args...`; returns the exit status and combined stdout/stderr.
     static func run(_ script: String, _ args: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script] + args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try PythonScript.run(script, args)
     }
 
     /// Runs a script that writes JSON to the path given as its first argument.

@@ -1,6 +1,7 @@
 import Columnar
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Formats
 @testable import Sinks
@@ -65,16 +66,7 @@ enum Python {
     }
 
     static func run(_ script: String, _ args: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script] + args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try PythonScript.run(script, args)
     }
 
     /// Runs `script` and returns its last output line parsed as JSON.
