@@ -69,4 +69,24 @@ import Testing
         #expect(r.batch.rowCount == 1)
         #expect(r.filteredRows == 0)
     }
+
+    @Test func theCorruptRecordColumnStaysAlignedWithTheRowsKept() throws {
+        let text = """
+            {"kind":"view","n":1}
+            {"kind":"click","at":"bad"}
+            {"kind":"view","at":"bad"}
+            {broken
+            {"kind":"view","n":4}
+            """
+        func read(_ filter: ScanFilter?) throws -> FileReadResult {
+            var options = ReaderOptions(mode: .permissive)
+            options.scanFilter = filter
+            return try JSONLinesReader(schema: schema, options: options).read(text: text)
+        }
+        let filtered = try read(views), plain = try read(nil)
+        #expect(filtered.batch.schema.names == ["kind", "n", "at", "_corrupt_record"])
+        #expect(filtered.batch.rows == plain.batch.rows.filter { $0[0] == "view" })
+        #expect(filtered.batch.rows.map(\.last) == [.null, .string(#"{"kind":"view","at":"bad"}"#), .null])
+        #expect(filtered.badRecords.count == 3)
+    }
 }

@@ -35,9 +35,10 @@ public enum DurableFile {
         return true
     }
 
-    /// Replaces `path` atomically for readers (temporary file, then rename) without forcing it
-    /// to disk: a crash may lose the write, never half-apply it. For files nothing depends on
-    /// for recovery, such as progress records, where two fsyncs per batch would be wasted.
+    /// Replaces `path` atomically for running readers (temporary file, then rename) without
+    /// forcing it to disk: after a power loss the file may be missing, empty or zero-filled.
+    /// For files recovery never reads, such as progress records, where two fsyncs per batch
+    /// would be wasted.
     public static func replaceWithoutSync(_ path: String, _ bytes: [UInt8]) throws {
         let tmp = temporaryName(for: path)
         try writeNew(tmp, bytes, sync: false)

@@ -23,7 +23,9 @@ enum ChunkedFile {
     static func forEachChunk(
         path: String, chunkBytes: Int, range: Range<Int64>? = nil, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws {
-        precondition(range == nil || !isCompressed(path), "byte ranges of compressed files cannot be read")
+        if range != nil && isCompressed(path) {
+            throw ReadError(path: path, line: nil, reason: "a byte range of a compressed file cannot be read on its own")
+        }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw IOError("open", path) }
         defer { close(fd) }

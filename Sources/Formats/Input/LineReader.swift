@@ -35,6 +35,7 @@ public struct LineReader: Sendable {
     @discardableResult
     func forEachLine<C: LineConsumer>(path: String, range: Range<Int64>? = nil, into consumer: inout C) throws -> LineStats {
         var splitter = LineSplitter(maxLineBytes: maxLineBytes, quote: quote)
+        splitter.stripsByteOrderMark = (range?.lowerBound ?? 0) == 0
         try ChunkedFile.forEachChunk(path: path, chunkBytes: chunkBytes, range: range) { try splitter.feed($0, into: &consumer) }
         try splitter.finish {
             try consumer.consume($0)

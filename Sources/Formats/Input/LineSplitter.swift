@@ -57,6 +57,9 @@ public struct LineSplitter {
     public private(set) var lineCount = 0
     /// Bytes fed so far.
     public private(set) var byteCount: Int64 = 0
+    /// Whether a UTF-8 byte order mark starting line 1 is dropped: only where line 1 is the
+    /// file's first line, not when a byte range in the middle of a file is read.
+    public var stripsByteOrderMark = true
 
     /// - Parameter quote: when set, newlines between two of these bytes do not end a record.
     public init(maxLineBytes: Int = 64 << 20, quote: UInt8? = nil) {
@@ -200,7 +203,7 @@ public struct LineSplitter {
             try deliverOverlong(UnsafeBufferPointer(rebasing: line.prefix(Self.prefixCollectBytes)), number, body)
             return
         }
-        if number == 1, line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
+        if number == 1, stripsByteOrderMark, line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
             line = UnsafeBufferPointer(rebasing: line.dropFirst(3))
         }
         try body(.line(line, number: number))

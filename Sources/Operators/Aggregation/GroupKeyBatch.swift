@@ -92,6 +92,25 @@ struct GroupKeyBatch {
         self.offsets = offsets
     }
 
+    /// Rows encoded at once by `forEachBlock`: enough to amortise the per-column work, few
+    /// enough that the keys of a huge batch are never all in memory together.
+    static let blockRows = 1 << 16
+
+    /// Calls `body` with the keys of consecutive blocks of rows (of `rows`, or of `0..<count`
+    /// when nil) and the position of each block's first row.
+    static func forEachBlock(
+        count: Int, columns: [Column], rows: [Int]? = nil, extra: [Int64]? = nil, _ body: (GroupKeyBatch, Int) throws -> Void
+    ) rethrows {
+        if count <= blockRows {
+            try body(GroupKeyBatch(columns: columns, rows: rows, extra: extra), 0)
+            return
+        }
+        for start in stride(from: 0, to: count, by: blockRows) {
+            let block = start..<min(start + blockRows, count)
+            try body(GroupKeyBatch(columns: columns, rows: rows.map { Array($0[block]) } ?? Array(block), extra: extra.map { Array($0[block]) }), start)
+        }
+    }
+
     /// Calls `body` with the bytes of row `k`'s key.
     @inline(__always)
     func withKey<R>(_ k: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {

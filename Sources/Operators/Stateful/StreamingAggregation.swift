@@ -114,15 +114,16 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
 
         // Pre-aggregate the batch by key.
         var table = GroupKeyTable(capacity: 1024)
-        let encoded = GroupKeyBatch(columns: keyColumns, rows: rows, extra: window == nil ? nil : starts)
         var gids = [Int32](repeating: 0, count: rows.count)
         var firstPair: [Int] = []
-        encoded.bytes.withUnsafeBytes { b in
-            encoded.offsets.withUnsafeBufferPointer { o in
-                for k in 0..<rows.count {
-                    let g = table.findOrInsert(UnsafeRawBufferPointer(rebasing: b[o[k]..<o[k + 1]]))
-                    if Int(g) == firstPair.count { firstPair.append(k) }
-                    gids[k] = g
+        GroupKeyBatch.forEachBlock(count: rows.count, columns: keyColumns, rows: rows, extra: window == nil ? nil : starts) { encoded, first in
+            encoded.bytes.withUnsafeBytes { b in
+                encoded.offsets.withUnsafeBufferPointer { o in
+                    for k in 0..<encoded.count {
+                        let g = table.findOrInsert(UnsafeRawBufferPointer(rebasing: b[o[k]..<o[k + 1]]))
+                        if Int(g) == firstPair.count { firstPair.append(first + k) }
+                        gids[first + k] = g
+                    }
                 }
             }
         }

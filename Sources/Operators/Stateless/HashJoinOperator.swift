@@ -82,33 +82,35 @@ public struct HashJoinOperator: BatchOperator {
 
     public func process(_ batch: RecordBatch) throws -> RecordBatch {
         let keyColumns = streamKeyIndexes.map { batch.columns[$0] }
-        let keys = GroupKeyBatch(columns: keyColumns)
         var streamRows: [Int] = []
         var staticRows: [Int] = []
         streamRows.reserveCapacity(batch.rowCount)
         staticRows.reserveCapacity(batch.rowCount)
         var unmatched = false
         let nullable = keyColumns.contains { $0.validity != nil }
-        keys.bytes.withUnsafeBytes { b in
-            keys.offsets.withUnsafeBufferPointer { o in
-                for r in 0..<batch.rowCount {
-                    var g = -1
-                    if !nullable || keyColumns.allSatisfy({ $0.isValid(r) }) {
-                        g = index.table.find(UnsafeRawBufferPointer(rebasing: b[o[r]..<o[r + 1]]))
-                    }
-                    if g < 0 {
-                        if type == .leftOuter {
-                            streamRows.append(r)
-                            staticRows.append(-1)
-                            unmatched = true
+        GroupKeyBatch.forEachBlock(count: batch.rowCount, columns: keyColumns) { keys, first in
+            keys.bytes.withUnsafeBytes { b in
+                keys.offsets.withUnsafeBufferPointer { o in
+                    for k in 0..<keys.count {
+                        let r = first + k
+                        var g = -1
+                        if !nullable || keyColumns.allSatisfy({ $0.isValid(r) }) {
+                            g = index.table.find(UnsafeRawBufferPointer(rebasing: b[o[k]..<o[k + 1]]))
                         }
-                        continue
-                    }
-                    var at = Int(index.first[g])
-                    while at >= 0 {
-                        streamRows.append(r)
-                        staticRows.append(at)
-                        at = Int(index.next[at])
+                        if g < 0 {
+                            if type == .leftOuter {
+                                streamRows.append(r)
+                                staticRows.append(-1)
+                                unmatched = true
+                            }
+                            continue
+                        }
+                        var at = Int(index.first[g])
+                        while at >= 0 {
+                            streamRows.append(r)
+                            staticRows.append(at)
+                            at = Int(index.next[at])
+                        }
                     }
                 }
             }

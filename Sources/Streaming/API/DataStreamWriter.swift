@@ -100,12 +100,15 @@ public struct DataStreamWriter: Sendable {
         let trace = try PhaseTrace.fromEnvironment()
         trace?.enter(.startup)
         let layout = CheckpointLayout(root: checkpointPath)
-        let lock = try CheckpointLock(layout)
+        let lock: CheckpointLock
+        do { lock = try CheckpointLock(layout) } catch {
+            if temporary { try? FileSystem.removeTree(checkpointPath) }
+            throw error
+        }
         do {
             let meta = try CheckpointMetadata.loadOrCreate(layout)
             // Late rows go out whole, so a query with a late-rows sink reads every column.
-            let pushed = FilterPushdown.apply(QueryPlanner.pushFiltersBelowWatermark(stream.plan))
-            let logical = lateRows == nil ? ColumnPruning.apply(pushed) : pushed
+            let logical = QueryPlanner.optimize(stream.plan, pruneColumns: lateRows == nil)
             let specs = logical.sources
             guard specs.count == 1 else { throw QueryError.invalidQuery("a query reads exactly one stream (got \(specs.count))") }
             let sources: [any StreamSource] = try specs.enumerated().map { i, spec in

@@ -14,7 +14,8 @@ final class EventTimeStatsCollector: @unchecked Sendable {
     private(set) var sum: Double = 0
     private(set) var count: Int64 = 0
     private(set) var numAhead: Int64 = 0
-    private var cutoff = Int64.max
+    /// Event times above this are too far ahead to count (see `reset`).
+    private(set) var cutoff = Int64.max
 
     init(column: String, delayMs: Int64, maxAhead: Int64?) {
         self.column = column
@@ -43,7 +44,9 @@ final class EventTimeStatsCollector: @unchecked Sendable {
         var numAhead: Int64 = 0
     }
 
-    func measure(_ batch: RecordBatch) throws -> Partial {
+    /// - Parameter cutoff: `self.cutoff`, read by the caller before handing the work to other
+    ///   threads, so they never touch this object's mutable state.
+    func measure(_ batch: RecordBatch, cutoff: Int64) throws -> Partial {
         let c = try batch.column(column)
         let t = c.int64Values
         var p = Partial()

@@ -28,7 +28,8 @@ struct PhysicalPlan: Sendable {
         let split = stages.firstIndex { if case .stateful = $0 { return true } else { return false } } ?? stages.count
         let head = Array(stages[..<split])
         let inputs = parts.isEmpty ? [RecordBatch.empty(inputSchema)] : try Self.coalesce(parts, into: ParallelMap.cores)
-        let results = ParallelMap.run(inputs) { part in Result { try Self.runStateless(head, part) } }
+        let cutoffs = head.map { stage -> Int64 in if case .eventTime(let c) = stage { return c.cutoff } else { return 0 } }
+        let results = ParallelMap.run(inputs) { part in Result { try Self.runStateless(head, cutoffs: cutoffs, part) } }
         var outputs: [RecordBatch] = []
         for r in results {
             let (batch, stats) = try r.get()
@@ -39,7 +40,7 @@ struct PhysicalPlan: Sendable {
         for stage in stages[split...] {
             switch stage {
             case .stateless(let op): batch = try op.process(batch)
-            case .eventTime(let collector): collector.add(try collector.measure(batch))
+            case .eventTime(let collector): collector.add(try collector.measure(batch, cutoff: collector.cutoff))
             case .stateful(let op): batch = try op.process(batch, context: context)
             }
         }
@@ -69,13 +70,15 @@ struct PhysicalPlan: Sendable {
 
     /// Stateless stages only; event-time statistics are returned, not recorded, as this runs on
     /// several threads at once.
-    private static func runStateless(_ stages: [Stage], _ input: RecordBatch) throws -> (RecordBatch, [(EventTimeStatsCollector, EventTimeStatsCollector.Partial)]) {
+    private static func runStateless(
+        _ stages: [Stage], cutoffs: [Int64], _ input: RecordBatch
+    ) throws -> (RecordBatch, [(EventTimeStatsCollector, EventTimeStatsCollector.Partial)]) {
         var batch = input
         var stats: [(EventTimeStatsCollector, EventTimeStatsCollector.Partial)] = []
-        for stage in stages {
+        for (i, stage) in stages.enumerated() {
             switch stage {
             case .stateless(let op): batch = try op.process(batch)
-            case .eventTime(let collector): stats.append((collector, try collector.measure(batch)))
+            case .eventTime(let collector): stats.append((collector, try collector.measure(batch, cutoff: cutoffs[i])))
             case .stateful: preconditionFailure("stateful stages run on the joined parts")
             }
         }

@@ -20,6 +20,14 @@ enum QueryPlanner {
         return try physical(plan, sourceSchemas: plan.sources.map { try $0.resolvedSchema() }, outputMode: outputMode, state: .dryRun).outputSchema
     }
 
+    /// The rewrites a query's plan goes through before its sources are built: filters below the
+    /// watermark, filters into the sources that can use them, then column pruning (skipped when
+    /// late rows go to a sink whole).
+    static func optimize(_ plan: LogicalPlan, pruneColumns: Bool) -> LogicalPlan {
+        let pushed = FilterPushdown.apply(pushFiltersBelowWatermark(plan))
+        return pruneColumns ? ColumnPruning.apply(pushed) : pushed
+    }
+
     /// - Parameter sourceSchemas: the schema of each source in `plan.sources` order.
     static func physical(_ plan: LogicalPlan, sourceSchemas: [Schema], outputMode: OutputMode, state: StateConfig) throws -> PhysicalPlan {
         var builder = Builder(sources: sourceSchemas, mode: outputMode, state: state)

@@ -92,7 +92,17 @@ public final class FileStreamSource: StreamSource {
                 if options.latestFirst { fresh.reverse() }
                 s.backlog = fresh
             }
-            let taken = Self.apply(limit, to: s.backlog)
+            var taken = Self.apply(limit, to: s.backlog)
+            if listed == nil {
+                // Listed batches ago: a file removed since (by retention, say) is dropped here, as
+                // a fresh listing would not have it, rather than logged and then found missing.
+                var gone = Set(taken.lazy.filter { !FileSystem.exists(FilePaths.join(self.root, $0.path)) }.map(\.path))
+                while !gone.isEmpty {
+                    s.backlog.removeAll { gone.contains($0.path) }
+                    taken = Self.apply(limit, to: s.backlog)
+                    gone = Set(taken.lazy.filter { !FileSystem.exists(FilePaths.join(self.root, $0.path)) }.map(\.path))
+                }
+            }
             if !taken.isEmpty {
                 let id = s.lastLogId + 1
                 try log.write(id, lines: try taken.map { String(decoding: try JSONEncoder.sorted.encode($0), as: UTF8.self) })
@@ -131,7 +141,7 @@ public final class FileStreamSource: StreamSource {
         let results = ParallelMap.run(files) { file -> Result<[FileReadResult], any Error> in
             let full = FilePaths.join(self.root, file.path)
             do {
-                if let splitter, splitter.canSplit(file, path: full) { return .success(try splitter.read(path: full, size: file.size)) }
+                if let splitter, splitter.canSplit(file, path: full) { return .success(try splitter.read(path: full)) }
                 return .success([try reader.read(path: full)])
             } catch let e as IOError where e.isNotFound {
                 return self.options.ignoreMissingFiles ? .success([]) : .failure(SourceError.fileVanished(full))

@@ -17,7 +17,9 @@ struct SplitFileReader: Sendable {
     }
 
     /// The file's pieces, in order, each read as a file of its own but with the file's line numbers.
-    func read(path: String, size: Int64) throws -> [FileReadResult] {
+    /// The file is cut by its size now, as a whole-file read would read it now.
+    func read(path: String) throws -> [FileReadResult] {
+        let size = try FileSystem.attributes(path).size
         let ranges = try Self.cut(size: size, into: ParallelMap.cores) { try Self.newline(in: path, from: $0) }
         let reader = self.reader
         let results = ParallelMap.run(ranges) { range in Result { try reader.read(path: path, byteRange: range) } }
