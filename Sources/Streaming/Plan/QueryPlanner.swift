@@ -39,10 +39,13 @@ enum QueryPlanner {
     /// the rows they remove do not count toward the watermark. Doing the same keeps results equal.
     static func pushFiltersBelowWatermark(_ plan: LogicalPlan) -> LogicalPlan {
         switch plan {
-        case .filter(let cond, .watermark(let column, let delay, let ahead, let child)) where !cond.referencedColumns.contains(column):
-            return .watermark(column: column, delayMs: delay, maxAhead: ahead, pushFiltersBelowWatermark(.filter(cond, child)))
-        case .source: return plan
-        case .filter(let c, let child): return rebuild(.filter(c, child), pushFiltersBelowWatermark(child))
+        case .filter(let cond, let child):
+            // The child first: filters stacked on the watermark reach it one after the other.
+            let pushed = pushFiltersBelowWatermark(child)
+            if case .watermark(let column, let delay, let ahead, let below) = pushed, !cond.referencedColumns.contains(column) {
+                return .watermark(column: column, delayMs: delay, maxAhead: ahead, pushFiltersBelowWatermark(.filter(cond, below)))
+            }
+            return .filter(cond, pushed)
         default:
             guard let child = plan.children.first else { return plan }
             return rebuild(plan, pushFiltersBelowWatermark(child))

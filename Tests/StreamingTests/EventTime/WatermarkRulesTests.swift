@@ -78,6 +78,28 @@ import Testing
         #expect(h.lastProgressWithData?.eventTime["max"] == Timestamps.format(30_000_000))
         #expect(startAndCount(h.newRows()) == [[10, 1]])
     }
+
+    @Test func everyStackedFilterIsPushedBelowTheWatermark() throws {
+        let dir = TempDir()
+        let source = try StreamingSession().readStream.schema(StreamHarness.schema).load(dir.path)
+        let stream = source.withWatermark("ts", delay: .seconds(10))
+            .filter(col("key") != "a").filter(col("key") != "b").filter(col("key") != "c")
+        guard case .watermark(_, _, _, let below) = QueryPlanner.pushFiltersBelowWatermark(stream.plan) else {
+            Issue.record("the watermark is not on top: some filter stayed above it")
+            return
+        }
+        var filters = 0
+        var node = below
+        while case .filter(_, let child) = node {
+            filters += 1
+            node = child
+        }
+        #expect(filters == 3)
+        guard case .source = node else {
+            Issue.record("expected the source under the filters")
+            return
+        }
+    }
 }
 
 @Suite struct WatermarkWedgeTests {
