@@ -13,8 +13,7 @@ extension Value {
             if x.isNaN || y.isNaN { return x.isNaN == y.isNaN ? 0 : (x.isNaN ? 1 : -1) }
             return x == y ? 0 : (x < y ? -1 : 1)
         case (.string(let x), .string(let y)):
-            let xb = Array(x.utf8), yb = Array(y.utf8)
-            return xb == yb ? 0 : (xb.lexicographicallyPrecedes(yb) ? -1 : 1)
+            return x.utf8.elementsEqual(y.utf8) ? 0 : (x.utf8.lexicographicallyPrecedes(y.utf8) ? -1 : 1)
         default:
             return (a.type?.rawValue ?? "") < (b.type?.rawValue ?? "") ? -1 : 1
         }

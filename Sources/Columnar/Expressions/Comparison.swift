@@ -100,9 +100,8 @@ enum Comparison {
         case (.date(let x), .date(let y)): return apply(op, x, y)
         case (.double(let x), .double(let y)): return apply(op, x, y)
         case (.bool(let x), .bool(let y)): return apply(op, x ? 1 : 0, y ? 1 : 0)
-        case (.string(let x), .string(let y)):
-            let xb = Array(x.utf8), yb = Array(y.utf8)
-            return apply(op, xb.lexicographicallyPrecedes(yb) ? -1 : (xb == yb ? 0 : 1), 0)
+        case (.string, .string):
+            return apply(op, Value.compare(a, b), 0)
         default: return false
         }
     }

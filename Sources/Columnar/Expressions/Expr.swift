@@ -20,13 +20,6 @@ public enum BinaryOperator: String, Sendable, Hashable, Codable {
         default: return false
         }
     }
-
-    var isArithmetic: Bool {
-        switch self {
-        case .add, .subtract, .multiply, .divide, .modulo: return true
-        default: return false
-        }
-    }
 }
 
 /// Scalar functions evaluated column-at-a-time.

@@ -34,6 +34,8 @@ enum ScalarFunctions {
     }
 
     static func evaluate(_ f: ScalarFunction, _ args: [Datum], _ n: Int) throws -> Datum {
+        // The pattern of a match is usually a literal: it stays scalar.
+        if f == .contains || f == .startsWith || f == .endsWith { return .column(match(f, args[0].materialize(n), args[1])) }
         let cols = args.map { $0.materialize(n) }
         switch f {
         case .lower: return .column(mapStrings(cols[0]) { $0.lowercased() } ascii: { $0 &- 65 < 26 ? $0 | 0x20 : $0 })
@@ -45,7 +47,7 @@ enum ScalarFunctions {
             for i in 0..<n { out[i] = s.withBytes(i) { Int64($0.reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }) } }
             return .column(.int64s(out, validity: cols[0].validity))
         case .contains, .startsWith, .endsWith:
-            return .column(match(f, cols[0], args[1]))
+            preconditionFailure("matched above")
         case .concat:
             let strs = cols.map { Casts.cast($0, to: .string) }
             var b = ColumnBuilder(type: .string, capacity: n)
@@ -98,21 +100,27 @@ enum ScalarFunctions {
     private static func match(_ f: ScalarFunction, _ c: Column, _ pattern: Datum) -> Column {
         let s = c.stringValues
         let n = c.count
-        var out = [Bool](repeating: false, count: n)
-        let patterns = pattern.materialize(n)
-        let p = patterns.stringValues
-        for i in 0..<n {
-            out[i] = s.withBytes(i) { hay in
-                p.withBytes(i) { needle in
-                    switch f {
-                    case .startsWith: return hay.count >= needle.count && hay.prefix(needle.count).elementsEqual(needle)
-                    case .endsWith: return hay.count >= needle.count && hay.suffix(needle.count).elementsEqual(needle)
-                    default: return ByteSearch.contains(hay, needle)
-                    }
-                }
+        @inline(__always) func test(_ hay: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+            switch f {
+            case .startsWith: return hay.count >= needle.count && hay.prefix(needle.count).elementsEqual(needle)
+            case .endsWith: return hay.count >= needle.count && hay.suffix(needle.count).elementsEqual(needle)
+            default: return ByteSearch.contains(hay, needle)
             }
         }
-        return .bools(out, validity: c.validity & patterns.validity)
+        var out = [Bool](repeating: false, count: n)
+        switch pattern {
+        case .scalar(.string(var literal), _):
+            literal.withUTF8 { needle in
+                for i in 0..<n { out[i] = s.withBytes(i) { test($0, needle) } }
+            }
+            return .bools(out, validity: c.validity)
+        case .scalar:
+            return Column.repeating(.null, type: .bool, count: n)
+        case .column(let patterns):
+            let p = patterns.stringValues
+            for i in 0..<n { out[i] = s.withBytes(i) { hay in p.withBytes(i) { test(hay, $0) } } }
+            return .bools(out, validity: c.validity & patterns.validity)
+        }
     }
 }
 

@@ -91,11 +91,12 @@ struct Accumulator {
                 counts[g] += 1
             }
         case (.approxCountDistinct, _):
-            var key: [UInt8] = []
-            let encoder = GroupKeyEncoder(columns: [input])
-            for k in 0..<n where input.isValid(rows[k]) {
-                encoder.encode(row: rows[k], extra: nil, into: &key)
-                sketches[Int(gids[k])].add(hash: key.withUnsafeBytes { StableHash.xxHash64($0, seed: 42) })
+            // The hash of the value's key encoding: sketches are stored, so this must never change.
+            let valid = (0..<n).filter { input.isValid(rows[$0]) }
+            GroupKeyBatch.forEachBlock(count: valid.count, columns: [input], rows: valid.map { rows[$0] }) { keys, first in
+                for j in 0..<keys.count {
+                    sketches[Int(gids[valid[first + j]])].add(hash: keys.withKey(j) { StableHash.xxHash64($0, seed: 42) })
+                }
             }
         }
     }

@@ -1,8 +1,10 @@
 import Columnar
 
-/// The grouping keys of many rows, encoded as `GroupKeyEncoder` encodes one row (the same bytes,
-/// so the two can probe one table), but a column at a time: each column's type is looked at once
-/// rather than once per row, and nothing is appended row by row.
+/// The grouping keys of many rows as bytes: per column a validity byte, then a fixed-width
+/// value (8 bytes; bools 1) or an 8-byte length and the string's bytes; -0.0 and NaN are
+/// normalised so equal keys give equal bytes. Written a column at a time: each column's type is
+/// looked at once rather than once per row. The encoding is stored indirectly (HyperLogLog
+/// sketches hash it), so it must not change.
 struct GroupKeyBatch {
     /// Row `k`'s key is `bytes[offsets[k]..<offsets[k + 1]]`.
     let bytes: [UInt8]

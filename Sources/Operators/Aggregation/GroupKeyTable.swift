@@ -72,39 +72,6 @@ struct GroupKeyTable {
     }
 }
 
-/// Writes the grouping key of a row as bytes: per column a validity byte, then a fixed-width
-/// value or a length-prefixed string. Equal keys give equal bytes (-0.0 and NaN are normalised).
-struct GroupKeyEncoder {
-    let columns: [Column]
-
-    @inline(__always)
-    func encode(row: Int, extra: Int64?, into out: inout [UInt8]) {
-        out.removeAll(keepingCapacity: true)
-        if let extra { append(extra, &out) }
-        for c in columns {
-            guard c.isValid(row) else { out.append(0); continue }
-            out.append(1)
-            switch c.values {
-            case .int64(let a): append(a[row], &out)
-            case .int32(let a): append(Int64(a[row]), &out)
-            case .bool(let a): out.append(a[row] ? 1 : 0)
-            case .double(let a):
-                var d = a[row]
-                if d == 0 { d = 0 } else if d.isNaN { d = .nan }
-                append(Int64(bitPattern: d.bitPattern), &out)
-            case .string(let s):
-                append(Int64(s.length(row)), &out)
-                s.withBytes(row) { out.append(contentsOf: $0) }
-            }
-        }
-    }
-
-    @inline(__always)
-    private func append(_ v: Int64, _ out: inout [UInt8]) {
-        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
-    }
-}
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

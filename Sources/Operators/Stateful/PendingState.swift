@@ -15,11 +15,11 @@ struct PendingState {
     /// Keeps the batch's changed store until `commit`.
     mutating func hold(_ store: StateStore) { self.store = store }
 
-    /// Writes state version N+1 and, every 10 versions, deletes files no retained version needs.
+    /// Writes state version N+1 and, at each snapshot, deletes files no retained version needs.
     mutating func commit() throws {
         guard var s = store else { return }
         _ = try s.commit()
         store = nil
-        if s.version % 10 == 0 { try provider.maintenance() }
+        if s.version % Int64(provider.snapshotInterval) == 0 { try provider.maintenance() }
     }
 }

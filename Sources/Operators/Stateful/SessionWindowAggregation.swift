@@ -62,19 +62,18 @@ public final class SessionWindowAggregation: StatefulOperator, @unchecked Sendab
 
         // Rows by key, late rows dropped.
         var table = GroupKeyTable(capacity: 256)
-        let encoder = GroupKeyEncoder(columns: keyColumns)
-        var bytes: [UInt8] = []
         var rowsByKey: [[Int]] = []
         var lateIndexes: [Int] = []
+        var onTime: [Int] = []
         for i in 0..<batch.rowCount where ts.isValid(i) {
-            if let late, t[i] + gap <= late {
-                lateIndexes.append(i)
-                continue
+            if let late, t[i] + gap <= late { lateIndexes.append(i) } else { onTime.append(i) }
+        }
+        GroupKeyBatch.forEachBlock(count: onTime.count, columns: keyColumns, rows: onTime) { keys, first in
+            for k in 0..<keys.count {
+                let g = Int(keys.withKey(k) { table.findOrInsert($0) })
+                if g == rowsByKey.count { rowsByKey.append([]) }
+                rowsByKey[g].append(onTime[first + k])
             }
-            encoder.encode(row: i, extra: nil, into: &bytes)
-            let g = Int(bytes.withUnsafeBytes { table.findOrInsert($0) })
-            if g == rowsByKey.count { rowsByKey.append([]) }
-            rowsByKey[g].append(i)
         }
         m.numRowsDroppedByWatermark = Int64(lateIndexes.count)
         lateRows = lateIndexes.isEmpty ? nil : batch.take(lateIndexes)

@@ -46,24 +46,29 @@ public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable
         var keep: [Int] = []
         var late: [Int] = []
         var seen = GroupKeyTable(capacity: 256)
-        let encoder = GroupKeyEncoder(columns: keyColumns)
-        var bytes: [UInt8] = []
+        let times = time?.int64Values
+        var candidates: [Int] = []
         for i in 0..<batch.rowCount {
-            if let time, let wm = context.watermarkForLateEvents, time.isValid(i), time.int64Values[i] <= wm {
+            if let time, let times, let wm = context.watermarkForLateEvents, time.isValid(i), times[i] <= wm {
                 late.append(i)
-                continue
+            } else {
+                candidates.append(i)
             }
-            // Within the batch, only the first occurrence of a key can be new.
-            encoder.encode(row: i, extra: nil, into: &bytes)
-            let before = seen.count
-            _ = bytes.withUnsafeBytes { seen.findOrInsert($0) }
-            guard seen.count > before else { continue }
-            let key = keyColumns.map { $0[i] }
-            if try store.get(key: key) != nil { continue }
-            var expires = Value.null
-            if let delay = withinWatermarkDelay, let time, time.isValid(i) { expires = .timestamp(time.int64Values[i] + delay) }
-            try store.put(key: key, value: [expires])
-            keep.append(i)
+        }
+        try GroupKeyBatch.forEachBlock(count: candidates.count, columns: keyColumns, rows: candidates) { keys, first in
+            for k in 0..<keys.count {
+                let i = candidates[first + k]
+                // Within the batch, only the first occurrence of a key can be new.
+                let before = seen.count
+                _ = keys.withKey(k) { seen.findOrInsert($0) }
+                guard seen.count > before else { continue }
+                let key = keyColumns.map { $0[i] }
+                if try store.get(key: key) != nil { continue }
+                var expires = Value.null
+                if let delay = withinWatermarkDelay, let time, let times, time.isValid(i) { expires = .timestamp(times[i] + delay) }
+                try store.put(key: key, value: [expires])
+                keep.append(i)
+            }
         }
         m.numRowsDroppedByWatermark = Int64(late.count)
         lateRows = late.isEmpty ? nil : batch.take(late)

@@ -60,21 +60,22 @@ public struct HashJoinOperator: BatchOperator {
 
         // Build once.
         let keyColumns = try keys.map { try staticTable.column($0) }
-        let encoder = GroupKeyEncoder(columns: keyColumns)
         var table = GroupKeyTable(capacity: staticTable.rowCount)
         var first: [Int32] = []
         var next = [Int32](repeating: -1, count: staticTable.rowCount)
-        var bytes: [UInt8] = []
-        for r in 0..<staticTable.rowCount where keyColumns.allSatisfy({ $0.isValid(r) }) {
-            encoder.encode(row: r, extra: nil, into: &bytes)
-            let g = Int(bytes.withUnsafeBytes { table.findOrInsert($0) })
-            if g == first.count {
-                first.append(Int32(r))
-            } else {
-                // Keep static rows in their original order: append to the end of the chain.
-                var at = Int(first[g])
-                while next[at] >= 0 { at = Int(next[at]) }
-                next[at] = Int32(r)
+        let keyed = (0..<staticTable.rowCount).filter { r in keyColumns.allSatisfy { $0.isValid(r) } }
+        GroupKeyBatch.forEachBlock(count: keyed.count, columns: keyColumns, rows: keyed) { keys, start in
+            for k in 0..<keys.count {
+                let r = keyed[start + k]
+                let g = Int(keys.withKey(k) { table.findOrInsert($0) })
+                if g == first.count {
+                    first.append(Int32(r))
+                } else {
+                    // Keep static rows in their original order: append to the end of the chain.
+                    var at = Int(first[g])
+                    while next[at] >= 0 { at = Int(next[at]) }
+                    next[at] = Int32(r)
+                }
             }
         }
         index = StaticIndex(table: table, first: first, next: next)
