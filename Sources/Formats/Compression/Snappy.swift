@@ -11,16 +11,15 @@ public enum Snappy {
     /// Compresses `input` into one Snappy block.
     public static func compress(_ input: UnsafeRawBufferPointer) throws -> [UInt8] {
         let bound = snappy_max_compressed_length(input.count)
-        var out = [UInt8](repeating: 0, count: bound)
-        var length = bound
-        let status = out.withUnsafeMutableBytes { dst in
-            snappy_compress(
+        // Uninitialised: the codec writes every byte it reports.
+        return try [UInt8](unsafeUninitializedCapacity: max(bound, 1)) { dst, initialized in
+            var length = bound
+            let status = snappy_compress(
                 input.baseAddress?.assumingMemoryBound(to: CChar.self), input.count,
-                dst.baseAddress!.assumingMemoryBound(to: CChar.self), &length)
+                UnsafeMutableRawPointer(dst.baseAddress!).assumingMemoryBound(to: CChar.self), &length)
+            guard status == SNAPPY_OK else { throw SnappyError(message: "compression failed (status \(status.rawValue))") }
+            initialized = length
         }
-        guard status == SNAPPY_OK else { throw SnappyError(message: "compression failed (status \(status.rawValue))") }
-        out.removeLast(bound - length)
-        return out
     }
 
     /// Decompresses a buffer that must expand to exactly `size` bytes (the size is recorded
@@ -32,13 +31,11 @@ public enum Snappy {
             throw SnappyError(message: "invalid snappy header")
         }
         guard declared == size else { throw SnappyError(message: "data expands to \(declared) bytes, expected \(size)") }
-        var out = [UInt8](repeating: 0, count: max(size, 1))
-        var length = size
-        let status = out.withUnsafeMutableBytes { dst in
-            snappy_uncompress(src, input.count, dst.baseAddress!.assumingMemoryBound(to: CChar.self), &length)
+        return try [UInt8](unsafeUninitializedCapacity: max(size, 1)) { dst, initialized in
+            var length = size
+            let status = snappy_uncompress(src, input.count, UnsafeMutableRawPointer(dst.baseAddress!).assumingMemoryBound(to: CChar.self), &length)
+            guard status == SNAPPY_OK, length == size else { throw SnappyError(message: "corrupt snappy data") }
+            initialized = size
         }
-        guard status == SNAPPY_OK, length == size else { throw SnappyError(message: "corrupt snappy data") }
-        out.removeLast(out.count - size)
-        return out
     }
 }

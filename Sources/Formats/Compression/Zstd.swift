@@ -11,13 +11,12 @@ public enum Zstd {
     /// Compresses `input` into one zstd frame.
     public static func compress(_ input: UnsafeRawBufferPointer, level: Int32 = 3) throws -> [UInt8] {
         let bound = ZSTD_compressBound(input.count)
-        var out = [UInt8](repeating: 0, count: bound)
-        let written = out.withUnsafeMutableBytes { dst in
-            ZSTD_compress(dst.baseAddress, bound, input.baseAddress, input.count, level)
+        // Uninitialised: the codec writes every byte it reports.
+        return try [UInt8](unsafeUninitializedCapacity: bound) { dst, initialized in
+            let written = ZSTD_compress(dst.baseAddress, bound, input.baseAddress, input.count, level)
+            if ZSTD_isError(written) != 0 { throw ZstdError(message: String(cString: ZSTD_getErrorName(written))) }
+            initialized = written
         }
-        if ZSTD_isError(written) != 0 { throw ZstdError(message: String(cString: ZSTD_getErrorName(written))) }
-        out.removeLast(bound - written)
-        return out
     }
 
     public static func compress(_ input: [UInt8], level: Int32 = 3) throws -> [UInt8] {
@@ -27,13 +26,12 @@ public enum Zstd {
     /// Decompresses one or more frames whose total decompressed size is exactly `size`
     /// (the size is recorded next to the data by every caller, e.g. Parquet's page header).
     public static func decompress(_ input: UnsafeRawBufferPointer, size: Int) throws -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: size)
-        let n = out.withUnsafeMutableBytes { dst in
-            ZSTD_decompress(dst.baseAddress, size, input.baseAddress, input.count)
+        try [UInt8](unsafeUninitializedCapacity: size) { dst, initialized in
+            let n = ZSTD_decompress(dst.baseAddress, size, input.baseAddress, input.count)
+            if ZSTD_isError(n) != 0 { throw ZstdError(message: String(cString: ZSTD_getErrorName(n))) }
+            guard n == size else { throw ZstdError(message: "expected \(size) decompressed bytes, got \(n)") }
+            initialized = n
         }
-        if ZSTD_isError(n) != 0 { throw ZstdError(message: String(cString: ZSTD_getErrorName(n))) }
-        guard n == size else { throw ZstdError(message: "expected \(size) decompressed bytes, got \(n)") }
-        return out
     }
 
     /// Decompresses a frame that records its content size (as `compress` writes), within `limit` bytes.

@@ -20,6 +20,4 @@ public struct IOError: Error, CustomStringConvertible, Equatable {
 
     /// True when the file or directory did not exist.
     public var isNotFound: Bool { code == ENOENT }
-    /// True when an exclusive create found the name taken.
-    public var isAlreadyExists: Bool { code == EEXIST }
 }

@@ -144,7 +144,6 @@ struct SchemaElement {
     var rawType: Int32?
     var typeLength: Int32?
     var repetition: Repetition?
-    var rawRepetition: Int32?
     var name = ""
     var numChildren: Int32?
     var convertedType: Int32?

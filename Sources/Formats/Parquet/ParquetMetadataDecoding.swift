@@ -88,10 +88,7 @@ extension SchemaElement {
                 e.rawType = raw
                 e.type = PhysicalType(rawValue: raw)
             case 2: e.typeLength = try r.readI32(t)
-            case 3:
-                let raw = try r.readI32(t)
-                e.rawRepetition = raw
-                e.repetition = Repetition(rawValue: raw)
+            case 3: e.repetition = Repetition(rawValue: try r.readI32(t))
             case 4: e.name = try r.readString(t)
             case 5: e.numChildren = try r.readI32(t)
             case 6: e.convertedType = try r.readI32(t)

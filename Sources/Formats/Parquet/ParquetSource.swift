@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Where a ParquetFile's bytes come from: memory, or a file read by byte range so that
 /// projections and skipped row groups never read unneeded chunks.
 enum ParquetSource: Sendable {
@@ -19,10 +13,12 @@ enum ParquetSource: Sendable {
             }
             return Array(b[offset..<offset + count])
         case .file(let path):
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw IOError("open", path) }
-            defer { close(fd) }
-            return try Self.pread(fd, path, offset: offset, count: count)
+            guard offset >= 0, count >= 0 else { throw ParquetError.corrupt("range \(offset)+\(count) in \(path)") }
+            let bytes = try FileSystem.read(path, range: Int64(offset)..<Int64(offset) + Int64(count))
+            guard bytes.count == count else {
+                throw ParquetError.corrupt("\(path) ends at \(offset + bytes.count), expected \(offset + count) bytes")
+            }
+            return bytes
         }
     }
 
@@ -45,22 +41,5 @@ enum ParquetSource: Sendable {
         case .bytes(let b): return b.count
         case .file(let path): return Int(try FileSystem.attributes(path).size)
         }
-    }
-
-    static func pread(_ fd: Int32, _ path: String, offset: Int, count: Int) throws -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        var done = 0
-        try out.withUnsafeMutableBytes { buf in
-            while done < count {
-                let n = Glibc.pread(fd, buf.baseAddress! + done, count - done, off_t(offset + done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw IOError("read", path)
-                }
-                if n == 0 { throw ParquetError.corrupt("\(path) ends at \(offset + done), expected \(offset + count) bytes") }
-                done += n
-            }
-        }
-        return out
     }
 }

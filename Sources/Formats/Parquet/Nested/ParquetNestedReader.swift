@@ -34,7 +34,13 @@ public struct ParquetNestedFile: Sendable {
             }
         }
         metadata = meta
-        rowCount = Int(meta.rowGroups.reduce(0) { $0 + $1.numRows })
+        var rows: Int64 = 0
+        for g in meta.rowGroups {
+            let (sum, overflow) = rows.addingReportingOverflow(g.numRows)
+            guard g.numRows >= 0, !overflow else { throw ParquetError.corrupt("\(name): row counts overflow") }
+            rows = sum
+        }
+        rowCount = Int(rows)
         var leaves: [ParquetLeafInfo] = []
         var conversions: [Result<ValueConversion, ParquetError>] = []
         var pos = 1
@@ -125,11 +131,11 @@ public struct ParquetNestedFile: Sendable {
                 case PageType.dictionaryPage:
                     guard let dh = header.dictionaryPageHeader else { throw ParquetError.corrupt("dictionary page without header") }
                     dictionary = try PageCodec.withDecompressed(body, codec: meta.codec, size: Int(header.uncompressedPageSize)) {
-                        try PlainDecoder.decode($0, count: Int(dh.numValues), as: conversion)
+                        try PlainDecoder.decode($0, count: try Self.pageCount(dh.numValues, remaining: Int64.max), as: conversion)
                     }
                 case PageType.dataPage:
                     guard let dh = header.dataPageHeader else { throw ParquetError.corrupt("data page without header") }
-                    let n = Int(dh.numValues)
+                    let n = try Self.pageCount(dh.numValues, remaining: meta.numValues - entries)
                     try PageCodec.withDecompressed(body, codec: meta.codec, size: Int(header.uncompressedPageSize)) { buf in
                         var c = ByteCursor(buf)
                         let rep = try levels(&c, count: n, max: info.maxRepetitionLevel, prefixed: true)
@@ -139,7 +145,7 @@ public struct ParquetNestedFile: Sendable {
                     entries += Int64(n)
                 case PageType.dataPageV2:
                     guard let dh = header.dataPageHeaderV2 else { throw ParquetError.corrupt("data page v2 without header") }
-                    let n = Int(dh.numValues)
+                    let n = try Self.pageCount(dh.numValues, remaining: meta.numValues - entries)
                     var c = ByteCursor(body)
                     var rc = ByteCursor(try c.read(count: Int(dh.repetitionLevelsByteLength)))
                     var dc = ByteCursor(try c.read(count: Int(dh.definitionLevelsByteLength)))
@@ -156,6 +162,15 @@ public struct ParquetNestedFile: Sendable {
                 }
             }
         }
+    }
+
+    /// A page's value count, refused if negative or beyond what the chunk has left (a corrupt
+    /// header must fail the read, not size an allocation).
+    private static func pageCount(_ numValues: Int32, remaining: Int64) throws -> Int {
+        guard numValues >= 0, Int64(numValues) <= remaining else {
+            throw ParquetError.corrupt("page holds \(numValues) values but only \(remaining) remain in the chunk")
+        }
+        return Int(numValues)
     }
 
     /// Level stream of `count` entries (all zero when the maximum is 0).
