@@ -102,7 +102,6 @@ struct JSONObject {
         return JSONObject(obj)
     }
 
-    func has(_ k: String) -> Bool { dict[k] != nil && !(dict[k] is NSNull) }
     func string(_ k: String) -> String? { dict[k] as? String }
     func int(_ k: String) -> Int64? { (dict[k] as? NSNumber)?.int64Value }
     func bool(_ k: String) -> Bool? { (dict[k] as? NSNumber)?.boolValue }

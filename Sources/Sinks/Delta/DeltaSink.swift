@@ -64,11 +64,10 @@ public final class DeltaSink: Sink {
             }
         }
         for c in partitionBy {
-            guard let f = context.schema.field(c) else {
+            guard context.schema.field(c) != nil else {
                 throw DeltaError.invalidArgument(
                     "partition column '\(c)' is not a column of the query's output (\(context.schema.names.joined(separator: ", "))); derive it first, e.g. .withColumn(\"date\", toDate(col(\"ts\")))")
             }
-            _ = f
         }
         if partitionBy.count == context.schema.count && !partitionBy.isEmpty {
             throw DeltaError.invalidArgument("every column is a partition column; a Delta table needs at least one data column")

@@ -132,7 +132,7 @@ public struct DataStreamWriter: Sendable {
             let query = StreamingQuery(id: meta.id, runId: runId, name: name)
             let manager = stream.session.streams
             let config = MicroBatchExecution.Config(
-                queryId: meta.id, runId: runId, name: name, layout: layout, trigger: triggerValue, outputMode: mode,
+                queryId: meta.id, runId: runId, name: name, layout: layout, trigger: triggerValue,
                 readLimit: specs[0].readLimit, conf: conf,
                 watermarkPolicy: WatermarkPolicy(rawValue: conf["sluice.watermark.policy"]!) ?? .min)
             let execution = try MicroBatchExecution(

@@ -29,7 +29,6 @@ final class MicroBatchExecution: @unchecked Sendable {
         var name: String?
         var layout: CheckpointLayout
         var trigger: Trigger
-        var outputMode: OutputMode
         var readLimit: ReadLimit
         var conf: [String: String]
         var watermarkPolicy: WatermarkPolicy = .min
@@ -118,7 +117,6 @@ final class MicroBatchExecution: @unchecked Sendable {
     /// watermark, and whether the last batch must be re-run.
     private func resumeFromCheckpoint() throws {
         guard let (latestId, latest) = try offsetLog.latest() else { return }
-        try checkConf(latest.metadata.conf, batchId: latestId)
         guard latest.sourceOffsets.count == sources.count else {
             throw CheckpointError.incompatible(
                 path: offsetLog.log.path(latestId),
@@ -148,13 +146,6 @@ final class MicroBatchExecution: @unchecked Sendable {
     private func restoreWatermark(_ micros: Int64) {
         guard let w = watermark else { return }
         watermark = WatermarkTracker(inputs: plan.eventTimeCollectors.count, policy: w.policy, restoredMicros: micros)
-    }
-
-    private func checkConf(_ stored: [String: String], batchId: Int64) throws {
-        for (key, value) in config.conf where stored[key] != nil && stored[key] != value {
-            throw CheckpointError.incompatible(
-                path: config.layout.root, reason: "setting \(key) was \(stored[key]!) when the checkpoint was created, now \(value)")
-        }
     }
 
     // MARK: - One trigger

@@ -1,4 +1,5 @@
 import Formats
+import Sinks
 
 #if canImport(Glibc)
 import Glibc
@@ -47,24 +48,7 @@ enum FileListing {
     static func partitionValues(of relativePath: String) -> [(key: String, value: String)] {
         relativePath.split(separator: "/").dropLast().compactMap { part in
             guard let eq = part.firstIndex(of: "="), eq != part.startIndex else { return nil }
-            return (String(part[..<eq]), unescape(String(part[part.index(after: eq)...])))
+            return (String(part[..<eq]), DeltaPartition.uriDecode(String(part[part.index(after: eq)...])))
         }
-    }
-
-    /// Hive-style unescaping of partition values (`%3A` → `:`).
-    static func unescape(_ s: String) -> String {
-        guard s.contains("%") else { return s }
-        var bytes: [UInt8] = []
-        var it = Array(s.utf8)[...]
-        while let c = it.first {
-            it = it.dropFirst()
-            if c == UInt8(ascii: "%"), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(v)
-                it = it.dropFirst(2)
-            } else {
-                bytes.append(c)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -1,6 +1,7 @@
 import Columnar
 import Formats
 import Foundation
+import Sinks
 import Synchronization
 
 /// Streams a directory tree of files (JSON lines, CSV; plain or `.zst`).
@@ -96,16 +97,15 @@ public final class FileStreamSource: StreamSource {
             if listed == nil {
                 // Listed batches ago: a file removed since (by retention, say) is dropped here, as
                 // a fresh listing would not have it, rather than logged and then found missing.
-                var gone = Set(taken.lazy.filter { !FileSystem.exists(FilePaths.join(self.root, $0.path)) }.map(\.path))
-                while !gone.isEmpty {
+                while case let gone = Set(taken.lazy.filter({ !FileSystem.exists(FilePaths.join(self.root, $0.path)) }).map(\.path)), !gone.isEmpty {
                     s.backlog.removeAll { gone.contains($0.path) }
                     taken = Self.apply(limit, to: s.backlog)
-                    gone = Set(taken.lazy.filter { !FileSystem.exists(FilePaths.join(self.root, $0.path)) }.map(\.path))
                 }
             }
             if !taken.isEmpty {
                 let id = s.lastLogId + 1
-                try log.write(id, lines: try taken.map { String(decoding: try JSONEncoder.sorted.encode($0), as: UTF8.self) })
+                let encoder = JSONEncoder.sorted
+                try log.write(id, lines: try taken.map { String(decoding: try encoder.encode($0), as: UTF8.self) })
                 s.entries[id] = taken
                 for f in taken { s.seen.insert(f.path) }
                 s.lastLogId = id
@@ -165,7 +165,11 @@ public final class FileStreamSource: StreamSource {
         return SourceBatch(parts: parts, schema: schema, malformedRows: malformed, numInputRows: read)
     }
 
-    public func commit(_ end: SourceOffset) throws {}
+    /// Committed log entries are never read again: only `seen` must remember their files.
+    public func commit(_ end: SourceOffset) throws {
+        let id = try Self.logId(end)
+        state.withLock { s in s.entries = s.entries.filter { $0.key > id } }
+    }
 
     private func withPartitionColumns(_ batch: RecordBatch, file: ListedFile) throws -> RecordBatch {
         if partitionFields.isEmpty { return batch }
@@ -173,7 +177,7 @@ public final class FileStreamSource: StreamSource {
         var columns = batch.columns
         for field in partitionFields {
             var value = Value.null
-            if let raw = values[field.name], raw != "__HIVE_DEFAULT_PARTITION__" {
+            if let raw = values[field.name], raw != DeltaPartition.nullDirectoryValue {
                 guard let v = Value.string(raw).cast(to: field.type), v != .null else {
                     throw SourceError.badPartitionValue(path: FilePaths.join(root, file.path), column: field.name, value: raw, type: field.type)
                 }
@@ -215,8 +219,9 @@ public final class FileStreamSource: StreamSource {
     }
 
     private static func decodeEntry(_ lines: [String], path: String) throws -> [ListedFile] {
-        try lines.map { line in
-            guard let f = try? JSONDecoder().decode(ListedFile.self, from: Data(line.utf8)) else {
+        let decoder = JSONDecoder()
+        return try lines.map { line in
+            guard let f = try? decoder.decode(ListedFile.self, from: Data(line.utf8)) else {
                 throw CheckpointError.damaged(path: path, reason: "line '\(line.prefix(80))' is not a file entry")
             }
             return f
