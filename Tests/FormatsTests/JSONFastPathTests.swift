@@ -100,7 +100,7 @@ import Testing
         var fast = JSONLineScanner(tree: tree, fieldCount: Self.schema.count)
         var general = JSONLineScanner(tree: tree, fieldCount: Self.schema.count)
         var g = Generator(state: 1)
-        var flatLines = 0
+        var flatLines = 0, flatRuns = 0
         for _ in 0..<30000 {
             let line = Self.line(&g).split(separator: 0x0A, omittingEmptySubsequences: false).first.map(Array.init) ?? []
             line.withUnsafeBufferPointer { s in
@@ -123,6 +123,7 @@ import Testing
                     var ok = true
                     do { try general.scanGeneral(s) } catch { ok = false }
                     if let end {
+                        flatRuns += 1
                         #expect(end == line.count && endsInBrace && ok, "\(String(decoding: line, as: UTF8.self))")
                         #expect(snapshot(fast) == snapshot(general))
                     }
@@ -130,6 +131,7 @@ import Testing
             }
         }
         #expect(flatLines > 5000)
+        #expect(flatRuns > 3000)  // scanFlatLine took lines too, so its half was checked
     }
 
     /// Reads `text` with and without the fast paths, in several chunk sizes, and expects the

@@ -148,7 +148,7 @@ import Testing
         try writeEvents(dir.sub("in"), "b.jsonl", ids: 1..<2)
         try writeEvents(dir.sub("in"), "c.txt", ids: 2..<3)
         try DurableFile.writeNew(dir.sub("in", ".inflight.jsonl"), Array(#"{"id":99}"#.utf8))
-        try DurableFile.writeNew(dir.sub("in", "_SUCCESS"), [])
+        try DurableFile.writeNew(dir.sub("in", "_inflight.jsonl"), Array(#"{"id":98}"#.utf8))
         let sink = MemorySink(name: "glob-\(UUID())")
         let q = try StreamingSession().readStream.schema(eventSchema)
             .option(.pathGlobFilter("*.jsonl")).option(.latestFirst(true)).option(.maxFilesPerTrigger(1))

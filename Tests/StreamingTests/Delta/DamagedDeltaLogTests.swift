@@ -33,7 +33,7 @@ import Testing
             Issue.record("a damaged log (\(damage)) must not read; got \(rows) rows")
         } catch {
             let text = "\(error)"
-            #expect(text.contains("_delta_log"), "\(text)")
+            #expect(text.contains(commit), "the damaged (or missing) commit is named: \(text)")
         }
     }
 }

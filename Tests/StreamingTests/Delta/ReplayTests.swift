@@ -12,10 +12,11 @@ import Testing
         return try StreamingSession().readStream.schema(eventSchema).option(.maxFilesPerTrigger(1)).load(dir.sub("in"))
     }
 
-    /// Errors per user per minute, dated by window start.
+    /// Errors per user per minute, dated by window start. The events are dated 2026-11-25 to 27
+    /// whenever the test runs, so none is set aside as too far ahead of the clock.
     func perMinute(_ dir: TempDir) throws -> DataStream {
         try events(dir)
-            .withWatermark("ts", delay: .minutes(1))
+            .withWatermark("ts", delay: .minutes(1), maxAheadOfProcessingTime: nil)
             .groupBy(window(col("ts"), .minutes(1)), col("user"))
             .agg(count().as("n"), sum(col("amount")).as("total"))
             .withColumn("date", toDate(col("window_start")))
@@ -33,12 +34,16 @@ import Testing
     @Test func replayingADayTwiceEqualsAFreshRunAndLeavesOtherDaysAlone() throws {
         let dir = TempDir()
         let table = dir.sub("t")
+        // A later day's event moves the watermark past the 26th, so the live run writes that day too.
+        _ = try events(dir)
+        try DurableFile.writeNew(dir.sub("in", "f9.jsonl"), Array(#"{"id":99,"user":"u9","amount":1.0,"ts":"2026-11-27T10:05:00Z"}"#.utf8))
         // The live stream: windows still open at the end are not in the table yet.
         try perMinute(dir).writeStream.format(.delta(table, partitionBy: ["date"])).outputMode(.append)
             .checkpointLocation(dir.sub("cp")).trigger(.availableNow).start().awaitTermination()
         let before = try DeltaTable(path: table).snapshot()
         let day26Files = before.addFiles.filter { $0.partitionValues["date"] == "2026-11-26" }.map(\.path)
         let day26Rows = try rows(table, day: "2026-11-26")
+        #expect(!day26Files.isEmpty && !day26Rows.isEmpty)
 
         let writer = try perMinute(dir).writeStream.format(.delta(table, partitionBy: ["date"])).outputMode(.append).queryName("backfill")
         let first = try writer.replay(from: day25, to: day26)
@@ -47,6 +52,13 @@ import Testing
         #expect(first.inputRows == 20 && second.inputRows == 20)
         #expect(second.filesRemoved == first.filesAdded)
         #expect(try rows(table, day: "2026-11-25") == afterOnce)
+        // The 25th holds the even ids 0…38, all in the 10:00 window: a count and sum per user.
+        var expected: [Value: [Value]] = [:]
+        for user in 0..<3 {
+            let ids = stride(from: 0, to: 40, by: 2).filter { $0 % 3 == user }
+            expected[.string("u\(user)")] = [.int64(Int64(ids.count)), .double(ids.reduce(0.0) { $0 + Double($1) * 1.5 })]
+        }
+        #expect(Dictionary(uniqueKeysWithValues: afterOnce.map { ($0[2], [$0[3], $0[4]]) }) == expected)
 
         // A fresh run of the same replay into an empty table gives the same day.
         let fresh = try perMinute(dir).writeStream.format(.delta(dir.sub("fresh"), partitionBy: ["date"])).outputMode(.append)
