@@ -60,3 +60,12 @@ import Testing
     #expect(i("9223372036854775808") == nil)
     #expect(i("12a") == nil)
 }
+
+@Test func takeOrNullGivesNullsForNegativePositions() {
+    let c = Column.strings(StringArray(["a", "b", "c"]), validity: Bitmap([true, false, true]))
+    let t = c.take(orNull: [2, -1, 1, 0])
+    #expect((0..<4).map { t[$0] } == [.string("c"), .null, .null, .string("a")])
+    let empty = Column.strings(StringArray())
+    #expect(empty.take(orNull: [-1, -1]).nullCount == 2)
+    #expect(c.take(orNull: [0, 2]).nullCount == 0)
+}

@@ -139,6 +139,16 @@ public struct Column: Sendable {
         }
     }
 
+    /// `take`, where a negative position gives a null (an outer join's unmatched rows).
+    public func take(orNull indices: [Int]) -> Column {
+        guard indices.contains(where: { $0 < 0 }) else { return take(indices) }
+        guard count > 0 else { return Column.repeating(.null, type: type, count: indices.count) }
+        let taken = take(indices.map { max($0, 0) })
+        var valid = Bitmap(count: indices.count, value: true)
+        for (j, i) in indices.enumerated() where i < 0 || !taken.isValid(j) { valid[j] = false }
+        return Column(type: type, values: taken.values, validity: valid)
+    }
+
     /// Rows in `range`.
     public func slice(_ range: Range<Int>) -> Column { take(Array(range)) }
 

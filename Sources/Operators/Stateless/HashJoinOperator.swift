@@ -15,7 +15,6 @@ public enum JoinType: String, Sendable {
 /// other columns (Spark's order for a join on column names). Null keys never match.
 public struct HashJoinOperator: BatchOperator {
     public let outputSchema: Schema
-    private let keys: [String]
     private let streamKeyIndexes: [Int]
     private let outputKeyIndexes: [Int]
     private let streamOther: [Int]
@@ -43,7 +42,6 @@ public struct HashJoinOperator: BatchOperator {
             }
             streamKeyIndexes.append(si)
         }
-        self.keys = keys
         func wanted(_ name: String) -> Bool { outputs?.contains(name) ?? true }
         self.streamKeyIndexes = streamKeyIndexes
         outputKeyIndexes = streamKeyIndexes.filter { wanted(stream.fields[$0].name) }
@@ -87,7 +85,6 @@ public struct HashJoinOperator: BatchOperator {
         var staticRows: [Int] = []
         streamRows.reserveCapacity(batch.rowCount)
         staticRows.reserveCapacity(batch.rowCount)
-        var unmatched = false
         let nullable = keyColumns.contains { $0.validity != nil }
         GroupKeyBatch.forEachBlock(count: batch.rowCount, columns: keyColumns) { keys, first in
             keys.bytes.withUnsafeBytes { b in
@@ -102,7 +99,6 @@ public struct HashJoinOperator: BatchOperator {
                             if type == .leftOuter {
                                 streamRows.append(r)
                                 staticRows.append(-1)
-                                unmatched = true
                             }
                             continue
                         }
@@ -118,16 +114,7 @@ public struct HashJoinOperator: BatchOperator {
         }
         var columns = outputKeyIndexes.map { batch.columns[$0].take(streamRows) }
         columns += streamOther.map { batch.columns[$0].take(streamRows) }
-        for i in staticOther {
-            let c = staticTable.columns[i]
-            if unmatched {
-                var b = ColumnBuilder(type: c.type, capacity: staticRows.count)
-                for r in staticRows { if r < 0 { b.appendNull() } else { b.append(c[r]) } }
-                columns.append(b.finish())
-            } else {
-                columns.append(c.take(staticRows))
-            }
-        }
+        columns += staticOther.map { staticTable.columns[$0].take(orNull: staticRows) }
         return try RecordBatch(schema: outputSchema, columns: columns)
     }
 }
