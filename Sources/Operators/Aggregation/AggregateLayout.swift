@@ -39,10 +39,10 @@ struct AggregateLayout {
         }
     }
 
-    /// Final values from a stored state row.
-    func results(_ stored: ArraySlice<Value>) -> [Value] {
-        var accs = (try? makeAccumulators(groups: 1))!
-        merge(&accs, 0, stored)
-        return accs.map { $0.result(0) }
+    /// Final values from stored state rows (their aggregate parts), one set of accumulators for all.
+    func results(_ stored: [ArraySlice<Value>]) -> [[Value]] {
+        var accs = (try? makeAccumulators(groups: stored.count))!
+        for (g, s) in stored.enumerated() { merge(&accs, g, s) }
+        return stored.indices.map { g in accs.map { $0.result(g) } }
     }
 }

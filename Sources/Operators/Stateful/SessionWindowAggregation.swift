@@ -136,7 +136,7 @@ public final class SessionWindowAggregation: StatefulOperator, @unchecked Sendab
 
         var output: [[Value]] = []
         if mode == .complete {
-            for e in store.entries() { output.append(row(e)) }
+            output = rows(Array(store.entries()))
         } else if watermarked, let wm = context.watermarkForEviction {
             var evicted: [StateEntry] = []
             m.numRowsRemoved = Int64(try store.removeAll { e in
@@ -144,7 +144,7 @@ public final class SessionWindowAggregation: StatefulOperator, @unchecked Sendab
                 evicted.append(e)
                 return true
             })
-            output = evicted.map(row)
+            output = rows(evicted)
         }
         output.sort { Value.compareRows($0, $1) < 0 }
         let sm = store.metrics
@@ -157,8 +157,8 @@ public final class SessionWindowAggregation: StatefulOperator, @unchecked Sendab
 
     public func commit() throws { try state.commit() }
 
-    /// An output row from a stored session.
-    private func row(_ e: StateEntry) -> [Value] {
-        [e.key.last!, e.value[0]] + e.key.dropLast() + layout.results(e.value.dropFirst())
+    /// Output rows from stored sessions.
+    private func rows(_ entries: [StateEntry]) -> [[Value]] {
+        zip(entries, layout.results(entries.map { $0.value.dropFirst() })).map { e, r in [e.key.last!, e.value[0]] + e.key.dropLast() + r }
     }
 }

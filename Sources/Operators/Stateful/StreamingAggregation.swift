@@ -151,7 +151,8 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
         case .update:
             for (g, key) in touchedKeys.enumerated() { output.append(outputRow(key, accs.map { $0.result(g) })) }
         case .complete:
-            for e in store.entries() { output.append(outputRow(e.key, layout.results(e.value[...]))) }
+            let entries = Array(store.entries())
+            for (e, r) in zip(entries, layout.results(entries.map { $0.value[...] })) { output.append(outputRow(e.key, r)) }
         case .append:
             break
         }
@@ -162,7 +163,9 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
                 evicted.append(e)
                 return true
             })
-            if mode == .append { for e in evicted { output.append(outputRow(e.key, layout.results(e.value[...]))) } }
+            if mode == .append {
+                for (e, r) in zip(evicted, layout.results(evicted.map { $0.value[...] })) { output.append(outputRow(e.key, r)) }
+            }
         }
         output.sort { Value.compareRows($0, $1) < 0 }
 
