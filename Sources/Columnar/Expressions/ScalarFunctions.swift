@@ -49,13 +49,23 @@ enum ScalarFunctions {
         case .contains, .startsWith, .endsWith:
             preconditionFailure("matched above")
         case .concat:
+            // Bytes copied straight from the arguments' buffers: no String per row.
             let strs = cols.map { Casts.cast($0, to: .string) }
-            var b = ColumnBuilder(type: .string, capacity: n)
+            let arrays = strs.map(\.stringValues)
+            var out = StringArray()
+            out.reserve(count: n, bytes: arrays.reduce(0) { $0 + $1.bytes.count })
+            var valid = Bitmap(count: n, value: true)
+            var scratch: [UInt8] = []
             for i in 0..<n {
-                if strs.contains(where: { !$0.isValid(i) }) { b.appendNull(); continue }
-                b.append(strs.map { $0.stringValues[i] }.joined())
+                scratch.removeAll(keepingCapacity: true)
+                if strs.contains(where: { !$0.isValid(i) }) {
+                    valid[i] = false
+                } else {
+                    for a in arrays { a.withBytes(i) { scratch.append(contentsOf: $0) } }
+                }
+                out.append(contentsOf: scratch)
             }
-            return .column(b.finish())
+            return .column(.strings(out, validity: valid.popCount == n ? nil : valid))
         case .coalesce:
             var b = ColumnBuilder(type: cols[0].type, capacity: n)
             for i in 0..<n { b.append(cols.first(where: { $0.isValid(i) })?[i] ?? .null) }
