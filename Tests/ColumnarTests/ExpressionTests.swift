@@ -68,7 +68,9 @@ private func sampleBatch() throws -> RecordBatch {
     #expect(try col("level").startsWith("inf").evaluateMask(b) == [false, true, false])
     #expect(try col("level").endsWith("OR").evaluateMask(b) == [true, false, false])
     #expect(try length(lit("héllo")).evaluate(b)[0] == .int64(5))
-    #expect(try concat(col("level"), lit("-"), col("latency")).evaluate(b)[0] == .string("ERROR-120"))
+    let joined = try concat(col("level"), lit("-"), col("latency")).evaluate(b)
+    #expect((0..<3).map { joined[$0] } == [.string("ERROR-120"), .null, .null])  // any null argument gives null
+    #expect(try Expr.call(.contains, [col("level"), lit(.null)]).evaluate(b)[0] == .null)
     #expect(try lower(lit("ÉCOLE")).evaluate(b)[0] == .string("école"))
 }
 
