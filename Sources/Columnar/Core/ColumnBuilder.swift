@@ -79,10 +79,7 @@ public struct ColumnBuilder: Sendable {
         case .int64(let a): ints.append(contentsOf: a)
         case .int32(let a): dates.append(contentsOf: a)
         case .double(let a): doubles.append(contentsOf: a)
-        case .string(let a):
-            a.bytes.withUnsafeBufferPointer { buf in
-                for i in 0..<a.count { strings.append(bytes: UnsafeBufferPointer(rebasing: buf[a.offsets[i]..<a.offsets[i + 1]])) }
-            }
+        case .string(let a): strings.append(all: a)
         }
     }
 

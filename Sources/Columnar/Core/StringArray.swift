@@ -45,6 +45,13 @@ public struct StringArray: Sendable, Hashable {
         offsets.append(bytes.count)
     }
 
+    /// Appends every string of `other`: one copy of its bytes and its offsets shifted.
+    public mutating func append(all other: StringArray) {
+        let base = bytes.count
+        bytes.append(contentsOf: other.bytes)
+        offsets.append(contentsOf: other.offsets.dropFirst().lazy.map { $0 + base })
+    }
+
     /// Appends an empty slot (used for nulls).
     @inline(__always)
     public mutating func appendEmpty() { offsets.append(bytes.count) }
