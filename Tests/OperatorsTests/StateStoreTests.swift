@@ -24,6 +24,16 @@ import Testing
         #expect(m.memoryUsedBytes > 0)
     }
 
+    @Test func updateReadsAndWritesOneKey() throws {
+        let checkpoint = TemporaryCheckpoint()
+        var store = try checkpoint.provider().load(version: 0)
+        #expect(try store.update(key: StateFixtures.key(1)) { old in old == nil ? [1, 0.5] : nil })
+        #expect(try !store.update(key: StateFixtures.key(1)) { old in old == nil ? [9, 9.5] : nil })
+        #expect(try store.update(key: StateFixtures.key(1)) { old in [.int64(old![0] == 1 ? 2 : -1), 0.5] })
+        #expect(try store.get(key: StateFixtures.key(1)) == [2, 0.5])
+        #expect(store.metrics.numRowsUpdated == 2)
+    }
+
     @Test func rejectsKeysAndValuesThatDoNotFit() throws {
         let checkpoint = TemporaryCheckpoint()
         var store = try checkpoint.provider().load(version: 0)

@@ -58,6 +58,21 @@ public struct StateStore: Sendable {
         updates += 1
     }
 
+    /// Reads and writes `key` with one encoding and lookup of the key: `body` gets the stored
+    /// value (nil if none) and returns the value to store, or nil to leave the entry as it is.
+    /// Returns whether it stored a value.
+    @discardableResult
+    public mutating func update(key: [Value], _ body: ([Value]?) throws -> [Value]?) throws -> Bool {
+        try requireUpdating()
+        let k = StateRowBytes(try provider.keyCodec.encode(key))
+        let p = provider.partition(of: k)
+        let stored = try partitions[p].map[k].map { try provider.valueCodec.decode($0.bytes) }
+        guard let value = try body(stored) else { return false }
+        set(k, StateRowBytes(try provider.valueCodec.encode(value)), partition: p)
+        updates += 1
+        return true
+    }
+
     /// Removes `key`; returns whether it was present.
     @discardableResult
     public mutating func remove(key: [Value]) throws -> Bool {

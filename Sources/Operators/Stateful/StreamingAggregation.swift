@@ -138,8 +138,10 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
             let k = firstPair[g]
             var key: [Value] = window == nil ? [] : [.timestamp(starts[k])]
             for c in keyColumns { key.append(c[rows[k]]) }
-            if let stored = try store.get(key: key) { layout.merge(&accs, g, stored[...]) }
-            try store.put(key: key, value: accs.flatMap { $0.stateValues(g) })
+            try store.update(key: key) { stored in
+                if let stored { layout.merge(&accs, g, stored[...]) }
+                return accs.flatMap { $0.stateValues(g) }
+            }
             touchedKeys.append(key)
         }
         m.numRowsUpdated = Int64(table.count)

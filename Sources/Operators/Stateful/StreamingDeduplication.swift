@@ -62,12 +62,10 @@ public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable
                 let before = seen.count
                 _ = keys.withKey(k) { seen.findOrInsert($0) }
                 guard seen.count > before else { continue }
-                let key = keyColumns.map { $0[i] }
-                if try store.get(key: key) != nil { continue }
                 var expires = Value.null
                 if let delay = withinWatermarkDelay, let time, let times, time.isValid(i) { expires = .timestamp(times[i] + delay) }
-                try store.put(key: key, value: [expires])
-                keep.append(i)
+                // Stored only if the key is new to the state.
+                if try store.update(key: keyColumns.map { $0[i] }, { $0 == nil ? [expires] : nil }) { keep.append(i) }
             }
         }
         m.numRowsDroppedByWatermark = Int64(late.count)
