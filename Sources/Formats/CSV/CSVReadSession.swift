@@ -17,6 +17,7 @@ struct CSVReadSession {
     private var status: [Status]
     private var bits: [UInt64]
     private var scratch: [UInt8] = []
+    private var timestamps = TimestampParser()
 
     init(assembler: RowAssembler, splitter: CSVRecordSplitter, fields: [Field], outputs: [Int], maxLineBytes: Int) {
         self.assembler = assembler
@@ -99,14 +100,20 @@ struct CSVReadSession {
     private mutating func convert(_ field: CSVField, _ line: UnsafeBufferPointer<UInt8>, _ type: DataType) -> UInt64? {
         let raw = UnsafeBufferPointer(rebasing: line[field.start..<field.end])
         if type == .string { return UTF8Validation.isValid(raw) ? 0 : nil }
+        if type == .timestamp {
+            // The JSON reader's parser: fixed-format fast path and a per-day cache.
+            var parser = timestamps
+            defer { timestamps = parser }
+            return withText(field, line) { text in
+                (parser.parse(text) ?? NumberParser.int64(text).flatMap { TextValues.micros(fromMillis: $0) }).map { UInt64(bitPattern: $0) }
+            }
+        }
         return withText(field, line) { text in
             switch type {
             case .bool: return TextValues.bool(text).map { $0 ? 1 : 0 }
             case .int64: return NumberParser.int64(text).map { UInt64(bitPattern: $0) }
             case .double: return NumberParser.double(text).map(\.bitPattern)
-            case .timestamp:
-                let t = TextValues.timestamp(text) ?? NumberParser.int64(text).flatMap { TextValues.micros(fromMillis: $0) }
-                return t.map { UInt64(bitPattern: $0) }
+            case .timestamp: preconditionFailure("timestamps are converted above")
             case .date: return TextValues.date(text).map { UInt64(UInt32(bitPattern: $0)) }
             case .string: return 0
             }

@@ -48,7 +48,7 @@ final class JSONFlatKeys {
         recentRaw.initialize(repeating: RecentKey(key: Key(head: 0, head2: 0, count: -1, field: -1), mask: 0, mask2: 0))
         for e in top where tree.entries[e].keyCount <= 16 {
             let entry = tree.entries[e]
-            var k = Self.hash(entry.head, entry.head2, entry.keyCount) & mask
+            var k = JSONPathTree.hash(entry.head, entry.head2, entry.keyCount) & mask
             while slots[k].count >= 0 { k = (k + 1) & mask }
             slots[k] = Key(head: entry.head, head2: entry.head2, count: entry.keyCount, field: entry.child >= 0 ? Self.general : entry.field)
         }
@@ -63,11 +63,6 @@ final class JSONFlatKeys {
     /// How many leading members of a line `find(_:_:_:member:)` remembers.
     static let recentCount = 32
 
-    @inline(__always)
-    private static func hash(_ head: UInt64, _ head2: UInt64, _ count: Int) -> Int {
-        let h = (head ^ (head2 &* 0xFF51_AFD7_ED55_8CCD) ^ UInt64(truncatingIfNeeded: count)) &* 0x9E37_79B9_7F4A_7C15
-        return Int(truncatingIfNeeded: h >> 40)
-    }
 
     /// `find(head, head2, count)` for the key of the `member`-th member of a line (from 0), a
     /// key read by the short-key path (so `count < 16`).
@@ -99,7 +94,7 @@ final class JSONFlatKeys {
     /// it is not requested; `general` if it has nested requested keys.
     @inline(__always)
     func find(_ head: UInt64, _ head2: UInt64, _ count: Int) -> Int {
-        var k = Self.hash(head, head2, count) & mask
+        var k = JSONPathTree.hash(head, head2, count) & mask
         while true {
             let key = slots[k]
             if key.head == head, key.head2 == head2, key.count == count { return key.field }

@@ -81,8 +81,9 @@ struct JSONPathTree: Sendable {
         return h
     }
 
+    /// The slot hash of a key given as its first two words and length (also `JSONFlatKeys`').
     @inline(__always)
-    private static func hash(_ head: UInt64, _ head2: UInt64, _ count: Int) -> Int {
+    static func hash(_ head: UInt64, _ head2: UInt64, _ count: Int) -> Int {
         // Both words count: keys often share their first eight bytes (`customer_id`, `customer_name`).
         let h = (head ^ (head2 &* 0xFF51_AFD7_ED55_8CCD) ^ UInt64(truncatingIfNeeded: count)) &* 0x9E37_79B9_7F4A_7C15
         return Int(truncatingIfNeeded: h >> 40)
