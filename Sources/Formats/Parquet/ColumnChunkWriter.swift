@@ -29,7 +29,6 @@ struct ColumnChunkWriter {
 
     // The page being filled: one level per row (flat columns) and the non-null values.
     private var defLevels: [UInt8] = []
-    private var repLevels: [UInt8] = []
     private var pageLevelCount = 0
     private var bools: [Bool] = []
     private var int64s: [Int64] = []
@@ -61,7 +60,7 @@ struct ColumnChunkWriter {
     var estimatedSize: Int { pages.bytes.count + estimatedPageSize + ((dictionary ?? fallbackDictionary)?.plainSize ?? 0) }
 
     private var estimatedPageSize: Int {
-        let levels = (defLevels.count + repLevels.count) / 8
+        let levels = defLevels.count / 8
         let values: Int
         switch field.type {
         case .bool: values = bools.count / 8
@@ -205,7 +204,6 @@ struct ColumnChunkWriter {
     private mutating func flushPage() throws {
         guard pageLevelCount > 0 || pages.pageCount == 0 else { return }
         body.removeAll(keepingCapacity: true)
-        if leaf.maxRepetitionLevel > 0 { LevelEncoder.appendV1(repLevels, maxLevel: leaf.maxRepetitionLevel, to: &body) }
         if leaf.maxDefinitionLevel > 0 { LevelEncoder.appendV1(defLevels, maxLevel: leaf.maxDefinitionLevel, to: &body) }
         var encoding = Encoding.plain
         switch field.type {
@@ -228,7 +226,6 @@ struct ColumnChunkWriter {
         chunkValues += pageLevelCount
         pageLevelCount = 0
         defLevels.removeAll(keepingCapacity: true)
-        repLevels.removeAll(keepingCapacity: true)
         bools.removeAll(keepingCapacity: true)
         int64s.removeAll(keepingCapacity: true)
         int32s.removeAll(keepingCapacity: true)
@@ -262,7 +259,7 @@ struct ColumnChunkWriter {
         meta.totalUncompressedSize = Int64(uncompressed)
         meta.totalCompressedSize = Int64(compressed)
         var encodings = [Encoding.plain]
-        if leaf.maxDefinitionLevel > 0 || leaf.maxRepetitionLevel > 0 || usedDictionary { encodings.append(Encoding.rle) }
+        if leaf.maxDefinitionLevel > 0 || usedDictionary { encodings.append(Encoding.rle) }
         if usedDictionary { encodings.append(Encoding.rleDictionary) }
         meta.encodings = encodings
         meta.statistics = statistics.thrift

@@ -1,14 +1,11 @@
 import Columnar
 
-/// Where a leaf column sits in the Parquet schema and the levels it carries. Flat columns
-/// have max repetition level 0 and max definition level 0 (REQUIRED) or 1 (OPTIONAL); nested
-/// leaves (structs, maps, lists: FORMATS.md C11) will use the same page and level code with
-/// higher levels.
+/// Where a flat leaf column sits in the Parquet schema: max definition level 0 (REQUIRED) or
+/// 1 (OPTIONAL), no repetition (nested columns are written by `ParquetNestedWriter`).
 struct LeafDescriptor {
     var path: [String]
     var physicalType: PhysicalType
     var maxDefinitionLevel: Int
-    var maxRepetitionLevel: Int
 }
 
 /// Engine schema -> Parquet schema.
@@ -42,7 +39,7 @@ enum ParquetSchemaWriter {
     static func leaf(for field: Field) -> LeafDescriptor {
         LeafDescriptor(
             path: [field.name], physicalType: element(for: field).type!,
-            maxDefinitionLevel: field.nullable ? 1 : 0, maxRepetitionLevel: 0)
+            maxDefinitionLevel: field.nullable ? 1 : 0)
     }
 
     /// Root element followed by the fields' elements (depth-first order).
