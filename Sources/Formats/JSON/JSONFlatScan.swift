@@ -19,11 +19,6 @@ final class JSONFlatKeys {
     /// Power-of-two sized, at most half full, so probing always reaches an empty slot.
     private let slots: UnsafeMutableBufferPointer<Key>
     private let mask: Int
-    /// The key met at each of the first members of the last line, with its answer: lines
-    /// mostly repeat their keys in the same order, so a key is first compared with the one at
-    /// its position last time (three compares instead of hashing and probing).
-    private let recent: UnsafeMutableBufferPointer<Key>
-
     /// A key remembered by `find(_:_:_:member:)`, with masks for comparing it to raw bytes.
     struct RecentKey {
         var key: Key
@@ -32,7 +27,9 @@ final class JSONFlatKeys {
         var mask2: UInt64
     }
 
-    /// The same keys as `recent`, to match against raw line bytes before any scanning.
+    /// The key met at each of the first members of the last line, with its answer: lines
+    /// mostly repeat their keys in the same order, so the scanner first matches the raw bytes
+    /// at a key's position against the key there last time (no scanning, hashing or probing).
     private let recentRaw: UnsafeMutableBufferPointer<RecentKey>
 
     init(tree: JSONPathTree) {
@@ -42,8 +39,6 @@ final class JSONFlatKeys {
         mask = size - 1
         slots = .allocate(capacity: size)
         slots.initialize(repeating: Key(head: 0, head2: 0, count: -1, field: -1))
-        recent = .allocate(capacity: Self.recentCount)
-        recent.initialize(repeating: Key(head: 0, head2: 0, count: -1, field: -1))
         recentRaw = .allocate(capacity: Self.recentCount)
         recentRaw.initialize(repeating: RecentKey(key: Key(head: 0, head2: 0, count: -1, field: -1), mask: 0, mask2: 0))
         for e in top where tree.entries[e].keyCount <= 16 {
@@ -56,7 +51,6 @@ final class JSONFlatKeys {
 
     deinit {
         slots.deallocate()
-        recent.deallocate()
         recentRaw.deallocate()
     }
 
@@ -65,16 +59,14 @@ final class JSONFlatKeys {
 
 
     /// `find(head, head2, count)` for the key of the `member`-th member of a line (from 0), a
-    /// key read by the short-key path (so `count < 16`).
+    /// key read by the short-key path (so `count < 16`), remembered for `recentKey`. Called
+    /// only when the raw bytes did not match that member's remembered key.
     @inline(__always)
     func find(_ head: UInt64, _ head2: UInt64, _ count: Int, member: Int) -> Int {
-        guard member < Self.recentCount else { return find(head, head2, count) }
-        let last = recent[member]
-        if last.head == head, last.head2 == head2, last.count == count { return last.field }
         let field = find(head, head2, count)
+        guard member < Self.recentCount else { return field }
         precondition(count < 16, "short keys have at most 15 bytes")  // so `recentKey` users may read the byte after one
         let key = Key(head: head, head2: head2, count: count, field: field)
-        recent[member] = key
         recentRaw[member] = RecentKey(
             key: key, mask: count >= 8 ? ~0 : (1 << UInt64(8 * count)) &- 1,
             mask2: count <= 8 ? 0 : (1 << UInt64(8 * (count - 8))) &- 1)
