@@ -11,7 +11,6 @@ public final class MemorySink: Sink {
 
     private struct State {
         var batches: [RecordBatch] = []
-        var lastBatchId: Int64 = -1
         var mode: OutputMode = .append
         var schema: Schema?
         var appliedBatchIds: [Int64] = []
@@ -34,9 +33,8 @@ public final class MemorySink: Sink {
 
     public func addBatch(_ batchId: Int64, _ batch: RecordBatch) throws {
         state.withLock {
-            guard batchId > $0.lastBatchId else { return }
+            guard batchId > $0.appliedBatchIds.last ?? -1 else { return }
             if $0.mode == .complete { $0.batches = [batch] } else { $0.batches.append(batch) }
-            $0.lastBatchId = batchId
             $0.appliedBatchIds.append(batchId)
         }
     }
