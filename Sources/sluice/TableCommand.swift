@@ -97,21 +97,32 @@ struct TableOptimizeCommand: ParsableCommand {
 struct TableVacuumCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vacuum",
-        abstract: "Delete files no version references any more (removed or never committed) older than the retention.")
+        abstract: "Delete files no version references any more (removed or never committed) older than the retention.",
+        discussion: """
+            Never follows symbolic links and never deletes outside the table. A retention below the \
+            table's minimum (delta.deletedFileRetentionDuration, default 7 days) is refused unless \
+            --force is given; files no commit references yet are kept for at least an hour whatever \
+            the retention, since a running writer may be about to commit them.
+            """)
 
     @Argument(help: "The table's directory.")
     var path: String
 
-    @Option(help: "Keep unreferenced files younger than this many hours (time travel and running writers need them).")
-    var retentionHours = 168
+    @Option(help: "Keep unreferenced files younger than this many hours (default: the table's delta.deletedFileRetentionDuration, 168 hours if unset).")
+    var retentionHours: Int?
+
+    @Flag(help: "Accept a retention below the table's minimum (readers of recent versions may fail).")
+    var force = false
 
     @Flag(help: "Only list what would be deleted.")
     var dryRun = false
 
     func run() throws {
-        let r = try DeltaTable(path: path).vacuum(retentionMillis: Int64(retentionHours) * 3_600_000, dryRun: dryRun)
+        let r = try DeltaTable(path: path).vacuum(
+            retentionMillis: retentionHours.map { Int64($0) * 3_600_000 }, force: force, dryRun: dryRun)
         for f in r.deletedFiles { print((dryRun ? "would delete " : "deleted ") + f) }
-        print("\(r.deletedFiles.count) file(s), \(formatBytes(r.bytes))\(dryRun ? " (dry run)" : "")")
+        for l in r.skippedLinks { print("skipped symbolic link " + l) }
+        print("\(r.deletedFiles.count) file(s), \(formatBytes(r.bytes))\(dryRun ? " (dry run)" : ""), retention \(r.retentionMillis / 3_600_000) hours")
     }
 }
 

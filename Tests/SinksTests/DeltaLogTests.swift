@@ -124,7 +124,7 @@ import Testing
         #expect(try table.optimize().version == nil)
         // The removed files are still there for time travel until vacuum.
         #expect(try table.vacuum().deletedFiles.isEmpty)  // default retention: a week
-        let vacuumed = try table.vacuum(retentionMillis: 0)
+        let vacuumed = try table.vacuum(retentionMillis: 0, force: true)
         #expect(vacuumed.deletedFiles.count == 8)
         #expect(sortedRows(try table.snapshot().read().batch) == rows)
         #expect(FileSystem.exists(dir.sub("t", "_delta_log", "00000000000000000000.json")))

@@ -124,3 +124,45 @@ enum Python {
 
         """
 }
+
+/// Sets a file's modification time to `millis` since the epoch (ages files without waiting).
+func setModified(_ path: String, millis: Int64) throws {
+    let date = Date(timeIntervalSince1970: Double(millis) / 1000)
+    try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: path)
+}
+
+/// Sets the modification time of every regular file under `dir` (links left alone).
+func setModifiedTree(_ dir: String, millis: Int64) throws {
+    let e = FileManager.default.enumerator(atPath: dir)!
+    while let rel = e.nextObject() as? String {
+        let p = FilePaths.join(dir, rel)
+        let attrs = try FileManager.default.attributesOfItem(atPath: p)
+        if attrs[.type] as? FileAttributeType == .typeRegular { try setModified(p, millis: millis) }
+    }
+}
+
+/// Paths the latest version references whose files are missing (must be empty).
+func missingReferencedFiles(_ path: String) throws -> [String] {
+    let snap = try DeltaTable(path: path).snapshot()
+    return try snap.addFiles.map(\.path).filter { !FileSystem.exists(FilePaths.join(path, try snap.location(of: $0))) }
+}
+
+let dayMillis: Int64 = 86_400_000
+
+/// The table's rows as delta-rs reads them, canonical (`Python.canon`) and ordered by the
+/// integer column `orderBy`; nil when deltalake is missing locally (a failure in CI).
+func deltaRsRows(_ path: String, orderBy: String) throws -> (names: [String], rows: [[String]])? {
+    guard Python.require("deltalake") else { return nil }
+    let script = Python.canonPython + """
+        from deltalake import DeltaTable
+        names, rows = rows_of(DeltaTable(sys.argv[1]).to_pyarrow_table(), sys.argv[2])
+        done({"names": names, "rows": rows})
+        """
+    guard let out = try Python.json(script, [path, orderBy]) as? [String: Any] else { return nil }
+    return (out["names"] as! [String], out["rows"] as! [[String]])
+}
+
+/// `batch`'s rows in `names` order, canonical and sorted by the integer column `orderBy`.
+func canonicalRows(_ batch: RecordBatch, names: [String], orderBy: String) throws -> [[String]] {
+    sortedRows(try batch.project(names), by: orderBy).map { $0.map(Python.canon) }
+}

@@ -177,7 +177,8 @@ extension DeltaAction {
                 }
                 if let e = c.engineInfo { w.string("engineInfo", e) }
             }
-        case .protocol(let p):
+        case .protocol(let raw):
+            let p = raw.normalized
             w.object("protocol") { w in
                 w.int("minReaderVersion", Int64(p.minReaderVersion))
                 w.int("minWriterVersion", Int64(p.minWriterVersion))

@@ -42,7 +42,7 @@ enum DeltaCheckpoint {
         func m(_ v: [String: String?]?) -> ParquetRecordValue {
             v.map { d in .map(d.keys.sorted().map { (key: $0, value: d[$0]!) }) } ?? .null
         }
-        let p = snapshot.tableProtocol
+        let p = snapshot.tableProtocol.normalized
         rows.append(["protocol": .group([
             "minReaderVersion": i(Int64(p.minReaderVersion)), "minWriterVersion": i(Int64(p.minWriterVersion)),
             "readerFeatures": p.readerFeatures.map { .list($0) } ?? .null, "writerFeatures": p.writerFeatures.map { .list($0) } ?? .null,
@@ -65,7 +65,8 @@ enum DeltaCheckpoint {
             ])])
         }
         // Tombstones are kept for vacuum's retention window (they only matter to time travel).
-        let cutoff = currentTimeMillis() - DeltaTable.defaultVacuumRetentionMillis
+        let retention = (try? snapshot.deletedFileRetentionMillis()) ?? DeltaTable.defaultVacuumRetentionMillis
+        let cutoff = currentTimeMillis() - retention
         for r in snapshot.tombstones.values.sorted(by: { $0.path < $1.path }) where (r.deletionTimestamp ?? .max) > cutoff {
             rows.append(["remove": .group([
                 "path": s(r.path), "deletionTimestamp": i(r.deletionTimestamp), "dataChange": b(r.dataChange),
@@ -103,9 +104,10 @@ enum DeltaCheckpoint {
         let pWF = try reader.lists(["protocol", "writerFeatures"], rows: n)
         for r in 0..<n {
             if case .int64(let rv)? = pR[r], case .int64(let wv)? = pW[r] {
+                // Normalized: a null feature list may decode as an empty one (see `lists`).
                 b.tableProtocol = DeltaProtocol(
                     minReaderVersion: Int(rv), minWriterVersion: Int(wv), readerFeatures: pRF[r].map { $0.compactMap { $0 } },
-                    writerFeatures: pWF[r].map { $0.compactMap { $0 } })
+                    writerFeatures: pWF[r].map { $0.compactMap { $0 } }).normalized
             }
         }
         // metaData
@@ -159,6 +161,8 @@ enum DeltaCheckpoint {
         guard b.tableProtocol != nil, b.metadata != nil else {
             throw DeltaError.corruptLog(path, "checkpoint lacks protocol or metaData")
         }
+        for p in b.files.keys { try DeltaSnapshot.Builder.checkPath(p, "add", version: version, tablePath: log.tablePath, logFile: path) }
+        for p in b.tombstones.keys { try DeltaSnapshot.Builder.checkPath(p, "remove", version: version, tablePath: log.tablePath, logFile: path) }
         return b
     }
 }
@@ -209,7 +213,10 @@ private struct CheckpointColumns {
         }
     }
 
-    /// Per row: the list of strings (nil when the list is null).
+    /// Per row: the list of strings (nil when the list is null). The list's own definition
+    /// level is taken as two below the leaf's, which holds for optional elements (ours,
+    /// Spark's); with required elements (delta-rs) a null list reads as an empty one, which
+    /// callers must treat alike (`DeltaProtocol.normalized`).
     func lists(_ path: [String], rows: Int) throws -> [[String?]?] {
         guard let info = file.leaves.first(where: { $0.path.count == path.count + 2 && Array($0.path.prefix(path.count)) == path }) else {
             return Array(repeating: nil, count: rows)

@@ -79,8 +79,10 @@ public final class DeltaSink: Sink {
         state.withLock { $0.context = context }
     }
 
-    /// The table must have the query's columns (same names and types) and partition columns.
+    /// The table must have the query's columns (same names and types) and partition columns,
+    /// and only table features the engine can write.
     static func checkCompatible(_ snap: DeltaSnapshot, schema: Schema, partitionBy: [String]) throws {
+        try snap.checkWritable()
         if snap.partitionColumns != partitionBy {
             throw DeltaError.schemaMismatch(
                 snap.tablePath, "it is partitioned by \(snap.partitionColumns), the query asks for \(partitionBy)")

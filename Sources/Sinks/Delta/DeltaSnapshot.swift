@@ -23,21 +23,40 @@ public struct DeltaSnapshot: Sendable {
         var tombstones: [String: DeltaRemoveFile] = [:]
         var transactions: [String: DeltaTxn] = [:]
 
-        mutating func apply(_ actions: [DeltaAction]) {
+        /// Applies the actions of `version` (read from `logFile`). File paths that lead outside
+        /// the table are refused here, where the version and file are known (`DeltaPaths`).
+        mutating func apply(_ actions: [DeltaAction], version: Int64, tablePath: String, logFile: String) throws {
             for a in actions {
                 switch a {
-                case .protocol(let p): tableProtocol = p
+                case .protocol(let p): tableProtocol = p.normalized
                 case .metaData(let m): metadata = m
                 case .txn(let t): transactions[t.appId] = t
                 case .add(let f):
+                    try Self.checkPath(f.path, "add", version: version, tablePath: tablePath, logFile: logFile)
                     files[f.path] = f
                     tombstones[f.path] = nil
                 case .remove(let r):
+                    try Self.checkPath(r.path, "remove", version: version, tablePath: tablePath, logFile: logFile)
                     files[r.path] = nil
                     tombstones[r.path] = r
                 case .commitInfo: break
                 }
             }
+        }
+
+        static func needsResolution(_ path: String) -> Bool {
+            var previousDot = false
+            for b in path.utf8 {
+                if b == UInt8(ascii: "%") || b == UInt8(ascii: ":") || (previousDot && b == UInt8(ascii: ".")) { return true }
+                previousDot = b == UInt8(ascii: ".")
+            }
+            return false
+        }
+
+        static func checkPath(_ path: String, _ action: String, version: Int64, tablePath: String, logFile: String) throws {
+            // The usual path (relative; no `%`, `:` or `..`) cannot leave the table: skip decoding.
+            if path.utf8.first != UInt8(ascii: "/") && !needsResolution(path) { return }
+            _ = try DeltaPaths.relativeLocation(path, tableRoot: tablePath, action: action, version: version, logFile: logFile)
         }
 
         /// - Parameter known: a schema already parsed from the same metaData, to reuse.
@@ -60,8 +79,23 @@ public struct DeltaSnapshot: Sendable {
         // Release our references so the dictionaries are mutated in place, not copied.
         files = [:]
         tombstones = [:]
-        b.apply(actions)
+        try b.apply(actions, version: version, tablePath: tablePath, logFile: DeltaLog(tablePath: tablePath).commitPath(version))
         self = try b.build(tablePath: tablePath, version: version, known: (metadata, schema))
+    }
+
+    /// Forgets tombstones removed before `cutoff` (ms). They are expired: checkpoints no longer
+    /// carry them and vacuum treats their files as untracked (whose age is past the retention
+    /// too). Without this a long-running writer's snapshot keeps every file it ever removed.
+    mutating func dropTombstones(removedBefore cutoff: Int64) {
+        tombstones = tombstones.filter { ($0.value.deletionTimestamp ?? .max) >= cutoff }
+    }
+
+    /// Where a file of this table (live or removed) lies, relative to the table root and
+    /// decoded. Paths were checked when the log was read, so this fails only for files that
+    /// did not come from this snapshot's log.
+    public func location(of path: String) throws -> String {
+        if path.utf8.first != UInt8(ascii: "/") && !Builder.needsResolution(path) { return path }
+        return try DeltaPaths.relativeLocation(path, tableRoot: tablePath, action: "file", version: version, logFile: DeltaLog(tablePath: tablePath).logPath)
     }
 
     /// Live files sorted by path (a deterministic order for reads and checkpoints).
@@ -77,24 +111,6 @@ public struct DeltaSnapshot: Sendable {
 
     /// `delta.checkpointInterval`, default 10 (Spark's).
     public var checkpointInterval: Int64 { metadata.configuration["delta.checkpointInterval"].flatMap { Int64($0) }.map { max(1, $0) } ?? 10 }
-
-    /// Readers need reader version 1, or 3 with no reader features (nothing the engine implements).
-    static func checkReadable(_ p: DeltaProtocol, table: String) throws {
-        if p.minReaderVersion == 1 { return }
-        if p.minReaderVersion == 3, (p.readerFeatures ?? []).isEmpty { return }
-        throw DeltaError.unsupportedProtocol(
-            table, "it requires reader version \(p.minReaderVersion) with features \(p.readerFeatures ?? []); the engine reads version 1")
-    }
-
-    /// Writers support version 2 (appendOnly, no invariants written) or 7 with only those features.
-    func checkWritable() throws {
-        let p = tableProtocol
-        if p.minWriterVersion <= 2 { return }
-        let known: Set<String> = ["appendOnly"]
-        if p.minWriterVersion == 7, Set(p.writerFeatures ?? []).isSubset(of: known) { return }
-        throw DeltaError.unsupportedProtocol(
-            tablePath, "it requires writer version \(p.minWriterVersion) with features \(p.writerFeatures ?? []); the engine writes versions up to 2")
-    }
 
     /// `delta.appendOnly=true`: no removes with dataChange.
     public var isAppendOnly: Bool { metadata.configuration["delta.appendOnly"]?.lowercased() == "true" }

@@ -74,17 +74,21 @@ public final class DeltaTable: Sendable {
         if last > newest { throw DeltaError.invalidArgument("\(path) has no version \(last) (latest is \(newest))") }
         var builder: DeltaSnapshot.Builder?
         var start: Int64 = -1
+        var checkpointError: Error?
         // Newest checkpoint first; an unreadable one falls back to an older one or to JSON.
         for cp in listing.checkpoints.reversed() where cp <= last {
-            if let b = try? DeltaCheckpoint.read(log: log, version: cp) {
-                builder = b
+            do {
+                builder = try DeltaCheckpoint.read(log: log, version: cp)
                 start = cp
                 break
+            } catch {
+                checkpointError = checkpointError ?? error
             }
         }
         var b = builder ?? DeltaSnapshot.Builder()
         let commits = Set(listing.commits)
         if start < 0 && !commits.contains(0) {
+            if let checkpointError { throw checkpointError }
             throw DeltaError.corruptLog(log.logPath, "no readable checkpoint and commit 0 is missing (the log was cleaned up)")
         }
         var v = start + 1
@@ -92,7 +96,7 @@ public final class DeltaTable: Sendable {
             guard commits.contains(v), let actions = try log.readCommit(v) else {
                 throw DeltaError.corruptLog(log.commitPath(v), "commit is missing: versions must be contiguous")
             }
-            b.apply(actions)
+            try b.apply(actions, version: v, tablePath: path, logFile: log.commitPath(v))
             v += 1
         }
         var snap = try b.build(tablePath: path, version: last)
@@ -186,21 +190,29 @@ public final class DeltaTable: Sendable {
             if base?.isAppendOnly == true, actions.contains(where: { if case .remove(let r) = $0 { return r.dataChange } else { return false } }) {
                 throw DeltaError.invalidArgument("\(path) is append-only (delta.appendOnly=true): data cannot be removed")
             }
+            try checkDataFilesExist(actions, version: version)
             if try log.write(version, actions) {
-                let snap: DeltaSnapshot
+                var snap: DeltaSnapshot
                 if var s = base {
                     try s.apply(actions, version: version)
                     snap = s
                 } else {
                     var b = DeltaSnapshot.Builder()
-                    b.apply(actions)
+                    try b.apply(actions, version: 0, tablePath: path, logFile: log.commitPath(0))
                     snap = try b.build(tablePath: path, version: 0)
                 }
-                store(snap)
                 if version > 0 && version % snap.checkpointInterval == 0 {
-                    // Checkpoints only speed up reads; the commit stands even if one fails.
-                    try? DeltaCheckpoint.write(snap, log: log)
+                    // Expired tombstones are dropped here, at the checkpoint's pace, so a
+                    // long-running writer does not remember every file it ever removed.
+                    let retention = (try? snap.deletedFileRetentionMillis()) ?? Self.defaultVacuumRetentionMillis
+                    snap.dropTombstones(removedBefore: now - retention)
+                    // Checkpoints and log cleanup only speed up reads and bound the log; the
+                    // commit stands even if they fail. Cleanup runs only after a checkpoint.
+                    if (try? DeltaCheckpoint.write(snap, log: log)) != nil {
+                        _ = try? DeltaLogCleanup.run(snap, log: log, now: now)
+                    }
                 }
+                store(snap)
                 return .committed(version: version)
             }
             // Lost the race for `version`: look at what won, then retry on top of it.
@@ -222,6 +234,24 @@ public final class DeltaTable: Sendable {
             base = next
         }
         throw DeltaError.concurrentModification(path, "gave up after too many concurrent commits")
+    }
+
+    /// Every file this commit adds must be on disk when the commit is written. A vacuum run
+    /// with a retention shorter than this write took (forced) could have deleted it, and a
+    /// commit referencing a missing file makes the table unreadable for every engine; so such
+    /// a commit is refused and nothing is written. (Vacuum keeps uncommitted files for
+    /// `uncommittedFileGraceMillis` whatever the retention, which closes the gap between this
+    /// check and the commit.)
+    private func checkDataFilesExist(_ actions: [DeltaAction], version: Int64) throws {
+        for case .add(let f) in actions {
+            let location = FilePaths.join(path, try DeltaPaths.relativeLocation(
+                f.path, tableRoot: path, action: "add", version: version, logFile: log.commitPath(version)))
+            guard FileSystem.exists(location) else {
+                throw DeltaError.concurrentModification(
+                    path,
+                    "data file \(f.path), written for this commit, was deleted before the commit (a vacuum with a forced short retention?); nothing was committed. Run the write again: a restarted query rewrites its batch")
+            }
+        }
     }
 
     private static func touches(_ actions: [DeltaAction], _ exclusive: ([String: String?]) -> Bool) -> Bool {
