@@ -159,4 +159,18 @@ import Testing
         let e = try #require(throws: DeltaError.self) { try DeltaTable(path: dir.sub("t")).vacuum() }
         #expect("\(e)".contains("changeDataFeed"))
     }
+    @Test func aLongRunningWriterForgetsExpiredTombstones() throws {
+        let dir = DeltaTempDir()
+        // Complete mode removes every file each batch: two tombstones per batch.
+        let sink = DeltaSink(
+            path: dir.sub("t"), partitionBy: ["date"],
+            configuration: ["delta.checkpointInterval": "5", "delta.deletedFileRetentionDuration": "interval 0 seconds"])
+        try sink.open(sinkContext("q", mode: .complete))
+        for b in 0..<31 { try sink.addBatch(Int64(b), logRows(b * 10, 10)) }
+        let snap = try sink.table.snapshot()
+        #expect(snap.version == 30)
+        // Remembered: at most those of the last checkpoint's commit (version 30), not all 60.
+        #expect(snap.tombstones.count <= 2, "\(snap.tombstones.count) tombstones")
+        #expect(try snap.read().batch.rowCount == 10)
+    }
 }
