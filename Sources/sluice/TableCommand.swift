@@ -23,7 +23,11 @@ struct TableInfoCommand: ParsableCommand {
         print("table:      \(snap.tablePath)")
         print("id:         \(snap.metadata.id)")
         print("version:    \(snap.version)")
-        print("protocol:   reader \(snap.tableProtocol.minReaderVersion), writer \(snap.tableProtocol.minWriterVersion)")
+        let p = snap.tableProtocol
+        let features = [("reader", p.readerFeatures), ("writer", p.writerFeatures)].compactMap { kind, list in
+            list.map { "\(kind) features [\($0.joined(separator: ", "))]" }
+        }
+        print("protocol:   reader \(p.minReaderVersion), writer \(p.minWriterVersion)" + (features.isEmpty ? "" : "; " + features.joined(separator: "; ")))
         print("schema:     \(snap.schema)")
         print("partitions: \(snap.partitionColumns.isEmpty ? "none" : snap.partitionColumns.joined(separator: ", "))")
         print("files:      \(files.count) (\(formatBytes(bytes)), \(rows) rows)")

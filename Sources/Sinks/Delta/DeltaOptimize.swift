@@ -22,6 +22,8 @@ extension DeltaTable {
         targetFileSize: Int64 = 128 << 20, minFiles: Int = 2, partitionFilter: ((_ values: [String: String?]) -> Bool)? = nil
     ) throws -> DeltaOptimizeResult {
         let snap = try snapshot()
+        // Before any file is written: a table this engine may not write gets no orphans either.
+        try snap.checkWritable()
         var byPartition: [[String: String?]: [DeltaAddFile]] = [:]
         for f in snap.addFiles where f.size < targetFileSize {
             if let partitionFilter, !partitionFilter(f.partitionValues) { continue }
