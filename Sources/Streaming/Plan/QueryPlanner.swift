@@ -169,7 +169,7 @@ enum QueryPlanner {
                 return Output(schema: input.schema, eventTime: column, delayMs: delayMs, derivedEventTime: input.derivedEventTime)
             case .aggregate(let keys, let window, let aggregates, let child):
                 let input = try build(child)
-                let what = "groupBy(\((keys.map(\.description) + (window.map { [($0.kind == .session ? "session_window" : "window") + "(\($0.timeColumn))"] } ?? [])).joined(separator: ", "))).agg(\(aggregates.map(\.name).joined(separator: ", ")))"
+                let what = Self.describeAggregation(keys: keys, window: window, aggregates: aggregates)
                 let op: any StatefulOperator
                 let id = nextOperatorId
                 nextOperatorId += 1
@@ -236,6 +236,13 @@ enum QueryPlanner {
                 stages.append(.stateful(op))
                 return Output(schema: op.outputSchema, eventTime: input.eventTime, delayMs: input.delayMs, derivedEventTime: input.derivedEventTime)
             }
+        }
+
+        /// `groupBy(window(ts), service).agg(count)`, for messages.
+        static func describeAggregation(keys: [Expr], window: WindowSpec?, aggregates: [AggregateExpr]) -> String {
+            var grouping = keys.map(\.description)
+            if let window { grouping.insert((window.kind == .session ? "session_window" : "window") + "(\(window.timeColumn))", at: 0) }
+            return "groupBy(\(grouping.joined(separator: ", "))).agg(\(aggregates.map(\.name).joined(separator: ", ")))"
         }
 
         private var emitMode: EmitMode {
