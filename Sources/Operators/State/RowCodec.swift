@@ -2,21 +2,26 @@ import Columnar
 
 /// Encodes rows of engine values for one schema as compact bytes, and back.
 ///
-/// The encoding is canonical: equal rows give identical bytes, so encoded keys can be
+/// The encoding of keys is canonical: equal rows give identical bytes, so encoded keys can be
 /// hashed, compared and persisted. Layout: a null bitmap (bit `i` set when field `i` is
 /// null, LSB first, `ceil(n/8)` bytes), then every non-null field in order: bool as one
 /// byte, int64 and timestamp as 8 bytes little-endian, double as its 8 IEEE bytes, date as
 /// 4 bytes, string as a LEB128 byte length and UTF-8.
 ///
-/// Doubles are normalised (-0.0 to 0.0, every NaN to one NaN), as Spark does for grouping
-/// keys, so that values which should group together also encode together.
+/// A key codec normalises doubles (-0.0 to 0.0, every NaN to one NaN), as Spark's
+/// NormalizeFloatingNumbers rule does for grouping keys, so that values which group together
+/// also encode together. A value codec keeps every double bit for bit: an aggregate's `min` of
+/// -0.0 must still be -0.0 after a restart.
 public struct RowCodec: Sendable, Hashable {
     public let schema: Schema
+    /// Whether -0.0 and NaNs are normalised (keys) or kept bit for bit (values).
+    public let normalizesDoubles: Bool
     private let bitmapBytes: Int
 
-    /// A codec for rows of `schema`.
-    public init(_ schema: Schema) {
+    /// A codec for rows of `schema`; `normalizesDoubles` is for keys, false for stored values.
+    public init(_ schema: Schema, normalizesDoubles: Bool = true) {
         self.schema = schema
+        self.normalizesDoubles = normalizesDoubles
         self.bitmapBytes = (schema.count + 7) / 8
     }
 
@@ -40,7 +45,7 @@ public struct RowCodec: Sendable, Hashable {
                 out.bytes[bitmapStart + i / 8] |= 1 << UInt8(i % 8)
             case (.bool, .bool(let b)): out.append(b ? 1 : 0)
             case (.int64, .int64(let x)), (.timestamp, .timestamp(let x)): out.append(littleEndian: x)
-            case (.double, .double(let d)): out.append(littleEndian: Self.canonicalBits(d))
+            case (.double, .double(let d)): out.append(littleEndian: normalizesDoubles ? Self.canonicalBits(d) : d.bitPattern)
             case (.date, .date(let d)): out.append(littleEndian: d)
             case (.string, .string(let s)):
                 out.appendVarint(s.utf8.count)

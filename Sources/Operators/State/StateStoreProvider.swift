@@ -69,7 +69,7 @@ public final class StateStoreProvider: Sendable {
         self.minVersionsToRetain = minVersionsToRetain
         self.trace = trace
         self.keyCodec = RowCodec(keySchema)
-        self.valueCodec = RowCodec(valueSchema)
+        self.valueCodec = RowCodec(valueSchema, normalizesDoubles: false)
         self.shared = Mutex(Shared(prepared: false, cached: nil))
     }
 

@@ -81,7 +81,7 @@ public final class SessionWindowAggregation: StatefulOperator, @unchecked Sendab
         // Existing sessions of the keys this batch touches.
         var stored: [[Value]: [(start: Int64, end: Int64, value: ArraySlice<Value>)]] = [:]
         if !rowsByKey.isEmpty {
-            let touched = Set(rowsByKey.map { rows in keyColumns.map { $0[rows[0]] } })
+            let touched = Set(rowsByKey.map { rows in keyColumns.map { $0[rows[0]].normalizedGroupingKey } })
             for e in store.entries() {
                 let key = Array(e.key.dropLast())
                 guard touched.contains(key), case .timestamp(let s) = e.key.last!, case .timestamp(let end) = e.value[0] else { continue }
@@ -95,7 +95,7 @@ public final class SessionWindowAggregation: StatefulOperator, @unchecked Sendab
         var storedMerges: [(slot: Int, value: ArraySlice<Value>)] = []
         var removals: [[Value]] = []
         for rows in rowsByKey {
-            let key = keyColumns.map { $0[rows[0]] }
+            let key = keyColumns.map { $0[rows[0]].normalizedGroupingKey }
             enum Item { case row(Int), session(Int64, Int64, ArraySlice<Value>) }
             var items: [(Int64, Item)] = rows.map { (t[$0], .row($0)) }
             for s in stored[key] ?? [] {

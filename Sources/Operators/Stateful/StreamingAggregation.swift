@@ -137,7 +137,7 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
         for g in 0..<table.count {
             let k = firstPair[g]
             var key: [Value] = window == nil ? [] : [.timestamp(starts[k])]
-            for c in keyColumns { key.append(c[rows[k]]) }
+            for c in keyColumns { key.append(c[rows[k]].normalizedGroupingKey) }
             try store.update(key: key) { stored in
                 if let stored { layout.merge(&accs, g, stored[...]) }
                 return accs.flatMap { $0.stateValues(g) }

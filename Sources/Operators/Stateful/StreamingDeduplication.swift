@@ -7,7 +7,9 @@ import Columnar
 /// - `dropDuplicates`: a key is remembered until the watermark passes its event time, which
 ///   requires the event-time column to be one of the key columns (otherwise forever).
 /// - `withinWatermark`: a key is remembered until the watermark reaches the event time of its
-///   first occurrence plus the watermark delay; the key need not contain the event time.
+///   first occurrence plus the watermark delay; the key need not contain the event time. A null
+///   event time counts as 0 (Spark reads it from an unsafe row as 0), so that key goes at the
+///   first watermark past the delay.
 public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable {
     public let outputSchema: Schema
     public private(set) var metrics: StatefulOperatorMetrics
@@ -63,7 +65,11 @@ public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable
                 _ = keys.withKey(k) { seen.findOrInsert($0) }
                 guard seen.count > before else { continue }
                 var expires = Value.null
-                if let delay = withinWatermarkDelay, let time, let times, time.isValid(i) { expires = .timestamp(times[i] + delay) }
+                if let delay = withinWatermarkDelay, let time, let times {
+                    // A null event time reads as 0 (1970-01-01), as in Spark, so such a key expires
+                    // at the first watermark past the delay instead of staying forever.
+                    expires = .timestamp((time.isValid(i) ? times[i] : 0) + delay)
+                }
                 // Stored only if the key is new to the state.
                 if try store.update(key: keyColumns.map { $0[i] }, { $0 == nil ? [expires] : nil }) { keep.append(i) }
             }
@@ -73,10 +79,14 @@ public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable
         m.numRowsUpdated = Int64(keep.count)
 
         if let wm = context.watermarkForEviction {
-            if withinWatermarkDelay != nil {
+            if let delay = withinWatermarkDelay {
                 m.numRowsRemoved = Int64(try store.removeAll { e in
-                    if case .timestamp(let exp) = e.value[0] { return exp <= wm }
-                    return false
+                    switch e.value[0] {
+                    case .timestamp(let exp): return exp <= wm
+                    // Written before null event times read as 0: expire as such a key does now.
+                    case .null: return delay <= wm
+                    default: return false
+                    }
                 })
             } else if let k = eventTimeKey {
                 m.numRowsRemoved = Int64(try store.removeAll { e in

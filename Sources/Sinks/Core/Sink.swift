@@ -43,6 +43,10 @@ public protocol Sink: AnyObject, Sendable {
     /// A short description for progress reports (`MemorySink[name]`).
     var description: String { get }
 
+    /// Refuses a query this sink cannot take (its output mode or schema), reading but writing
+    /// nothing: `start()` calls it before it creates or touches the checkpoint.
+    func check(outputMode: OutputMode, schema: Schema) throws
+
     /// Called once before the first batch of a run, with the query's context.
     func open(_ context: SinkContext) throws
 
@@ -51,5 +55,6 @@ public protocol Sink: AnyObject, Sendable {
 }
 
 extension Sink {
+    public func check(outputMode: OutputMode, schema: Schema) throws {}
     public func open(_ context: SinkContext) throws {}
 }

@@ -49,14 +49,16 @@ public final class DeltaSink: Sink {
         hook.withLock { $0 = h }
     }
 
-    public func open(_ context: SinkContext) throws {
-        if context.outputMode == .update {
+    /// Update mode needs merge keys, partition columns must be output columns, and an existing
+    /// table must have the query's columns and partitioning. Reads the table's log, writes nothing.
+    public func check(outputMode: OutputMode, schema: Schema) throws {
+        if outputMode == .update {
             guard !mergeKeys.isEmpty else {
                 throw DeltaError.invalidArgument(
                     "update mode into a Delta table merges on key columns: give mergeKeys (e.g. the window and group columns)")
             }
-            for k in mergeKeys where context.schema.index(of: k) == nil {
-                throw DeltaError.invalidArgument("merge key '\(k)' is not a column of the query's output (\(context.schema.names.joined(separator: ", ")))")
+            for k in mergeKeys where schema.index(of: k) == nil {
+                throw DeltaError.invalidArgument("merge key '\(k)' is not a column of the query's output (\(schema.names.joined(separator: ", ")))")
             }
             for p in partitionBy where !mergeKeys.contains(p) {
                 // A key's row must stay in one partition, or an update could leave its old row behind.
@@ -64,16 +66,22 @@ public final class DeltaSink: Sink {
             }
         }
         for c in partitionBy {
-            guard context.schema.field(c) != nil else {
+            guard schema.field(c) != nil else {
                 throw DeltaError.invalidArgument(
-                    "partition column '\(c)' is not a column of the query's output (\(context.schema.names.joined(separator: ", "))); derive it first, e.g. .withColumn(\"date\", toDate(col(\"ts\")))")
+                    "partition column '\(c)' is not a column of the query's output (\(schema.names.joined(separator: ", "))); derive it first, e.g. .withColumn(\"date\", toDate(col(\"ts\")))")
             }
         }
-        if partitionBy.count == context.schema.count && !partitionBy.isEmpty {
+        if partitionBy.count == schema.count && !partitionBy.isEmpty {
             throw DeltaError.invalidArgument("every column is a partition column; a Delta table needs at least one data column")
         }
         if table.exists {
-            try Self.checkCompatible(try table.snapshot(), schema: context.schema, partitionBy: partitionBy)
+            try Self.checkCompatible(try table.snapshot(), schema: schema, partitionBy: partitionBy)
+        }
+    }
+
+    public func open(_ context: SinkContext) throws {
+        try check(outputMode: context.outputMode, schema: context.schema)
+        if table.exists {
             table.log.removeStaleTemporaryFiles(olderThanMillis: 3_600_000, now: currentTimeMillis())
         }
         state.withLock { $0.context = context }

@@ -18,19 +18,25 @@ extension DataStream {
     }
 
     /// Groups the stream by columns, expressions and at most one window.
-    public func groupBy(_ keys: any GroupingColumn...) -> GroupedDataStream {
+    public func groupBy(_ keys: any GroupingColumn...) -> GroupedDataStream { groupBy(keys) }
+    /// `groupBy` with the keys in an array.
+    public func groupBy(_ keys: [any GroupingColumn]) -> GroupedDataStream {
         GroupedDataStream(stream: self, keys: keys.map(\.grouping))
     }
 
     /// Drops rows whose `columns` (all columns if none are given) were seen before. With a
     /// watermark on one of the columns, a key is forgotten once the watermark passes it.
-    public func dropDuplicates(_ columns: String...) -> DataStream {
+    public func dropDuplicates(_ columns: String...) -> DataStream { dropDuplicates(columns) }
+    /// `dropDuplicates` with the columns in an array.
+    public func dropDuplicates(_ columns: [String]) -> DataStream {
         with(.deduplicate(columns: columns, withinWatermark: false, plan))
     }
 
     /// Drops rows whose `columns` were seen within the watermark delay of their first occurrence;
     /// the columns need not include the event time. Requires `withWatermark`.
-    public func dropDuplicatesWithinWatermark(_ columns: String...) -> DataStream {
+    public func dropDuplicatesWithinWatermark(_ columns: String...) -> DataStream { dropDuplicatesWithinWatermark(columns) }
+    /// `dropDuplicatesWithinWatermark` with the columns in an array.
+    public func dropDuplicatesWithinWatermark(_ columns: [String]) -> DataStream {
         with(.deduplicate(columns: columns, withinWatermark: true, plan))
     }
 }
@@ -56,7 +62,9 @@ public struct GroupedDataStream: Sendable {
     let keys: [Grouping]
 
     /// One output row per group (per window) with the keys and the aggregates.
-    public func agg(_ aggregates: AggregateExpr...) -> DataStream {
+    public func agg(_ aggregates: AggregateExpr...) -> DataStream { agg(aggregates) }
+    /// `agg` with the aggregates in an array.
+    public func agg(_ aggregates: [AggregateExpr]) -> DataStream {
         var exprs: [Expr] = []
         var windows: [WindowSpec] = []
         for k in keys {

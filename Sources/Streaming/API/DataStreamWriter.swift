@@ -73,7 +73,7 @@ public struct DataStreamWriter: Sendable {
     public func start() throws -> StreamingQuery {
         guard let sinkFormat else { throw QueryError.invalidQuery("no sink: call .format(...) or .foreachBatch { ... } before start()") }
         if let error = stream.error { throw QueryError.invalidQuery(error) }
-        try QueryPlanner.validate(outputMode: mode, plan: stream.plan)
+        let outputSchema = try QueryPlanner.validate(outputMode: mode, plan: stream.plan)
 
         let sink: any Sink
         var checkpointPath = checkpoint
@@ -89,6 +89,8 @@ public struct DataStreamWriter: Sendable {
         case .delta(let path, let partitionBy, let mergeKeys):
             sink = DeltaSink(path: path, partitionBy: partitionBy, mergeKeys: mergeKeys)
         }
+        // Before the checkpoint is created or locked: a refused query leaves no files behind.
+        try sink.check(outputMode: mode, schema: outputSchema)
         guard let checkpointPath else {
             throw QueryError.invalidQuery("checkpointLocation is required for \(sink.description): it is what makes restarts exactly-once")
         }

@@ -277,17 +277,7 @@ final class MicroBatchExecution: @unchecked Sendable {
                 latestOffset: latestOffsets[i]?.json, numInputRows: inputRows[i], numMalformedRows: malformedRows[i],
                 inputRowsPerSecond: inputRate(inputRows[i]), processedRowsPerSecond: Double(inputRows[i]) / triggerSeconds)
         }
-        var eventTime: [String: String] = [:]
-        if let w = batchWatermark { eventTime["watermark"] = Timestamps.format(w) }
-        let seen = plan.eventTimeCollectors.filter { $0.count > 0 }
-        if !seen.isEmpty {
-            eventTime["min"] = Timestamps.format(seen.map(\.min).min()!)
-            eventTime["max"] = Timestamps.format(seen.map(\.max).max()!)
-            let avg = seen.reduce(0.0) { $0 + $1.sum } / Double(seen.reduce(0) { $0 + $1.count })
-            eventTime["avg"] = Timestamps.format(Int64(avg))
-        }
-        let ahead = plan.eventTimeCollectors.reduce(0) { $0 + $1.numAhead }
-        if ahead > 0 { eventTime["aheadOfProcessingTime"] = String(ahead) }
+        let eventTime = EventTimeProgress.map(plan.eventTimeCollectors, batchWatermarkMicros: batchWatermark)
         let stateOperators = plan.statefulOperators.map { op in
             let m = op.metrics
             return StateOperatorProgress(
@@ -297,7 +287,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         }
         return StreamingQueryProgress(
             id: config.queryId, runId: config.runId, name: config.name,
-            timestamp: ISO8601DateFormatter().string(from: timestamp), batchId: batchId, numInputRows: total,
+            timestamp: EventTimeProgress.format(timestamp), batchId: batchId, numInputRows: total,
             inputRowsPerSecond: inputRate(total), processedRowsPerSecond: Double(total) / triggerSeconds,
             durationMs: timer.durations, eventTime: eventTime, stateOperators: stateOperators, sources: sourceProgress,
             sink: SinkProgress(description: sink.description, numOutputRows: outputRows))

@@ -30,19 +30,4 @@ indirect enum LogicalPlan: Sendable {
         if case .source(let s) = self { return [s] }
         return children.flatMap(\.sources)
     }
-
-    /// Number of stateful operators (aggregations and deduplications) in the plan.
-    var statefulCount: Int {
-        let own: Int
-        switch self {
-        case .aggregate, .deduplicate: own = 1
-        default: own = 0
-        }
-        return own + children.reduce(0) { $0 + $1.statefulCount }
-    }
-
-    var hasAggregation: Bool {
-        if case .aggregate = self { return true }
-        return children.contains { $0.hasAggregation }
-    }
 }

@@ -67,16 +67,17 @@ enum QueryPlanner {
         }
     }
 
-    /// Rejects what Spark rejects, with Spark's reasons.
-    static func validate(outputMode: OutputMode, plan: LogicalPlan) throws {
-        if outputMode == .complete && !plan.hasAggregation {
-            throw QueryError.invalidQuery(
-                "Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets")
-        }
-        if plan.statefulCount > 1 {
-            throw QueryError.invalidQuery(
-                "a query may hold one stateful operator (aggregation or deduplication); chains of them are not supported yet")
-        }
+    /// Checks the query as the user wrote it, before anything is read or written, and returns
+    /// its output schema. In Spark's order: analysis (unknown columns, types) against each
+    /// operator's whole input, not the columns pruning would leave; then Spark's streaming rules
+    /// (`StreamingRules`); then what Sluice does not run yet.
+    @discardableResult
+    static func validate(outputMode: OutputMode, plan: LogicalPlan) throws -> Schema {
+        var builder = Builder(sources: try plan.sources.map { try $0.resolvedSchema() }, mode: outputMode, state: .dryRun)
+        builder.analysisOnly = true
+        let out = try builder.build(plan)
+        try StreamingRules.check(builder.statefulNodes, outputMode: outputMode)
+        return out.schema
     }
 
     /// A node's output: its schema and, if still present, the watermarked event-time column.
@@ -84,6 +85,10 @@ enum QueryPlanner {
         var schema: Schema
         var eventTime: String?
         var delayMs: Int64?
+        /// Columns a stateful operator derived from the watermarked column (a window's bounds, a
+        /// grouping key that is the event time): Spark keeps the watermark on them, which decides
+        /// how it classifies a stateful operator that follows (`StreamingRules`).
+        var derivedEventTime: Set<String> = []
     }
 
     struct Builder {
@@ -93,6 +98,10 @@ enum QueryPlanner {
         var nextSource = 0
         var nextOperatorId = 0
         var stages: [Stage] = []
+        /// The stateful operators met, bottom up, for `StreamingRules`.
+        var statefulNodes: [StatefulNode] = []
+        /// Set by `validate`: build only to analyse, leaving operators the rules will refuse unbuilt.
+        var analysisOnly = false
 
         init(sources: [Schema], mode: OutputMode, state: StateConfig) {
             self.sources = sources
@@ -102,7 +111,12 @@ enum QueryPlanner {
 
         mutating func build(_ plan: LogicalPlan) throws -> Output {
             func wrap<T>(_ what: String, _ body: () throws -> T) throws -> T {
-                do { return try body() } catch let e as ColumnarError { throw QueryError.invalidQuery("\(what): \(e)") }
+                do { return try body() } catch let e as ColumnarError {
+                    if case .unknownColumn(let name, let available) = e {
+                        throw QueryError.analysis(.unresolvedColumn(name, candidates: available, context: "== Query ==\n\(what)"))
+                    }
+                    throw QueryError.invalidQuery("\(what): \(e)")
+                }
             }
             switch plan {
             case .source:
@@ -112,7 +126,7 @@ enum QueryPlanner {
                 let input = try build(child)
                 let op = try wrap("filter(\(cond))") { try FilterOperator(predicate: cond, input: input.schema) }
                 stages.append(.stateless(op))
-                return Output(schema: op.outputSchema, eventTime: input.eventTime, delayMs: input.delayMs)
+                return Output(schema: op.outputSchema, eventTime: input.eventTime, delayMs: input.delayMs, derivedEventTime: input.derivedEventTime)
             case .project(let exprs, .filter(let cond, let child)):
                 // Filter, then copy only the columns the projection reads.
                 let input = try build(child)
@@ -120,7 +134,8 @@ enum QueryPlanner {
                 let filter = try wrap("filter(\(cond))") { try FilterOperator(predicate: cond, input: input.schema, keep: refs) }
                 stages.append(.stateless(filter))
                 let narrowed = Output(
-                    schema: filter.outputSchema, eventTime: input.eventTime.flatMap { refs.contains($0) ? $0 : nil }, delayMs: input.delayMs)
+                    schema: filter.outputSchema, eventTime: input.eventTime.flatMap { refs.contains($0) ? $0 : nil }, delayMs: input.delayMs,
+                    derivedEventTime: input.derivedEventTime.intersection(refs))
                 let op = try wrap("select(\(exprs.map(\.description).joined(separator: ", ")))") {
                     try ProjectOperator(expressions: exprs, input: narrowed.schema)
                 }
@@ -143,71 +158,91 @@ enum QueryPlanner {
                 return project(try ProjectOperator(expressions: exprs, input: input.schema), exprs, input)
             case .watermark(let column, let delayMs, let maxAhead, let child):
                 let input = try build(child)
+                let what = "withWatermark(\"\(column)\", \(delayMs) ms)"
                 guard let f = input.schema.field(column) else {
-                    throw QueryError.invalidQuery("withWatermark: \(ColumnarError.unknownColumn(column, available: input.schema.names))")
+                    throw QueryError.analysis(.unresolvedColumn(column, candidates: input.schema.names, context: "== Query ==\n\(what)"))
                 }
-                guard f.type == .timestamp else { throw QueryError.invalidQuery("withWatermark: column '\(column)' is \(f.type), not timestamp") }
+                guard f.type == .timestamp else { throw QueryError.analysis(.eventTimeNotTimestamp(column, f.type)) }
                 guard delayMs >= 0 else { throw QueryError.invalidQuery("withWatermark: the delay should not be negative") }
                 guard input.eventTime == nil else { throw QueryError.invalidQuery("withWatermark: redefining the watermark is not supported") }
                 stages.append(.eventTime(EventTimeStatsCollector(column: column, delayMs: delayMs, maxAhead: maxAhead)))
-                return Output(schema: input.schema, eventTime: column, delayMs: delayMs)
+                return Output(schema: input.schema, eventTime: column, delayMs: delayMs, derivedEventTime: input.derivedEventTime)
             case .aggregate(let keys, let window, let aggregates, let child):
                 let input = try build(child)
-                let what = "groupBy(...).agg(\(aggregates.map(\.name).joined(separator: ", ")))"
+                let what = Self.describeAggregation(keys: keys, window: window, aggregates: aggregates)
                 let op: any StatefulOperator
                 let id = nextOperatorId
                 nextOperatorId += 1
+                var derived: Set<String> = []
                 if let window, window.kind == .session {
-                    if mode == .update {
-                        throw QueryError.invalidQuery("Update output mode not supported for session window on streaming DataFrames/DataSets")
-                    }
+                    let watermarked = input.eventTime != nil && input.eventTime == window.timeColumn
+                    statefulNodes.append(StatefulNode(kind: .sessionWindowAggregation, name: what, watermarked: watermarked))
+                    // Update mode is refused by the rules; analysis builds it as append to learn its schema.
+                    let emit = mode == .update && analysisOnly ? .append : emitMode
                     op = try wrap(what) {
                         try SessionWindowAggregation(
                             keys: keys, window: window, aggregates: aggregates, input: input.schema, eventTimeColumn: input.eventTime,
-                            mode: emitMode, operatorId: id, stateProvider: provider(id))
+                            mode: emit, operatorId: id, stateProvider: provider(id))
                     }
+                    if watermarked { derived = [window.startColumn, window.endColumn] }
                 } else {
                     let agg = try wrap(what) {
                         try StreamingAggregation(
                             keys: keys, window: window, aggregates: aggregates, input: input.schema, eventTimeColumn: input.eventTime,
                             mode: emitMode, operatorId: id, stateProvider: provider(id))
                     }
-                    if mode == .append && !agg.isWatermarked {
-                        throw QueryError.invalidQuery(
-                            "Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark"
-                                + " (group by a window on the column given to withWatermark, or use update or complete mode)")
+                    statefulNodes.append(StatefulNode(kind: .aggregation, name: what, watermarked: agg.isWatermarked))
+                    if agg.isWatermarked {
+                        if let window { derived = [window.startColumn, window.endColumn] }
+                        for k in keys { if case .column(let c) = k.unaliased, c == input.eventTime { derived.insert(k.outputName) } }
                     }
                     op = agg
                 }
-                if let window, window.kind == .session, mode == .append, input.eventTime != window.timeColumn {
-                    throw QueryError.invalidQuery(
-                        "Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark")
-                }
                 stages.append(.stateful(op))
-                return Output(schema: op.outputSchema)
+                return Output(schema: op.outputSchema, derivedEventTime: derived)
             case .joinStatic(let table, let keys, let type, let outputs, let child):
                 let input = try build(child)
                 let op = try wrap("join(on: \(keys.joined(separator: ", ")))") {
                     try HashJoinOperator(stream: input.schema, staticTable: table.batch, on: keys, type: type, outputs: outputs)
                 }
                 stages.append(.stateless(op))
-                return Output(schema: op.outputSchema, eventTime: input.eventTime, delayMs: input.delayMs)
+                return Output(schema: op.outputSchema, eventTime: input.eventTime, delayMs: input.delayMs, derivedEventTime: input.derivedEventTime)
             case .deduplicate(let columns, let within, let child):
                 let input = try build(child)
-                if within && input.eventTime == nil {
-                    throw QueryError.invalidQuery("dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark")
+                let what = "\(within ? "dropDuplicatesWithinWatermark" : "dropDuplicates")(\(columns.joined(separator: ", ")))"
+                let watermarked = input.eventTime.map { Set([$0]) } ?? []
+                let eventTimeColumns = watermarked.union(input.derivedEventTime)
+                let keyColumns = columns.isEmpty ? Set(input.schema.names) : Set(columns)
+                for c in columns where input.schema.index(of: c) == nil {
+                    throw QueryError.analysis(.unresolvedColumn(c, candidates: input.schema.names, context: "== Query ==\n\(what)"))
                 }
+                statefulNodes.append(
+                    StatefulNode(
+                        kind: within ? .dropDuplicatesWithinWatermark : .dropDuplicates, name: what, watermarked: !eventTimeColumns.isEmpty,
+                        keysHaveEventTime: !keyColumns.isDisjoint(with: eventTimeColumns)))
                 let id = nextOperatorId
                 nextOperatorId += 1
+                if within && input.eventTime == nil {
+                    // The rules refuse it (without watermark, or after another stateful operator).
+                    guard analysisOnly else { throw QueryError.analysis(.dropDuplicatesWithinWatermarkWithoutWatermark) }
+                    return input
+                }
                 let delay = within ? input.delayMs.map { $0 * 1000 } : nil
-                let op = try wrap("dropDuplicates(\(columns.joined(separator: ", ")))") {
+                let op = try wrap(what) {
                     try StreamingDeduplication(
                         columns: columns, input: input.schema, eventTimeColumn: input.eventTime, withinWatermarkDelay: delay,
                         operatorId: id, stateProvider: provider(id))
                 }
                 stages.append(.stateful(op))
-                return Output(schema: op.outputSchema, eventTime: input.eventTime, delayMs: input.delayMs)
+                return Output(schema: op.outputSchema, eventTime: input.eventTime, delayMs: input.delayMs, derivedEventTime: input.derivedEventTime)
             }
+        }
+
+        /// `groupBy(window(ts), service).agg(count)`, for messages.
+        static func describeAggregation(keys: [Expr], window: WindowSpec?, aggregates: [AggregateExpr]) -> String {
+            var grouping = keys.map(\.description)
+            if let window { grouping.insert((window.kind == .session ? "session_window" : "window") + "(\(window.timeColumn))", at: 0) }
+            return "groupBy(\(grouping.joined(separator: ", "))).agg(\(aggregates.map(\.name).joined(separator: ", ")))"
         }
 
         private var emitMode: EmitMode {
@@ -236,7 +271,9 @@ enum QueryPlanner {
                     if case .column(et) = e.unaliased { eventTime = e.outputName; break }
                 }
             }
-            return Output(schema: op.outputSchema, eventTime: eventTime, delayMs: eventTime == nil ? nil : input.delayMs)
+            var derived: Set<String> = []
+            for e in exprs { if case .column(let c) = e.unaliased, input.derivedEventTime.contains(c) { derived.insert(e.outputName) } }
+            return Output(schema: op.outputSchema, eventTime: eventTime, delayMs: eventTime == nil ? nil : input.delayMs, derivedEventTime: derived)
         }
     }
 }
@@ -245,11 +282,14 @@ enum QueryPlanner {
 public enum QueryError: Error, CustomStringConvertible, Equatable {
     case invalidQuery(String)
     case notStarted(String)
+    /// Refused by analysis or a streaming rule, with Spark's condition and message.
+    case analysis(AnalysisError)
 
     public var description: String {
         switch self {
         case .invalidQuery(let m): return "invalid query: \(m)"
         case .notStarted(let m): return "query could not start: \(m)"
+        case .analysis(let e): return e.message
         }
     }
 }
