@@ -14,7 +14,7 @@ extension DataStream {
     /// `eventTime["aheadOfProcessingTime"]`), so a single bad clock cannot make all later data late.
     /// Pass nil to let any event time move it, as Spark does.
     public func withWatermark(_ column: String, delay: Duration, maxAheadOfProcessingTime: Duration? = .days(1)) -> DataStream {
-        with(.watermark(column: column, delayMs: delay.microseconds / 1000, maxAhead: maxAheadOfProcessingTime?.microseconds, plan))
+        with(.watermark(column: FieldPath.columnName(column), delayMs: delay.microseconds / 1000, maxAhead: maxAheadOfProcessingTime?.microseconds, plan))
     }
 
     /// Groups the stream by columns, expressions and at most one window.
@@ -25,13 +25,13 @@ extension DataStream {
     /// Drops rows whose `columns` (all columns if none are given) were seen before. With a
     /// watermark on one of the columns, a key is forgotten once the watermark passes it.
     public func dropDuplicates(_ columns: String...) -> DataStream {
-        with(.deduplicate(columns: columns, withinWatermark: false, plan))
+        with(.deduplicate(columns: columns.map(FieldPath.columnName), withinWatermark: false, plan))
     }
 
     /// Drops rows whose `columns` were seen within the watermark delay of their first occurrence;
     /// the columns need not include the event time. Requires `withWatermark`.
     public func dropDuplicatesWithinWatermark(_ columns: String...) -> DataStream {
-        with(.deduplicate(columns: columns, withinWatermark: true, plan))
+        with(.deduplicate(columns: columns.map(FieldPath.columnName), withinWatermark: true, plan))
     }
 }
 
@@ -48,7 +48,7 @@ public enum Grouping: Sendable {
 
 extension Expr: GroupingColumn { public var grouping: Grouping { .expr(self) } }
 extension WindowSpec: GroupingColumn { public var grouping: Grouping { .window(self) } }
-extension String: GroupingColumn { public var grouping: Grouping { .expr(.column(self)) } }
+extension String: GroupingColumn { public var grouping: Grouping { .expr(col(self)) } }
 
 /// A stream grouped by keys, waiting for its aggregates.
 public struct GroupedDataStream: Sendable {
