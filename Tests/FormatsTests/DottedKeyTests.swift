@@ -62,6 +62,27 @@ import Testing
         #expect(r.badRecords.first?.reason == #"field 'http.status_code': expected int64, found "five hundred""#)
     }
 
+    /// Flat lines (no nested values) go through the flat fast path: it must take them, and
+    /// find the literal dotted keys, short (at most 16 bytes) and long alike.
+    @Test func flatFastPathTakesLinesWithLiteralDottedKeys() throws {
+        let schema = Schema([Field("`service.name`", .string), Field("`http.status_code`", .int64), Field("`service.instance.id.long`", .string)])
+        let lines = (0..<50).map { i in
+            #"{"service.name":"s\#(i % 3)","http.status_code":\#(200 + i),"service.instance.id.long":"i-\#(i)","other.key":1}"#
+        }
+        let layout = ReaderLayout(schema: schema, options: ReaderOptions(corruptRecordColumn: nil))
+        var scanner = JSONLineScanner(tree: JSONPathTree(paths: layout.keyPaths), fieldCount: 3)
+        let taken = Array((lines[0] + "\n").utf8).withUnsafeBufferPointer { scanner.scanFlatLine($0) }
+        #expect(taken == lines[0].utf8.count)
+        #expect((0..<3).allSatisfy { scanner.slots[$0].generation == scanner.generation })
+
+        for fastPaths in [true, false] {
+            var reader = JSONLinesReader(schema: schema)
+            reader.usesFastPaths = fastPaths
+            let r = try reader.read(text: lines.joined(separator: "\n"))
+            #expect(r.batch.rows == (0..<50).map { i in [.string("s\(i % 3)"), .int64(Int64(200 + i)), .string("i-\(i)")] })
+        }
+    }
+
     @Test(arguments: [true, false])
     func scanFilterOnALiteralDottedColumn(fastPaths: Bool) throws {
         var options = ReaderOptions(corruptRecordColumn: nil)
