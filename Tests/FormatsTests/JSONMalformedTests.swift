@@ -14,8 +14,9 @@ import Testing
         """
 
     @Test func permissiveKeepsRowsWithTheRawLine() throws {
-        let reader = JSONLinesReader(schema: schema)
-        #expect(reader.outputSchema == Schema([Field("id", .int64), Field("name", .string), Field("_corrupt_record", .string)]))
+        let declared = schema.setting(Field("_corrupt_record", .string))
+        let reader = JSONLinesReader(schema: declared)
+        #expect(reader.outputSchema == declared)
         let r = try reader.read(text: text, path: "in.jsonl")
         let lines = text.split(separator: "\n").map(String.init)
         #expect(r.batch.rows == [
@@ -35,7 +36,7 @@ import Testing
     }
 
     @Test func corruptRecordColumnCanBeRenamedOmittedOrDeclared() throws {
-        let renamed = JSONLinesReader(schema: schema, options: ReaderOptions(corruptRecordColumn: "bad"))
+        let renamed = JSONLinesReader(schema: schema.setting(Field("bad", .string)), options: ReaderOptions(corruptRecordColumn: "bad"))
         #expect(renamed.outputSchema.names == ["id", "name", "bad"])
         #expect(try renamed.read(text: text).batch.columns[2].nullCount == 2)
 
@@ -72,7 +73,7 @@ import Testing
         bytes += Array(#"{"id": 2, "name": "bad "#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8) + [0x0A]
         bytes += Array(#"{"id": 3, "skipped": ""#.utf8) + [0xED, 0xA0, 0x80] + Array(#""}"#.utf8) + [0x0A]
         bytes += Array(#"{"id": 4}"#.utf8) + [0xFF]
-        let r = try JSONLinesReader(schema: schema).read(bytes: bytes)
+        let r = try JSONLinesReader(schema: schema.setting(Field("_corrupt_record", .string))).read(bytes: bytes)
         #expect(r.batch.columns[0].int64Values[0] == 1)
         #expect(r.batch.columns[0].nullCount == 3)
         #expect(r.badRecords.map(\.line) == [2, 3, 4])

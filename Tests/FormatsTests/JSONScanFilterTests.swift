@@ -81,7 +81,7 @@ import Testing
         func read(_ filter: ScanFilter?) throws -> FileReadResult {
             var options = ReaderOptions(mode: .permissive)
             options.scanFilter = filter
-            return try JSONLinesReader(schema: schema, options: options).read(text: text)
+            return try JSONLinesReader(schema: schema.setting(Field("_corrupt_record", .string)), options: options).read(text: text)
         }
         let filtered = try read(views), plain = try read(nil)
         #expect(filtered.batch.schema.names == ["kind", "n", "at", "_corrupt_record"])

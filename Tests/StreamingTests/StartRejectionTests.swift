@@ -115,8 +115,7 @@ import Testing
     // MARK: - Unknown columns are reported against the operator's whole input
 
     /// Each typo names the columns of the operator's input as written, even those no other part
-    /// of the query reads (`message`, and the source's `_corrupt_record`): column pruning would
-    /// have dropped them before the operator.
+    /// of the query reads (`message`): column pruning would have dropped them before the operator.
     @Test(arguments: ["filter", "select", "groupBy", "withWatermark", "dropDuplicates", "withColumn"])
     func aTypoProposesTheInputsColumns(operation: String) throws {
         let e = try refusal(operation == "groupBy" ? .update : .append) { s in
@@ -130,11 +129,11 @@ import Testing
             }
         }
         #expect(e.condition == "UNRESOLVED_COLUMN.WITH_SUGGESTION")
-        #expect(e.parameters == ["objectName": "`servce`", "proposal": "`service`, `level`, `message`, `ts`, `_corrupt_record`"])
+        #expect(e.parameters == ["objectName": "`servce`", "proposal": "`service`, `level`, `message`, `ts`"])
         let first = e.message.split(separator: "\n")[0]
         #expect(
             first
-                == "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name `servce` cannot be resolved. Did you mean one of the following? [`service`, `level`, `message`, `ts`, `_corrupt_record`]. SQLSTATE: 42703"
+                == "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name `servce` cannot be resolved. Did you mean one of the following? [`service`, `level`, `message`, `ts`]. SQLSTATE: 42703"
         )
     }
 

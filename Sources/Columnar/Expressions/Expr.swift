@@ -112,8 +112,9 @@ extension ScalarFunction {
     }
 }
 
-/// A reference to the column called `name`.
-public func col(_ name: String) -> Expr { .column(name) }
+/// A reference to the column called `name`; a part in backquotes is taken literally
+/// (`` col("`service.name`") `` is the column `service.name`, see `FieldPath`).
+public func col(_ name: String) -> Expr { .column(FieldPath.columnName(name)) }
 
 /// A literal value.
 public func lit(_ value: Value) -> Expr { .literal(value) }

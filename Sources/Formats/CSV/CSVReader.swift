@@ -2,7 +2,8 @@ import Columnar
 
 /// Reads CSV files with a header row (optionally zstd-compressed) into a record batch.
 ///
-/// Header names select schema fields by exact name: schema fields without a column are null,
+/// Header names select schema fields by exact column name (`` `a.b` `` and `a.b` both select the
+/// header `a.b`; CSV has no nesting): schema fields without a column are null,
 /// columns without a field are ignored. Quoting follows RFC 4180 (`""` inside quotes, and
 /// delimiters and newlines inside quoted fields). An empty unquoted field is null; a quoted
 /// empty field is an empty string (null for other types). Typed fields parse their text:
@@ -48,7 +49,7 @@ public struct CSVReader: RecordFileReader {
         CSVReadSession(
             assembler: RowAssembler(path: path, mode: options.mode, layout: layout),
             splitter: CSVRecordSplitter(delimiter: UInt8(options.delimiter.value), quote: UInt8(options.quote.value)),
-            fields: layout.dataFields.map { schema.fields[$0] }, outputs: layout.dataFields,
+            fields: layout.dataFieldList, outputs: layout.dataFields,
             maxLineBytes: options.maxLineBytes)
     }
 }

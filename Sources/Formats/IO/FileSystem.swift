@@ -91,12 +91,40 @@ public enum FileSystem {
         return (Int64(st.st_size), Int64(st.st_mtim.tv_sec) * 1000 + Int64(st.st_mtim.tv_nsec) / 1_000_000)
     }
 
-    /// Creates `path` and its missing parents.
-    public static func createDirectory(_ path: String) throws {
+    /// Creates `path` and its missing parents, with the modes `FilePermissions.current` gives
+    /// `role` (directories that exist keep theirs).
+    public static func createDirectory(_ path: String, role: FileRole = .restricted) throws {
         if isDirectory(path) { return }
         let parent = FilePaths.parent(path)
-        if parent != path && parent != "." && parent != "/" && !isDirectory(parent) { try createDirectory(parent) }
-        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw IOError("mkdir", path) }
+        if parent != path && parent != "." && parent != "/" && !isDirectory(parent) { try createDirectory(parent, role: role) }
+        let modes = FilePermissions.current.modes(for: role)
+        if mkdir(path, mode_t(modes.directory)) != 0 {
+            if errno == EEXIST { return }
+            throw IOError("mkdir", path)
+        }
+        try modes.apply(toDirectory: path)
+    }
+
+    /// Opens `path` for reading and writing, creating it with the modes of `role` if it does
+    /// not exist (an existing file keeps its mode). Returns the descriptor.
+    public static func openCreating(_ path: String, role: FileRole = .restricted, truncate: Bool = false) throws -> Int32 {
+        let modes = FilePermissions.current.modes(for: role)
+        let extra = truncate ? O_TRUNC : 0
+        while true {
+            let created = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(modes.file))
+            if created >= 0 {
+                do { try modes.apply(toFile: created, path: path) } catch {
+                    close(created)
+                    throw error
+                }
+                return created
+            }
+            guard errno == EEXIST else { throw IOError("create", path) }
+            let existing = open(path, O_RDWR | O_CLOEXEC | extra)
+            if existing >= 0 { return existing }
+            // Removed between the two opens: try creating it again.
+            guard errno == ENOENT else { throw IOError("open", path) }
+        }
     }
 
     /// Names in a directory (not `.` or `..`), unsorted.

@@ -60,8 +60,7 @@ public final class PhaseTrace: Sendable {
 
     /// Opens (creating or truncating) the trace file.
     public init(path: String, delayMs: Int = 0) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw IOError("open", path) }
+        let fd = try FileSystem.openCreating(path, truncate: true)
         self.fd = fd
         self.path = path
         self.delayMs = max(0, delayMs)

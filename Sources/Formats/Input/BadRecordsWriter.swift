@@ -2,10 +2,12 @@
 /// file in a bad-records directory, so they can be inspected and replayed.
 public enum BadRecordsWriter {
     /// Writes `records` to `path`, creating its directory. The write is atomic (the file holds
-    /// all of them or does not exist) and durable.
+    /// all of them or does not exist) and durable. The records are raw input lines, so the file
+    /// and the directories created for it are `.restricted` (owner only unless
+    /// `FilePermissions.current` says otherwise).
     public static func write(_ records: [BadRecord], to path: String) throws {
-        try FileSystem.createDirectory(FilePaths.parent(path))
-        try DurableFile.writeAtomically(path, encode(records))
+        try FileSystem.createDirectory(FilePaths.parent(path), role: .restricted)
+        try DurableFile.writeAtomically(path, encode(records), role: .restricted)
     }
 
     /// The JSON-lines text of `records`, one object per line.

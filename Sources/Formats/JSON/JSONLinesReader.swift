@@ -3,7 +3,8 @@ import Columnar
 /// Reads JSON-lines files (one object per line, optionally zstd-compressed) into a record batch
 /// of a given schema, with a byte scanner that writes straight into column builders.
 ///
-/// A field named `a.b` reads key `b` of the object under key `a`. Missing fields and JSON null
+/// A field named `a.b` reads key `b` of the object under key `a`; one named `` `a.b` `` reads the
+/// top-level key `a.b` (see `FieldPath`); both give a column named `a.b`. Missing fields and JSON null
 /// are null; other keys are skipped (but validated). Duplicate keys: the last one wins.
 /// Conversions: bool from true/false; int64 from integers only; double from any number (and
 /// the strings NaN, ±Infinity); string from strings, or the raw JSON text of any other value;
@@ -24,10 +25,9 @@ public struct JSONLinesReader: RecordFileReader {
     public init(schema: Schema, options: ReaderOptions = ReaderOptions()) {
         self.schema = schema
         self.options = options
-        layout = ReaderLayout(schema: schema, options: options)
-        tree = JSONPathTree(paths: layout.dataFields.map { i in
-            schema.fields[i].name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        })
+        let layout = ReaderLayout(schema: schema, options: options)
+        self.layout = layout
+        tree = JSONPathTree(paths: layout.dataFields.map { layout.keyPaths[$0] })
     }
 
     public func read(path: String) throws -> FileReadResult {
@@ -59,7 +59,7 @@ public struct JSONLinesReader: RecordFileReader {
     }
 
     private func makeSession(path: String, sizeHint: Int?) -> JSONReadSession {
-        let fields = layout.dataFields.map { schema.fields[$0] }
+        let fields = layout.dataFieldList
         return JSONReadSession(
             assembler: RowAssembler(path: path, mode: options.mode, layout: layout, buildsDataFields: false),
             scanner: JSONLineScanner(tree: tree, fieldCount: fields.count, usesFastPath: usesFastPaths),

@@ -189,10 +189,10 @@ public struct ParquetWriter: Sendable {
     }
 
     /// Completes the file and stores it at `path` durably: temporary file, fsync, rename,
-    /// fsync of the directory. `summary.fileSize` is the exact size on disk.
-    public mutating func finish(toFile path: String) throws -> ParquetWriteSummary {
+    /// fsync of the directory, with the modes of `role`. `summary.fileSize` is the exact size on disk.
+    public mutating func finish(toFile path: String, role: FileRole = .restricted) throws -> ParquetWriteSummary {
         let result = try finish()
-        try DurableFile.writeAtomically(path, result.bytes)
+        try DurableFile.writeAtomically(path, result.bytes, role: role)
         return result.summary
     }
 }

@@ -43,7 +43,7 @@ struct DeltaFileWriter {
         try Self.createDirectoryDurably(FilePaths.parent(full), within: tablePath)
         var writer = try ParquetWriter(schema: batch.schema, options: parquetOptions)
         try writer.write(batch)
-        let summary = try writer.finish(toFile: full)
+        let summary = try writer.finish(toFile: full, role: .table)
         let modified = (try? FileSystem.attributes(full).modifiedMillis) ?? currentTimeMillis()
         return DeltaAddFile(
             path: DeltaPartition.uriEncode(relative), partitionValues: partitionValues, size: Int64(summary.fileSize),
@@ -56,7 +56,7 @@ struct DeltaFileWriter {
         if FileSystem.isDirectory(dir) { return }
         let parent = FilePaths.parent(dir)
         if parent.count >= root.count { try createDirectoryDurably(parent, within: root) }
-        try FileSystem.createDirectory(dir)
+        try FileSystem.createDirectory(dir, role: .table)
         try DurableFile.syncDirectory(parent)
     }
 

@@ -69,9 +69,9 @@ public struct DeltaLog: Sendable {
     /// replaces), fsync of `_delta_log`. Returns false when another writer won the version.
     func write(_ v: Int64, _ actions: [DeltaAction]) throws -> Bool {
         let body = actions.map(\.json).joined(separator: "\n") + "\n"
-        try FileSystem.createDirectory(logPath)
+        try FileSystem.createDirectory(logPath, role: .table)
         do {
-            return try DurableFile.createExclusively(commitPath(v), Array(body.utf8))
+            return try DurableFile.createExclusively(commitPath(v), Array(body.utf8), role: .table)
         } catch let e as IOError where e.operation.hasPrefix("link") {
             throw DeltaError.invalidArgument(
                 "\(tablePath): the filesystem does not support hard links (\(e)); Delta commits need an atomic put-if-absent, so this location cannot hold a table")

@@ -14,7 +14,7 @@ extension DataStream {
     /// `eventTime["aheadOfProcessingTime"]`), so a single bad clock cannot make all later data late.
     /// Pass nil to let any event time move it, as Spark does.
     public func withWatermark(_ column: String, delay: Duration, maxAheadOfProcessingTime: Duration? = .days(1)) -> DataStream {
-        with(.watermark(column: column, delayMs: delay.microseconds / 1000, maxAhead: maxAheadOfProcessingTime?.microseconds, plan))
+        with(.watermark(column: FieldPath.columnName(column), delayMs: delay.microseconds / 1000, maxAhead: maxAheadOfProcessingTime?.microseconds, plan))
     }
 
     /// Groups the stream by columns, expressions and at most one window.
@@ -29,7 +29,7 @@ extension DataStream {
     public func dropDuplicates(_ columns: String...) -> DataStream { dropDuplicates(columns) }
     /// `dropDuplicates` with the columns in an array.
     public func dropDuplicates(_ columns: [String]) -> DataStream {
-        with(.deduplicate(columns: columns, withinWatermark: false, plan))
+        with(.deduplicate(columns: columns.map(FieldPath.columnName), withinWatermark: false, plan))
     }
 
     /// Drops rows whose `columns` were seen within the watermark delay of their first occurrence;
@@ -37,7 +37,7 @@ extension DataStream {
     public func dropDuplicatesWithinWatermark(_ columns: String...) -> DataStream { dropDuplicatesWithinWatermark(columns) }
     /// `dropDuplicatesWithinWatermark` with the columns in an array.
     public func dropDuplicatesWithinWatermark(_ columns: [String]) -> DataStream {
-        with(.deduplicate(columns: columns, withinWatermark: true, plan))
+        with(.deduplicate(columns: columns.map(FieldPath.columnName), withinWatermark: true, plan))
     }
 }
 
@@ -54,7 +54,7 @@ public enum Grouping: Sendable {
 
 extension Expr: GroupingColumn { public var grouping: Grouping { .expr(self) } }
 extension WindowSpec: GroupingColumn { public var grouping: Grouping { .window(self) } }
-extension String: GroupingColumn { public var grouping: Grouping { .expr(.column(self)) } }
+extension String: GroupingColumn { public var grouping: Grouping { .expr(col(self)) } }
 
 /// A stream grouped by keys, waiting for its aggregates.
 public struct GroupedDataStream: Sendable {

@@ -30,7 +30,7 @@ public struct DataStream: Sendable {
     public func withColumn(_ name: String, _ expr: Expr) -> DataStream { with(.withColumn(name, expr, plan)) }
 
     /// Removes columns (names that do not exist are ignored, as in Spark).
-    public func drop(_ names: String...) -> DataStream { with(.drop(names, plan)) }
+    public func drop(_ names: String...) -> DataStream { with(.drop(names.map(FieldPath.columnName), plan)) }
 
     /// A builder for the query's sink and settings.
     public var writeStream: DataStreamWriter { DataStreamWriter(stream: self) }

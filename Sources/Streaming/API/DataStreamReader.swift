@@ -42,9 +42,27 @@ public struct DataStreamReader: Sendable {
         guard let schema = userSchema else {
             throw QueryError.invalidQuery("a file stream needs a schema: call .schema(...) before load(\"\(path)\")")
         }
+        try Self.validateFieldNames(schema)
         guard FileSystem.isDirectory(path) else { throw SourceError.missingDirectory(FileSystem.absolute(path)) }
         let spec = FileSourceSpec(path: path, format: format, schema: schema, options: options)
         return DataStream(session: session, plan: .source(spec))
+    }
+}
+
+extension DataStreamReader {
+    /// Rejects a schema whose field names are badly quoted or name one column twice (`a.b` read
+    /// as a nested path and `` `a.b` `` as a literal key are both the column `a.b`).
+    static func validateFieldNames(_ schema: Schema) throws {
+        var seen: [String: String] = [:]
+        for field in schema.fields {
+            do { _ = try FieldPath.parse(field.name) } catch let e as ColumnarError { throw QueryError.invalidQuery(e.description) }
+            let column = FieldPath.columnName(field.name)
+            if let other = seen[column] {
+                throw QueryError.invalidQuery(
+                    "schema fields \(other) and \(field.name) are both read into the column '\(column)'; keep one of them (a nested path a.b and a literal key `a.b` cannot be read by one source)")
+            }
+            seen[column] = field.name
+        }
     }
 }
 
@@ -64,8 +82,8 @@ struct FileSourceSpec: Sendable {
     func makeFileSource(metadataPath: String?) throws -> FileStreamSource {
         try FileStreamSource(root: path, dataSchema: schema, options: options, metadataPath: metadataPath) { fileSchema in
             switch format {
-            case .jsonLines: return JSONLinesReader(schema: fileSchema, options: options.reader)
-            case .csv: return CSVReader(schema: fileSchema, options: options.reader)
+            case .jsonLines: return JSONLinesReader(schema: fileSchema, options: options.effectiveReader)
+            case .csv: return CSVReader(schema: fileSchema, options: options.effectiveReader)
             case .delta: preconditionFailure("load() builds a DeltaSourceSpec for .delta")
             }
         }

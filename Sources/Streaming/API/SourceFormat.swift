@@ -16,11 +16,13 @@ public enum SourceOption: Sendable {
     case latestFirst(Bool)
     case pathGlobFilter(String)
     case ignoreMissingFiles(Bool)
-    /// What to do with lines that do not parse.
+    /// What to do with malformed lines (ignored when `badRecordsPath` is set).
     case mode(MalformedMode)
-    /// Name of the column holding a malformed line in permissive mode (nil: no such column).
+    /// Name of the column holding a malformed line in permissive mode (default
+    /// `_corrupt_record`); the column exists only if the schema declares it as a string.
     case columnNameOfCorruptRecord(String?)
-    /// Directory receiving every rejected line with its file and line number.
+    /// Directory receiving every malformed line with its file, line number and reason; those
+    /// lines are left out of the stream whatever the mode (Databricks' behaviour).
     case badRecordsPath(String)
     /// Longest accepted line; longer lines are rejected without being held in memory.
     case maxLineBytes(Int)

@@ -55,6 +55,7 @@ public struct DataReader: Sendable {
             return StaticTable(result.batch)
         }
         guard let schema = userSchema else { throw QueryError.invalidQuery("reading \(path) needs a schema: call .schema(...)") }
+        try DataStreamReader.validateFieldNames(schema)
         let reader: any RecordFileReader
         switch format {
         case .jsonLines: reader = JSONLinesReader(schema: schema, options: options)

@@ -18,8 +18,7 @@ final class CheckpointLock: Sendable {
     init(_ layout: CheckpointLayout) throws {
         try FileSystem.createDirectory(layout.root)
         path = layout.lock
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw IOError("open", path) }
+        let fd = try FileSystem.openCreating(path)
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let holder = (try? FileSystem.readString(path))?.split(separator: "\n").first.map(String.init) ?? ""
             close(fd)

@@ -27,17 +27,28 @@ extension FileSourceSpec: SourceSpec {
 
     var readLimit: ReadLimit { options.readLimit }
 
+    /// Keeps the declared fields the query reads. When malformed lines decide which rows
+    /// exist or fill a corrupt-record column the query reads, every declared field is still
+    /// read (`FileSourceOptions.judgesWholeRecords`): a value that does not fit its type in a
+    /// column the query leaves out must make the line malformed all the same. Spark's JSON
+    /// reader only checks the columns a query reads; its CSV reader has the same choice behind
+    /// `spark.sql.csv.parser.columnPruning.enabled`.
     func pruned(to columns: Set<String>) -> any SourceSpec {
-        var options = options
-        if let c = options.reader.corruptRecordColumn, !columns.contains(c) { options.reader.corruptRecordColumn = nil }
+        let corrupt = options.reader.corruptRecordColumn
+        let wholeRecords = options.judgesWholeRecords(reading: columns)
         // Partition columns come from directory names; keep their declared types.
-        return FileSourceSpec(path: path, format: format, schema: Schema(schema.fields.filter { columns.contains($0.name) }), options: options)
+        let kept = schema.fields.filter { f in
+            let name = FieldPath.columnName(f.name)
+            return columns.contains(name) || (wholeRecords && name != corrupt)
+        }
+        return FileSourceSpec(path: path, format: format, schema: Schema(kept), options: options)
     }
 
     /// JSON readers test pushed conditions in place; CSV ones would gain little (every field is
     /// split anyway), so CSV sources are left as they are.
     func pushingFilter(_ predicate: Expr) -> any SourceSpec {
-        guard format == .jsonLines, let filter = FilterPushdown.scanFilter(predicate, schema: schema) else { return self }
+        let columns = Schema(schema.fields.map { Field(FieldPath.columnName($0.name), $0.type) })
+        guard format == .jsonLines, let filter = FilterPushdown.scanFilter(predicate, schema: columns) else { return self }
         var options = options
         options.reader.scanFilter = filter
         return FileSourceSpec(path: path, format: format, schema: schema, options: options)

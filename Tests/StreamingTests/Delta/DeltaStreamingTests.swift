@@ -35,7 +35,7 @@ import Testing
         #expect(snap.transactionVersion(q.id) == 3)
         #expect(Set(snap.addFiles.map { $0.partitionValues["date"]! }) == ["2026-11-25", "2026-11-26"])
         #expect(try tableIds(dir.sub("t")) == (0..<40).map(Int64.init))
-        #expect(snap.schema.names == ["id", "user", "amount", "ts", "_corrupt_record", "date"])
+        #expect(snap.schema.names == ["id", "user", "amount", "ts", "date"])
     }
 
     /// Every fault point of the batch protocol and of the Delta sink, each followed by a
