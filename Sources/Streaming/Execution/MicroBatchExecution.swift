@@ -182,28 +182,16 @@ final class MicroBatchExecution: @unchecked Sendable {
                 checkpoint: config.layout.root, sink: sink.description, sinkBatch: sinkBatch, committed: committed?.id,
                 expectedSinkBatch: committed?.commit.lastSinkBatch, detail: try? sink.describeAppliedBatch(sinkBatch))
         case .behind(let missing):
-            if let reason = try missingForReapply(missing) {
+            if let reason = try SinkCrossCheck.missingForReapply(
+                missing, offsets: offsetLog, checkpointRoot: config.layout.root, statefulOperators: plan.statefulOperators.count,
+                retainedBatches: config.minBatchesToRetain)
+            {
                 throw SinkCheckError.sinkBehind(
                     checkpoint: config.layout.root, sink: sink.description, sinkBatch: sinkBatch, committed: committed!.id,
                     expectedSinkBatch: missing.upperBound, reason: reason)
             }
             batchesToReapply = missing
         }
-    }
-
-    /// What re-running `batches` needs and the checkpoint no longer has, or nil: each batch's
-    /// offsets and those of the batch before (its start offsets and late-events watermark), and
-    /// every stateful operator's state version of the first batch.
-    private func missingForReapply(_ batches: ClosedRange<Int64>) throws -> String? {
-        for id in max(batches.lowerBound - 1, 0)...batches.upperBound where try offsetLog.read(id) == nil {
-            return "\(offsetLog.log.path(id)) is gone (the checkpoint keeps the offsets of the last \(config.minBatchesToRetain) batches)"
-        }
-        for op in plan.statefulOperators.indices {
-            if let file = try StateStoreProvider.missingFile(checkpointRoot: config.layout.root, operatorId: op, version: batches.lowerBound) {
-                return "state version \(batches.lowerBound) of operator \(op) cannot be loaded: \(file) is gone (the last 100 state versions are kept)"
-            }
-        }
-        return nil
     }
 
     /// Runs committed batch `batchId` again, exactly as it first ran: the offsets of N-1 and N,

@@ -1,3 +1,4 @@
+import Operators
 import Sinks
 
 /// The comparison, at start, of the last batch the sink holds with what the checkpoint says
@@ -34,6 +35,23 @@ struct SinkCrossCheck: Sendable, Equatable {
     /// The batch the sink should be brought back to when it is ahead: the checkpoint's last
     /// sink batch (or last committed batch, when that was not recorded).
     var rollbackTarget: Int64 { expectedSinkBatch ?? committed ?? -1 }
+
+    /// What re-running `batches` needs and the checkpoint no longer has, or nil: each batch's
+    /// offsets and those of the batch before (its start offsets and late-events watermark), and
+    /// every stateful operator's state version of the first batch.
+    static func missingForReapply(
+        _ batches: ClosedRange<Int64>, offsets: OffsetLog, checkpointRoot: String, statefulOperators: Int, retainedBatches: Int64
+    ) throws -> String? {
+        for id in max(batches.lowerBound - 1, 0)...batches.upperBound where try offsets.read(id) == nil {
+            return "\(offsets.log.path(id)) is gone (the checkpoint keeps the offsets of the last \(retainedBatches) batches)"
+        }
+        for op in 0..<statefulOperators {
+            if let file = try StateStoreProvider.missingFile(checkpointRoot: checkpointRoot, operatorId: op, version: batches.lowerBound) {
+                return "state version \(batches.lowerBound) of operator \(op) cannot be loaded: \(file) is gone (the last 100 state versions are kept)"
+            }
+        }
+        return nil
+    }
 }
 
 /// A sink that does not match its checkpoint, with both positions and the ways out.
