@@ -117,9 +117,11 @@ public struct DataStreamWriter: Sendable {
             guard specs.count == 1 else { throw QueryError.invalidQuery("a query reads exactly one stream (got \(specs.count))") }
             // Before any source, state or sink is touched: the checkpoint must belong to this query.
             let storedOffsets = try OffsetLog(checkpoint: layout).latest()
-            let previousSink = try meta.adopt(
+            var nextBatch = storedOffsets?.batchId
+            if let id = nextBatch, try CommitLog(checkpoint: layout).read(id) != nil { nextBatch = id + 1 }
+            try meta.adopt(
                 sources: try specs.map { try $0.identity() }, operators: OperatorShape.operators(of: stream.plan),
-                sink: SinkIdentity(sink), hasBatches: storedOffsets != nil, layout: layout)
+                sink: SinkIdentity(sink), nextBatch: nextBatch, layout: layout)
             let sources: [any StreamSource] = try specs.enumerated().map { i, spec in
                 try spec.makeSource(metadataPath: layout.source(i))
             }
@@ -145,7 +147,7 @@ public struct DataStreamWriter: Sendable {
                 queryId: meta.id, runId: runId, name: name, layout: layout, trigger: triggerValue,
                 readLimit: specs[0].readLimit, conf: conf,
                 watermarkPolicy: WatermarkPolicy(rawValue: conf["sluice.watermark.policy"]!) ?? .min,
-                minBatchesToRetain: minBatchesToRetain, sameSinkAsLastRun: previousSink == nil || previousSink == SinkIdentity(sink))
+                minBatchesToRetain: minBatchesToRetain, sinkSinceBatch: meta.sinkSinceBatch ?? 0)
             let execution = try MicroBatchExecution(
                 config: config, query: query, sources: sources, plan: plan, sink: sink, lateRowsSink: lateRows,
                 listeners: { manager.listeners }, faultHook: faultHook, trace: trace)

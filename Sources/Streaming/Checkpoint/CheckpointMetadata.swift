@@ -35,6 +35,9 @@ struct CheckpointMetadata: Codable, Sendable {
     var sources: [SourceIdentity]?
     var operators: [OperatorShape]?
     var sink: SinkIdentity?
+    /// The first batch run with `sink`: `commits/N` before it describe another sink. nil when
+    /// the sink was recorded by its first batch's run or before sinks were told apart.
+    var sinkSinceBatch: Int64?
 
     init(id: String, formatVersion: Int) {
         self.id = id
@@ -71,10 +74,12 @@ struct CheckpointMetadata: Codable, Sendable {
     /// runs before, then records them and the sink. Before the first batch was planned anything
     /// may change (no offset or state refers to it yet); a checkpoint that never recorded them
     /// (written by an older version) gets them recorded now.
-    /// - Returns: the sink recorded before this run, if any.
-    mutating func adopt(sources: [SourceIdentity], operators: [OperatorShape], sink: SinkIdentity, hasBatches: Bool, layout: CheckpointLayout)
-        throws -> SinkIdentity?
+    /// - Parameter nextBatch: the batch this run starts with (a pending one included); nil when
+    ///   no batch was planned yet.
+    mutating func adopt(sources: [SourceIdentity], operators: [OperatorShape], sink: SinkIdentity, nextBatch: Int64?, layout: CheckpointLayout)
+        throws
     {
+        let hasBatches = nextBatch != nil
         if hasBatches, let old = self.sources, old != sources {
             let lines = zip(old, sources).enumerated().filter { $1.0 != $1.1 }.map { i, pair in
                 "source \(i) was \(pair.0), now \(pair.1)"
@@ -100,12 +105,15 @@ struct CheckpointMetadata: Codable, Sendable {
                 reason: "its state was built by another query definition: \(lines.joined(separator: "; ")). "
                     + "Keep the old definition, or start the changed query with a new checkpointLocation (replay the time range to backfill it)")
         }
-        let previousSink = self.sink
         let changed = self.sources != sources || self.operators != operators || self.sink != sink
+        if let old = self.sink, old != sink, let nextBatch, nextBatch > 0 { sinkSinceBatch = nextBatch }
         self.sources = sources
         self.operators = operators
         self.sink = sink
         if changed { try write(layout) }
-        return previousSink
     }
+
+    /// Whether `commits/<batch>` was written with the sink recorded now, so its `lastSinkBatch`
+    /// describes this sink.
+    func commitDescribesCurrentSink(_ batch: Int64) -> Bool { batch >= (sinkSinceBatch ?? 0) }
 }

@@ -58,8 +58,10 @@ public struct CheckpointRecovery: Sendable {
         } else {
             sinkBatch = -1
         }
+        let describesTable = committed.map { meta.commitDescribesCurrentSink($0.batchId) } ?? false
         let check = SinkCrossCheck(
-            committed: committed?.batchId, expectedSinkBatch: committed?.meta.lastSinkBatch, pending: pending, sinkBatch: sinkBatch)
+            committed: committed?.batchId, expectedSinkBatch: describesTable ? committed?.meta.lastSinkBatch : nil, pending: pending,
+            sinkBatch: sinkBatch)
         let where_ = "Delta table \(tablePath) holds \(sinkBatch < 0 ? "no batch" : "batch \(sinkBatch)") of query \(meta.id); "
             + "checkpoint \(checkpoint.root) has committed \(committed.map { "batch \($0.batchId)" } ?? "no batch")"
 

@@ -38,9 +38,10 @@ final class MicroBatchExecution: @unchecked Sendable {
         var watermarkPolicy: WatermarkPolicy = .min
         /// Offsets and commits older than this many batches are deleted.
         var minBatchesToRetain: Int64 = 100
-        /// False when the checkpoint last ran with another sink: the new sink starts where the
-        /// checkpoint is, so it is only checked for holding batches the checkpoint lacks.
-        var sameSinkAsLastRun = true
+        /// The first batch run with this sink: commits before it recorded another sink's batches,
+        /// so a new sink starts where the checkpoint is and is only checked for holding batches
+        /// the checkpoint lacks (Spark lets a query move to a new output directory).
+        var sinkSinceBatch: Int64 = 0
     }
 
     private let config: Config
@@ -63,8 +64,10 @@ final class MicroBatchExecution: @unchecked Sendable {
     private var currentBatchId: Int64 = 0
     /// A batch found in `offsets/` without its commit, to re-run before anything new.
     private var pendingBatch: OffsetSeq?
-    /// Committed batches the sink lost, re-applied before anything else.
+    /// Committed batches the sink lost, re-applied before anything else, and the last committed
+    /// batch at start (for messages).
     private var batchesToReapply: ClosedRange<Int64>?
+    private var committedAtStart: Int64 = -1
     /// nil when the query has no `withWatermark`.
     private var watermark: WatermarkTracker?
     /// The watermark the last batch ran with: the late-events watermark of the next batch.
@@ -172,7 +175,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         guard let sinkBatch = try sink.lastAppliedBatch().lastBatchId else { return }
         let pending: Int64? = pendingBatch == nil ? nil : currentBatchId
         let check = SinkCrossCheck(
-            committed: committed?.id, expectedSinkBatch: config.sameSinkAsLastRun ? committed?.commit.lastSinkBatch : nil,
+            committed: committed?.id, expectedSinkBatch: (committed?.id ?? -1) >= config.sinkSinceBatch ? committed?.commit.lastSinkBatch : nil,
             pending: pending, sinkBatch: sinkBatch)
         switch check.outcome {
         case .consistent:
@@ -191,6 +194,7 @@ final class MicroBatchExecution: @unchecked Sendable {
                     expectedSinkBatch: missing.upperBound, reason: reason)
             }
             batchesToReapply = missing
+            committedAtStart = committed!.id
         }
     }
 
@@ -219,7 +223,7 @@ final class MicroBatchExecution: @unchecked Sendable {
             let now = (try? sink.lastAppliedBatch().lastBatchId) ?? nil
             throw SinkCheckError.sinkBehind(
                 checkpoint: config.layout.root, sink: sink.description, sinkBatch: now ?? batchId - 1,
-                committed: batchesToReapply!.upperBound, expectedSinkBatch: batchesToReapply!.upperBound,
+                committed: committedAtStart, expectedSinkBatch: batchesToReapply!.upperBound,
                 reason: "re-running batch \(batchId) failed: \(error)")
         }
     }

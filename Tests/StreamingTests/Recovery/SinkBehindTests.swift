@@ -59,6 +59,25 @@ func copyTree(_ source: String, to target: String) throws {
         #expect(restarted.recentProgress.isEmpty)
     }
 
+    /// A crash in the middle of re-applying leaves the table further along but still behind;
+    /// the next start re-applies the rest.
+    @Test(arguments: [FaultPoint.afterStateCommit, .afterSinkCommit])
+    func crashWhileReapplyingThenRestartLeavesEveryRowOnce(fault: FaultPoint) throws {
+        let dir = TempDir()
+        try writeHundreds(dir, files: 0..<7)
+        try Self.start(dir).awaitTermination()
+        for v in [6, 5, 4] { try FileSystem.remove(dir.sub("t", "_delta_log", "0000000000000000000\(v).json")) }
+        let crashing = try StreamingSession().readStream.schema(eventSchema).option(.maxFilesPerTrigger(1)).load(dir.sub("in"))
+            .writeStream.format(.delta(dir.sub("t"))).checkpointLocation(dir.sub("cp")).trigger(.availableNow)
+            .faultInjection { p, b in if p == fault && b == 5 { throw InjectedFault(point: p, batchId: b) } }
+            .start()
+        #expect(throws: InjectedFault.self) { try crashing.awaitTermination() }
+        #expect(try deltaIds(dir.sub("t")).count == (fault == .afterSinkCommit ? 600 : 500))
+        try Self.start(dir).awaitTermination()
+        #expect(try deltaIds(dir.sub("t")) == Self.all)
+        #expect(try DeltaTable(path: dir.sub("t")).snapshot().version == 6)
+    }
+
     /// The last batch was empty, so the table's txn stops one batch before the checkpoint: only
     /// the batch recorded in `commits/N` as the sink's last tells the lost commit apart.
     @Test func lostCommitBeforeEmptyBatchesIsReapplied() throws {
@@ -157,6 +176,25 @@ func copyTree(_ source: String, to target: String) throws {
         let expected = try run(restoreTable: false)
         #expect(expected.count > 20)
         #expect(try run(restoreTable: true) == expected)
+    }
+
+    /// Moving a query to a new table is not a lost table: the new one starts where the checkpoint
+    /// is (as Spark allows a new output directory), even after a run that planned no batch there.
+    @Test func aQueryMovedToANewTableContinuesThere() throws {
+        let dir = TempDir()
+        try writeHundreds(dir, files: 0..<3)
+        func start(_ table: String) throws {
+            try StreamingSession().readStream.schema(eventSchema).option(.maxFilesPerTrigger(1)).load(dir.sub("in"))
+                .writeStream.format(.delta(dir.sub(table))).checkpointLocation(dir.sub("cp")).trigger(.availableNow).start()
+                .awaitTermination()
+        }
+        try start("t1")
+        try start("t2")
+        #expect(!FileSystem.exists(dir.sub("t2")))
+        try writeHundreds(dir, files: 3..<4)
+        try start("t2")
+        #expect(try deltaIds(dir.sub("t2")) == (300..<400).map(Int64.init))
+        #expect(try deltaIds(dir.sub("t1")) == (0..<300).map(Int64.init))
     }
 
     /// A memory table lives in its process: a new one on an old checkpoint holds nothing, and
