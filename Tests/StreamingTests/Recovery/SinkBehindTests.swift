@@ -197,6 +197,21 @@ func copyTree(_ source: String, to target: String) throws {
         #expect(try deltaIds(dir.sub("t1")) == (0..<300).map(Int64.init))
     }
 
+    /// Commit files written before `lastSinkBatch` existed stay readable; the next batch records it.
+    @Test func commitFilesWithoutTheSinkBatchStayReadable() throws {
+        let dir = TempDir()
+        try writeHundreds(dir, files: 0..<2)
+        try Self.start(dir).awaitTermination()
+        let commits = try CommitLog(checkpoint: CheckpointLayout(root: dir.sub("cp")))
+        #expect(try commits.read(1)?.lastSinkBatch == 1)
+        try commits.log.write(1, lines: [#"{"nextBatchWatermarkMicros":null}"#])
+        #expect(try commits.read(1) == CommitMetadata(nextBatchWatermarkMicros: nil, lastSinkBatch: nil))
+        try writeHundreds(dir, files: 2..<3)
+        try Self.start(dir).awaitTermination()
+        #expect(try deltaIds(dir.sub("t")) == (0..<300).map(Int64.init))
+        #expect(try commits.read(2)?.lastSinkBatch == 2)
+    }
+
     /// A memory table lives in its process: a new one on an old checkpoint holds nothing, and
     /// the retained batches are applied to it again.
     @Test func newMemoryTableOnAnOldCheckpointGetsTheRetainedBatches() throws {
