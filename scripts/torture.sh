@@ -17,6 +17,8 @@ has() { local o; for o in "${args[@]}"; do [[ "$o" == "$1" || "$o" == "$1="* ]] 
 has --kills || args+=(--kills 25)
 has --seed || args+=(--seed 1)
 has --files || args+=(--files 80)
+# Every fifth kill also deletes the table's newest commit: the restart must re-apply that batch.
+has --lose-last-commit-every || args+=(--lose-last-commit-every 5)
 # Kills are aimed at every step; if one was still missed, kill on (up to 3x) until it is hit.
 has --require-every-step || args+=(--require-every-step)
 

@@ -43,12 +43,16 @@ extension Torture {
             name: .customLong("require-every-step"),
             help: "Fail unless a kill landed in every step of the batch protocol (killing past --kills, up to 3x, until one has).")
         var requireEveryStep = false
+        @Option(
+            name: .customLong("lose-last-commit-every"),
+            help: "After every N kills, delete the table's newest commit file before the restart (0: never).")
+        var loseLastCommitEvery = 0
         @Flag(help: "Keep the work directory after a successful run.") var keep = false
         @Flag(help: "Print every kill and round.") var verbose = false
 
         func validate() throws {
             guard query == "both" || TortureQuery(rawValue: query) != nil else { throw ValidationError("--query must be windowed, dedup or both") }
-            guard kills >= 0, dataset.files > 0, dataset.rowsPerFile > 0, phaseDelayMs >= 0, maxKillDelayMs >= 0 else {
+            guard kills >= 0, loseLastCommitEvery >= 0, dataset.files > 0, dataset.rowsPerFile > 0, phaseDelayMs >= 0, maxKillDelayMs >= 0 else {
                 throw ValidationError("counts and delays must not be negative; files and rows must be positive")
             }
         }
@@ -60,7 +64,8 @@ extension Torture {
             let queries = query == "both" ? TortureQuery.allCases : [TortureQuery(rawValue: query)!]
             let settings = TortureDriver.Settings(
                 queries: queries, kills: kills, dataset: dataset.spec, work: FileSystem.absolute(work), phaseDelayMs: phaseDelayMs,
-                maxKillDelayMs: maxKillDelayMs, requireEveryStep: requireEveryStep, keep: keep, verbose: verbose,
+                maxKillDelayMs: maxKillDelayMs, requireEveryStep: requireEveryStep, keep: keep,
+                loseLastCommitEvery: loseLastCommitEvery, verbose: verbose,
                 executable: Bundle.main.executablePath ?? CommandLine.arguments[0])
             guard try TortureDriver(settings: settings).run() else { throw ExitCode.failure }
         }

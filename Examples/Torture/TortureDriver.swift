@@ -16,6 +16,8 @@ struct TortureDriver {
         /// Fail unless a kill landed in every step of the batch protocol.
         var requireEveryStep: Bool
         var keep: Bool
+        /// After every this many kills, the table's newest commit file is deleted (0: never).
+        var loseLastCommitEvery = 0
         var verbose: Bool
         /// This program, re-run as `worker`.
         var executable: String

@@ -9,6 +9,8 @@ struct TortureReport {
     /// Kills per phase the worker was in when SIGKILL landed (`process-start`: before its query started).
     var killsByPhase: [String: Int] = [:]
     var workerStarts = 0
+    /// Newest commit files deleted between workers (`--lose-last-commit-every`).
+    var lostCommits = 0
     var rounds = 0
     var referenceBatches: Int64 = 0
     var referenceRows = 0
@@ -47,6 +49,7 @@ struct TortureReport {
             String(
                 format: "kills: %d (%d at random times, %d aimed at a phase), %d worker starts, %d rounds, %.1f s", kills,
                 timedKills, aimedKills, workerStarts, rounds, seconds))
+        if lostCommits > 0 { Swift.print("table commits deleted between workers (re-applied by the next): \(lostCommits)") }
         Swift.print("kills by phase at the moment of SIGKILL:")
         for label in Self.phaseLabels {
             Swift.print("  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + String(killsByPhase[label] ?? 0))

@@ -35,6 +35,12 @@ struct TortureRound {
                 case .killed(let record):
                     report.countKill(plan, landedIn: record)
                     if case .inPhase(let target, _, _) = plan, record?.phase != target { scheduler.missed(target) }
+                    if settings.loseLastCommitEvery > 0, report.kills % settings.loseLastCommitEvery == 0,
+                        let version = try LostCommit.removeNewest(table: table)
+                    {
+                        report.lostCommits += 1
+                        if settings.verbose { print("  deleted the table's commit \(version)") }
+                    }
                     if settings.verbose {
                         let landed = record.map { "\($0.phase.rawValue)\($0.batch.map { " \($0)" } ?? "")" } ?? TortureReport.beforeQuery
                         print("  kill \(report.kills): \(plan) -> \(landed)")

@@ -12,9 +12,7 @@ struct ProgressCommand: ParsableCommand {
     var last = 1
 
     func run() throws {
-        let records = try CheckpointInspector(checkpoint).progress()
-        guard !records.isEmpty else { throw ValidationError("no progress records in \(checkpoint)") }
-        for p in records.suffix(last) { print(p.json) }
+        print(try CheckpointInspector(checkpoint).progressReport(last: last))
     }
 }
 

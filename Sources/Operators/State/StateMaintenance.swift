@@ -28,3 +28,23 @@ extension StateStoreProvider {
         return deleted
     }
 }
+
+extension StateStoreProvider {
+    /// Why state `version` of operator `operatorId` under `checkpointRoot` cannot be loaded (the
+    /// first file missing), or nil if it can. Version 0, the empty state, always can. Used before
+    /// re-running old batches, which load old versions and commit the same next versions again.
+    public static func missingFile(checkpointRoot: String, operatorId: Int, version: Int64) throws -> String? {
+        guard version > 0 else { return nil }
+        let layout = StateLayout(checkpointRoot: checkpointRoot, operatorId: operatorId)
+        guard let meta = try StateMetadata.read(layout.metadataPath) else { return layout.metadataPath }
+        for p in 0..<meta.numPartitions {
+            let files = try layout.versions(partition: p)
+            let base = files.snapshots.filter { $0 <= version }.max() ?? 0
+            // The version's own delta must exist (it marks the version committed), and every delta after the base.
+            for v in Swift.max(base, 1)...version where !files.deltas.contains(v) && (v > base || v == version) {
+                return layout.path(.delta, partition: p, version: v)
+            }
+        }
+        return nil
+    }
+}

@@ -21,8 +21,15 @@ package enum DeltaSinkFaultPoint: String, Sendable {
 /// files; complete mode replaces the whole table in the same commit; update mode merges on
 /// `mergeKeys`: rows whose key the batch holds are replaced (copy on write of the files that
 /// hold them), other rows are kept.
+///
+/// The query's `txn` version is also what the sink reports as its last applied batch, and each
+/// commit's `commitInfo.operationParameters.endOffsets` holds the batch's source end offsets
+/// (a JSON array, as in the checkpoint's `offsets/N`), so a table can be matched to a checkpoint.
 public final class DeltaSink: Sink {
-    public let table: DeltaTable
+    /// The table, read afresh by every `open` so a sink object reused across starts sees the
+    /// log as it is on disk, not as it was when this process last wrote it.
+    public var table: DeltaTable { current.withLock { $0 } }
+    private let current: Mutex<DeltaTable>
     public let partitionBy: [String]
     /// The columns identifying a row in update mode (e.g. the window and the grouping keys).
     public let mergeKeys: [String]
@@ -36,7 +43,7 @@ public final class DeltaSink: Sink {
     }
 
     public init(path: String, partitionBy: [String] = [], mergeKeys: [String] = [], configuration: [String: String] = [:]) {
-        self.table = DeltaTable(path: path)
+        self.current = Mutex(DeltaTable(path: path))
         self.partitionBy = partitionBy
         self.mergeKeys = mergeKeys
         self.configuration = configuration
@@ -80,6 +87,9 @@ public final class DeltaSink: Sink {
     }
 
     public func open(_ context: SinkContext) throws {
+        // A sink object reused across starts must see the table on disk, not its cached snapshot.
+        let path = table.path
+        current.withLock { $0 = DeltaTable(path: path) }
         try check(outputMode: context.outputMode, schema: context.schema)
         if table.exists {
             table.log.removeStaleTemporaryFiles(olderThanMillis: 3_600_000, now: currentTimeMillis())
@@ -103,7 +113,28 @@ public final class DeltaSink: Sink {
         }
     }
 
+    /// The query's `txn` version in the table (`.none` when the table or the txn does not exist,
+    /// or a rollback set it below 0).
+    public func lastAppliedBatch() throws -> AppliedBatches {
+        guard let context = state.withLock({ $0.context }) else {
+            throw DeltaError.invalidArgument("\(description): lastAppliedBatch before open")
+        }
+        guard table.exists, let v = try table.snapshot().transactionVersion(context.queryId), v >= 0 else { return .none }
+        return .through(v)
+    }
+
+    public func describeAppliedBatch(_ batchId: Int64) throws -> String? {
+        guard let context = state.withLock({ $0.context }), table.exists else { return nil }
+        guard let found = try table.findTransaction(appId: context.queryId, version: batchId) else { return nil }
+        let offsets = found.commitInfo?.operationParameters[Self.endOffsetsParameter]
+        return "table version \(found.version)" + (offsets.map { ", end offsets \($0)" } ?? "")
+    }
+
     public func addBatch(_ batchId: Int64, _ batch: RecordBatch) throws {
+        try addBatch(batchId, batch, info: SinkBatchInfo(endOffsets: []))
+    }
+
+    public func addBatch(_ batchId: Int64, _ batch: RecordBatch, info batchInfo: SinkBatchInfo) throws {
         guard let context = state.withLock({ $0.context }) else {
             throw DeltaError.invalidArgument("\(description): addBatch before open")
         }
@@ -130,7 +161,7 @@ public final class DeltaSink: Sink {
 
         let info = DeltaCommitInfo(
             timestamp: nil, operation: "STREAMING UPDATE",
-            operationParameters: ["outputMode": context.outputMode.description, "queryId": appId, "epochId": String(batchId)],
+            operationParameters: Self.operationParameters(context: context, batchId: batchId, info: batchInfo),
             isBlindAppend: !complete && !merge,
             operationMetrics: ["numAddedFiles": Int64(adds.count), "numOutputRows": Int64(batch.rowCount)])
         let schema = context.schema
@@ -158,5 +189,19 @@ public final class DeltaSink: Sink {
             return actions + adds.map { .add($0) }
         }
         try hook.withLock { $0 }?(.afterLogCommit, batchId)
+    }
+}
+
+extension DeltaSink {
+    /// The commitInfo parameter holding a batch's source end offsets.
+    public static let endOffsetsParameter = "endOffsets"
+
+    static func operationParameters(context: SinkContext, batchId: Int64, info: SinkBatchInfo) -> [String: String] {
+        var p = ["outputMode": context.outputMode.description, "queryId": context.queryId, "epochId": String(batchId)]
+        if !info.endOffsets.isEmpty {
+            // Offsets are JSON already ("-" for a source without data becomes null).
+            p[endOffsetsParameter] = "[" + info.endOffsets.map { $0 == "-" ? "null" : $0 }.joined(separator: ",") + "]"
+        }
+        return p
     }
 }

@@ -30,6 +30,7 @@ public struct DataStreamWriter: Sendable {
     var lateRows: (any Sink)?
     var watermarkPolicy: WatermarkPolicy = .min
     var statePartitions = 2
+    var minBatchesToRetain: Int64 = 100
 
     init(stream: DataStream) {
         self.stream = stream
@@ -62,6 +63,9 @@ public struct DataStreamWriter: Sendable {
     }
 
     func faultInjection(_ hook: @escaping FaultHook) -> DataStreamWriter { with { $0.faultHook = hook } }
+
+    /// How many batches of offsets and commits the checkpoint keeps (tests of retention only).
+    func retainingBatches(_ n: Int64) -> DataStreamWriter { with { $0.minBatchesToRetain = n } }
 
     private func with(_ change: (inout DataStreamWriter) -> Void) -> DataStreamWriter {
         var c = self
@@ -108,11 +112,18 @@ public struct DataStreamWriter: Sendable {
             throw error
         }
         do {
-            let meta = try CheckpointMetadata.loadOrCreate(layout)
+            var meta = try CheckpointMetadata.loadOrCreate(layout)
             // Late rows go out whole, so a query with a late-rows sink reads every column.
             let logical = QueryPlanner.optimize(stream.plan, pruneColumns: lateRows == nil)
             let specs = logical.sources
             guard specs.count == 1 else { throw QueryError.invalidQuery("a query reads exactly one stream (got \(specs.count))") }
+            // Before any source, state or sink is touched: the checkpoint must belong to this query.
+            let storedOffsets = try OffsetLog(checkpoint: layout).latest()
+            var nextBatch = storedOffsets?.batchId
+            if let id = nextBatch, try CommitLog(checkpoint: layout).read(id) != nil { nextBatch = id + 1 }
+            try meta.adopt(
+                sources: try specs.map { try $0.identity() }, operators: OperatorShape.operators(of: stream.plan),
+                sink: SinkIdentity(sink), nextBatch: nextBatch, layout: layout)
             let sources: [any StreamSource] = try specs.enumerated().map { i, spec in
                 try spec.makeSource(metadataPath: layout.source(i))
             }
@@ -122,7 +133,7 @@ public struct DataStreamWriter: Sendable {
                 "sluice.stateStore.partitions": String(statePartitions),
             ]
             // Settings fixed by the checkpoint win over this run's.
-            let stored = try OffsetLog(checkpoint: layout).latest()?.seq.metadata.conf ?? [:]
+            let stored = storedOffsets?.seq.metadata.conf ?? [:]
             for key in conf.keys { if let v = stored[key] { conf[key] = v } }
             let plan = try QueryPlanner.physical(
                 logical, sourceSchemas: sources.map(\.schema), outputMode: mode,
@@ -130,13 +141,15 @@ public struct DataStreamWriter: Sendable {
                     checkpointRoot: layout.root, partitions: Int(conf["sluice.stateStore.partitions"]!) ?? statePartitions, trace: trace))
             try sink.open(SinkContext(queryId: meta.id, queryName: name, outputMode: mode, schema: plan.outputSchema, phaseTrace: trace))
 
+            let queryId = meta.id
             let runId = UUID().uuidString.lowercased()
             let query = StreamingQuery(id: meta.id, runId: runId, name: name)
             let manager = stream.session.streams
             let config = MicroBatchExecution.Config(
                 queryId: meta.id, runId: runId, name: name, layout: layout, trigger: triggerValue,
                 readLimit: specs[0].readLimit, conf: conf,
-                watermarkPolicy: WatermarkPolicy(rawValue: conf["sluice.watermark.policy"]!) ?? .min)
+                watermarkPolicy: WatermarkPolicy(rawValue: conf["sluice.watermark.policy"]!) ?? .min,
+                minBatchesToRetain: minBatchesToRetain, sinkSinceBatch: meta.sinkSinceBatch ?? 0)
             let execution = try MicroBatchExecution(
                 config: config, query: query, sources: sources, plan: plan, sink: sink, lateRowsSink: lateRows,
                 listeners: { manager.listeners }, faultHook: faultHook, trace: trace)
@@ -152,7 +165,7 @@ public struct DataStreamWriter: Sendable {
                 lock.release()
                 if temporary && failure == nil { try? FileSystem.removeTree(checkpointPath) }
                 manager.unregister(query)
-                for l in manager.listeners { l.onQueryTerminated(id: meta.id, runId: runId, error: failure) }
+                for l in manager.listeners { l.onQueryTerminated(id: queryId, runId: runId, error: failure) }
                 query.markTerminated(failure)
             }
             thread.name = "sluice-query-\(name ?? meta.id)"

@@ -6,6 +6,11 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case damaged(path: String, reason: String)
     /// The checkpoint was made by a query whose settings differ from this one's.
     case incompatible(path: String, reason: String)
+    /// The checkpoint's offsets or state belong to other sources or another operator definition;
+    /// `reason` names old and new side by side and what to do.
+    case queryChanged(path: String, reason: String)
+    /// The path holds no checkpoint at all (no `metadata` file).
+    case notACheckpoint(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -15,6 +20,10 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             return "checkpoint file \(path) is damaged (\(reason)); the engine will not guess which data it covered. Restore the file from a backup, or start the query with a new checkpointLocation and replay the affected time range"
         case .incompatible(let path, let reason):
             return "checkpoint \(path) cannot be used by this query: \(reason); use a new checkpointLocation"
+        case .queryChanged(let path, let reason):
+            return "checkpoint \(path) was written by a different query: \(reason)"
+        case .notACheckpoint(let path, let reason):
+            return "\(path) is not a query checkpoint: \(reason)"
         }
     }
 }

@@ -4,6 +4,15 @@ import Foundation
 public struct CommitMetadata: Codable, Sendable, Equatable {
     /// The watermark batch N+1 will use (µs), nil if no event time has been seen.
     public var nextBatchWatermarkMicros: Int64?
+    /// The last batch id at or before N that the sink reported as applied after batch N (-1: none
+    /// yet). A Delta table skips empty batches, so this can be below N. nil when the sink cannot
+    /// tell, and in commit files written before the engine recorded it.
+    public var lastSinkBatch: Int64?
+
+    public init(nextBatchWatermarkMicros: Int64?, lastSinkBatch: Int64? = nil) {
+        self.nextBatchWatermarkMicros = nextBatchWatermarkMicros
+        self.lastSinkBatch = lastSinkBatch
+    }
 }
 
 /// `commits/`: batch N is done once `commits/N` exists.

@@ -21,6 +21,10 @@ import Sinks
 /// exactly the offsets and watermark recorded in `offsets/N`, so it produces the same rows, and
 /// the sink recognises the id. That is where exactly-once comes from.
 ///
+/// Before that, the sink's last applied batch is compared with the checkpoint (`SinkCrossCheck`).
+/// A sink that lost committed batches gets them again, each re-run from its logged offsets and
+/// watermarks and the state version it first loaded; a sink ahead of the checkpoint is refused.
+///
 /// Runs on the query's own thread; nothing here is shared with other threads except `query`.
 final class MicroBatchExecution: @unchecked Sendable {
     struct Config: Sendable {
@@ -34,6 +38,10 @@ final class MicroBatchExecution: @unchecked Sendable {
         var watermarkPolicy: WatermarkPolicy = .min
         /// Offsets and commits older than this many batches are deleted.
         var minBatchesToRetain: Int64 = 100
+        /// The first batch run with this sink: commits before it recorded another sink's batches,
+        /// so a new sink starts where the checkpoint is and is only checked for holding batches
+        /// the checkpoint lacks (Spark lets a query move to a new output directory).
+        var sinkSinceBatch: Int64 = 0
     }
 
     private let config: Config
@@ -56,6 +64,10 @@ final class MicroBatchExecution: @unchecked Sendable {
     private var currentBatchId: Int64 = 0
     /// A batch found in `offsets/` without its commit, to re-run before anything new.
     private var pendingBatch: OffsetSeq?
+    /// Committed batches the sink lost, re-applied before anything else, and the last committed
+    /// batch at start (for messages).
+    private var batchesToReapply: ClosedRange<Int64>?
+    private var committedAtStart: Int64 = -1
     /// nil when the query has no `withWatermark`.
     private var watermark: WatermarkTracker?
     /// The watermark the last batch ran with: the late-events watermark of the next batch.
@@ -84,11 +96,15 @@ final class MicroBatchExecution: @unchecked Sendable {
         if !collectors.isEmpty {
             watermark = WatermarkTracker(inputs: collectors.count, policy: config.watermarkPolicy, restoredMicros: nil)
         }
+        let committed = try resumeFromCheckpoint()
+        try crossCheckSink(committed: committed)
     }
 
     /// Runs batches as the trigger says until stopped, the backlog is done (`availableNow`), or an error.
     func run() throws {
-        try resumeFromCheckpoint()
+        if let batches = batchesToReapply {
+            for id in batches { try reapply(id) }
+        }
         if config.trigger == .availableNow {
             for s in sources { try s.prepareForAvailableNow() }
         }
@@ -114,9 +130,9 @@ final class MicroBatchExecution: @unchecked Sendable {
     // MARK: - Phase 0: resume
 
     /// Finds where the previous run stopped: the next batch id, the committed offsets, the
-    /// watermark, and whether the last batch must be re-run.
-    private func resumeFromCheckpoint() throws {
-        guard let (latestId, latest) = try offsetLog.latest() else { return }
+    /// watermark, and whether the last batch must be re-run. Returns the last committed batch.
+    private func resumeFromCheckpoint() throws -> (id: Int64, commit: CommitMetadata)? {
+        guard let (latestId, latest) = try offsetLog.latest() else { return nil }
         guard latest.sourceOffsets.count == sources.count else {
             throw CheckpointError.incompatible(
                 path: offsetLog.log.path(latestId),
@@ -127,6 +143,7 @@ final class MicroBatchExecution: @unchecked Sendable {
             currentBatchId = latestId + 1
             lastBatchWatermarkMicros = latest.metadata.batchWatermarkMicros ?? 0
             restoreWatermark(max(commit.nextBatchWatermarkMicros ?? 0, latest.metadata.batchWatermarkMicros ?? 0))
+            return (latestId, commit)
         } else {
             pendingBatch = latest
             currentBatchId = latestId
@@ -139,13 +156,76 @@ final class MicroBatchExecution: @unchecked Sendable {
                 }
                 committedOffsets = previous.sourceOffsets
                 lastBatchWatermarkMicros = previous.metadata.batchWatermarkMicros ?? 0
+                return try commitLog.read(latestId - 1).map { (latestId - 1, $0) }
             }
+            return nil
         }
     }
 
     private func restoreWatermark(_ micros: Int64) {
         guard let w = watermark else { return }
         watermark = WatermarkTracker(inputs: plan.eventTimeCollectors.count, policy: w.policy, restoredMicros: micros)
+    }
+
+    // MARK: - Sink against checkpoint
+
+    /// Compares the sink's last applied batch with the checkpoint; plans the re-application of
+    /// batches the sink lost, or refuses to run. Sinks that cannot tell are not checked.
+    private func crossCheckSink(committed: (id: Int64, commit: CommitMetadata)?) throws {
+        guard let sinkBatch = try sink.lastAppliedBatch().lastBatchId else { return }
+        let pending: Int64? = pendingBatch == nil ? nil : currentBatchId
+        let check = SinkCrossCheck(
+            committed: committed?.id, expectedSinkBatch: (committed?.id ?? -1) >= config.sinkSinceBatch ? committed?.commit.lastSinkBatch : nil,
+            pending: pending, sinkBatch: sinkBatch)
+        switch check.outcome {
+        case .consistent:
+            return
+        case .ahead:
+            throw SinkCheckError.sinkAhead(
+                checkpoint: config.layout.root, sink: sink.description, sinkBatch: sinkBatch, committed: committed?.id,
+                expectedSinkBatch: committed?.commit.lastSinkBatch, detail: try? sink.describeAppliedBatch(sinkBatch))
+        case .behind(let missing):
+            if let reason = try SinkCrossCheck.missingForReapply(
+                missing, offsets: offsetLog, checkpointRoot: config.layout.root, statefulOperators: plan.statefulOperators.count,
+                retainedBatches: config.minBatchesToRetain)
+            {
+                throw SinkCheckError.sinkBehind(
+                    checkpoint: config.layout.root, sink: sink.description, sinkBatch: sinkBatch, committed: committed!.id,
+                    expectedSinkBatch: missing.upperBound, reason: reason)
+            }
+            batchesToReapply = missing
+            committedAtStart = committed!.id
+        }
+    }
+
+    /// Runs committed batch `batchId` again, exactly as it first ran: the offsets of N-1 and N,
+    /// their watermarks, the batch's processing time, and state version N (committing N+1 again,
+    /// the same as before). `commits/N` and progress stay as they are.
+    private func reapply(_ batchId: Int64) throws {
+        do {
+            guard let seq = try offsetLog.read(batchId) else {
+                throw CheckpointError.damaged(path: offsetLog.log.path(batchId), reason: "missing")
+            }
+            var start: [SourceOffset?] = Array(repeating: nil, count: sources.count)
+            var lateEvents: Int64 = 0
+            if batchId > 0 {
+                guard let previous = try offsetLog.read(batchId - 1) else {
+                    throw CheckpointError.damaged(path: offsetLog.log.path(batchId - 1), reason: "missing")
+                }
+                start = previous.sourceOffsets
+                lateEvents = previous.metadata.batchWatermarkMicros ?? 0
+            }
+            var timer = PhaseTimer()
+            _ = try runBatch(batchId, seq, start: start, lateEventsWatermark: lateEvents, timer: &timer)
+        } catch let e as InjectedFault {
+            throw e
+        } catch {
+            let now = (try? sink.lastAppliedBatch().lastBatchId) ?? nil
+            throw SinkCheckError.sinkBehind(
+                checkpoint: config.layout.root, sink: sink.description, sinkBatch: now ?? batchId - 1,
+                committed: committedAtStart, expectedSinkBatch: batchesToReapply!.upperBound,
+                reason: "re-running batch \(batchId) failed: \(error)")
+        }
     }
 
     // MARK: - One trigger
@@ -169,40 +249,9 @@ final class MicroBatchExecution: @unchecked Sendable {
         try faultHook?(.afterOffsetsWritten, batchId)
 
         // Phase 3: read, transform, commit state, hand to the sink.
-        var inputRows: [Int64] = []
-        var malformedRows: [Int64] = []
-        trace?.enter(.dataRead, batch: batchId)
-        let inputs: [[RecordBatch]] = try timer.time("getBatch") {
-            try sources.indices.compactMap { i in
-                guard let end = seq.sourceOffsets[i], end != committedOffsets[i] else {
-                    inputRows.append(0)
-                    malformedRows.append(0)
-                    return nil
-                }
-                let read = try sources[i].getBatch(start: committedOffsets[i], end: end, batchId: batchId)
-                inputRows.append(Int64(read.numInputRows))
-                malformedRows.append(Int64(read.malformedRows))
-                return read.parts
-            }
-        }
         let batchWatermark = seq.metadata.batchWatermarkMicros
-        let context = StatefulContext(
-            batchId: batchId,
-            watermarkForLateEvents: batchWatermark == nil ? nil : lastBatchWatermarkMicros,
-            watermarkForEviction: batchWatermark)
-        for c in plan.eventTimeCollectors { c.reset(batchTimestampMicros: seq.metadata.batchTimestampMs * 1000) }
-        let output = try timer.time("execution") {
-            try plan.execute(inputs.flatMap { $0 }, inputSchema: sources[0].schema, context: context)
-        }
-        try faultHook?(.afterDataRead, batchId)
-        try timer.time("stateCommit") { for op in plan.statefulOperators { try op.commit() } }
-        try faultHook?(.afterStateCommit, batchId)
-        trace?.enter(.sinkWrite, batch: batchId)
-        try timer.time("addBatch") {
-            try sink.addBatch(batchId, output)
-            if let lateRowsSink, let late = plan.statefulOperators.first?.lateRows { try lateRowsSink.addBatch(batchId, late) }
-        }
-        try faultHook?(.afterSinkCommit, batchId)
+        let ran = try runBatch(batchId, seq, start: committedOffsets, lateEventsWatermark: lastBatchWatermarkMicros, timer: &timer)
+        let lastSinkBatch = try sink.lastAppliedBatch().lastBatchId
 
         // Phase 4: mark the batch done.
         let eventStats = plan.eventTimeCollectors
@@ -211,7 +260,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         lastBatchWatermarkMicros = batchWatermark ?? 0
         trace?.enter(.commitsWrite, batch: batchId)
         try timer.time("commitOffsets") {
-            try commitLog.write(batchId, CommitMetadata(nextBatchWatermarkMicros: watermark?.currentMicros))
+            try commitLog.write(batchId, CommitMetadata(nextBatchWatermarkMicros: watermark?.currentMicros, lastSinkBatch: lastSinkBatch))
             for (i, s) in sources.enumerated() { if let end = seq.sourceOffsets[i] { try s.commit(end) } }
         }
         let startOffsets = committedOffsets
@@ -224,13 +273,64 @@ final class MicroBatchExecution: @unchecked Sendable {
         timer.record("triggerExecution", ContinuousClock.now - triggerStart)
         let progress = makeProgress(
             batchId: batchId, timestamp: timestamp, timer: timer, triggerStart: triggerStart,
-            inputRows: inputRows, malformedRows: malformedRows, startOffsets: startOffsets,
-            endOffsets: seq.sourceOffsets, latestOffsets: latestOffsets, outputRows: Int64(output.rowCount),
+            inputRows: ran.inputRows, malformedRows: ran.malformedRows, startOffsets: startOffsets,
+            endOffsets: seq.sourceOffsets, latestOffsets: latestOffsets, outputRows: Int64(ran.output.rowCount),
             batchWatermark: batchWatermark)
         try progressLog.append(progress)
         query.record(progress)
         for l in listeners() { l.onQueryProgress(progress) }
         return true
+    }
+
+    /// What running a batch produced, for progress.
+    private struct BatchRun {
+        var output: RecordBatch
+        var inputRows: [Int64]
+        var malformedRows: [Int64]
+    }
+
+    /// Step 3 of batch `batchId`: reads each source from `start` to the batch's end offsets, runs
+    /// the plan with the batch's watermarks, commits state version N+1 and hands the result to
+    /// the sink (and late rows to theirs).
+    private func runBatch(
+        _ batchId: Int64, _ seq: OffsetSeq, start: [SourceOffset?], lateEventsWatermark: Int64, timer: inout PhaseTimer
+    ) throws -> BatchRun {
+        var inputRows: [Int64] = []
+        var malformedRows: [Int64] = []
+        trace?.enter(.dataRead, batch: batchId)
+        let inputs: [[RecordBatch]] = try timer.time("getBatch") {
+            try sources.indices.compactMap { i in
+                guard let end = seq.sourceOffsets[i], end != start[i] else {
+                    inputRows.append(0)
+                    malformedRows.append(0)
+                    return nil
+                }
+                let read = try sources[i].getBatch(start: start[i], end: end, batchId: batchId)
+                inputRows.append(Int64(read.numInputRows))
+                malformedRows.append(Int64(read.malformedRows))
+                return read.parts
+            }
+        }
+        let batchWatermark = seq.metadata.batchWatermarkMicros
+        let context = StatefulContext(
+            batchId: batchId,
+            watermarkForLateEvents: batchWatermark == nil ? nil : lateEventsWatermark,
+            watermarkForEviction: batchWatermark)
+        for c in plan.eventTimeCollectors { c.reset(batchTimestampMicros: seq.metadata.batchTimestampMs * 1000) }
+        let output = try timer.time("execution") {
+            try plan.execute(inputs.flatMap { $0 }, inputSchema: sources[0].schema, context: context)
+        }
+        try faultHook?(.afterDataRead, batchId)
+        try timer.time("stateCommit") { for op in plan.statefulOperators { try op.commit() } }
+        try faultHook?(.afterStateCommit, batchId)
+        trace?.enter(.sinkWrite, batch: batchId)
+        let info = SinkBatchInfo(endOffsets: seq.sourceOffsets.map { $0?.json ?? "-" })
+        try timer.time("addBatch") {
+            try sink.addBatch(batchId, output, info: info)
+            if let lateRowsSink, let late = plan.statefulOperators.first?.lateRows { try lateRowsSink.addBatch(batchId, late) }
+        }
+        try faultHook?(.afterSinkCommit, batchId)
+        return BatchRun(output: output, inputRows: inputRows, malformedRows: malformedRows)
     }
 
     /// The offsets of the next batch (a pending re-run first), or nil when no source has new data.

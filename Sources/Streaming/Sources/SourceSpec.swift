@@ -13,6 +13,8 @@ protocol SourceSpec: Sendable {
     func pruned(to columns: Set<String>) -> any SourceSpec
     /// The same source told that the query drops rows failing `predicate` (see `FilterPushdown`).
     func pushingFilter(_ predicate: Expr) -> any SourceSpec
+    /// Which data the source reads, recorded in the checkpoint and compared on every start.
+    func identity() throws -> SourceIdentity
 }
 
 extension SourceSpec {
