@@ -5,7 +5,8 @@
 //   B=$(swift build -c release --show-bin-path)/sluice-replay-bench
 //   $B generate /tmp/rb 10 8 40000                  # 10 days x 8 files x 40,000 rows, date=YYYY-MM-DD/
 //   /usr/bin/time -v $B replay /tmp/rb stateless 3 6  # replay days 3..5 (of 0..9)
-//   /usr/bin/time -v $B replay /tmp/rb windowed 0 10  # every day, errors per user per minute
+//   /usr/bin/time -v $B replay /tmp/rb windowed 0 10  # every day, errors per service per minute
+//   /usr/bin/time -v $B replay /tmp/rb stateless 0 10 16   # batches of 16 MiB of input
 import Foundation
 import Streaming
 
@@ -54,17 +55,19 @@ let args = Array(CommandLine.arguments.dropFirst())
 switch args.first {
 case "generate" where args.count == 5:
     try generate(FilePaths.join(args[1], "in"), days: Int(args[2])!, files: Int(args[3])!, rows: Int(args[4])!)
-case "replay" where args.count == 5:
+case "replay" where args.count == 5 || args.count == 6:
     let root = FilePaths.join(args[1], "in")
     let table = FilePaths.join(args[1], "table-\(args[2])-\(UUID().uuidString.prefix(8))")
     let from = firstDay + Int64(args[3])! * Timestamps.microsPerDay
     let to = firstDay + Int64(args[4])! * Timestamps.microsPerDay
+    var options = ReplayOptions()
+    if args.count == 6 { options.maxBytesPerBatch = Int64(args[5])! << 20 }
     let start = ContinuousClock.now
     let r = try query(root, windowed: args[2] == "windowed").writeStream.format(.delta(table, partitionBy: ["date"]))
-        .replay(from: from, to: to, eventTime: "ts")
+        .replay(from: from, to: to, eventTime: "ts", options: options)
     print("input rows \(r.inputRows), output rows \(r.outputRows), files added \(r.filesAdded), \(ContinuousClock.now - start)")
     try? FileSystem.removeTree(table)
 default:
-    print("usage: sluice-replay-bench generate <dir> <days> <files per day> <rows per file> | replay <dir> stateless|windowed <first day> <end day>")
+    print("usage: sluice-replay-bench generate <dir> <days> <files per day> <rows per file> | replay <dir> stateless|windowed <first day> <end day> [batch MiB]")
     exit(2)
 }

@@ -69,6 +69,8 @@ public final class DeltaPartitionReplacement {
     /// - Parameter replaces: true for partition values (as serialized in the log) being replaced.
     public init(table: DeltaTable, schema: Schema, partitionBy: [String], replaces: @escaping @Sendable ([String: String?]) -> Bool) throws {
         guard !partitionBy.isEmpty else { throw DeltaError.invalidArgument("replacing partitions needs a partitioned table") }
+        // Before any file is written: a table of other columns or partitioning is refused up front.
+        if table.exists { try DeltaSink.checkCompatible(try table.snapshot(), schema: schema, partitionBy: partitionBy) }
         self.table = table
         self.schema = schema
         self.partitionBy = partitionBy
