@@ -165,12 +165,23 @@ public final class DeltaTable: Sendable {
     /// - Parameters:
     ///   - info: commitInfo (timestamp and readVersion are filled in).
     ///   - appTransaction: written as the commit's `txn`; also the idempotence check.
+    ///   - readSet: for a commit built from an older snapshot (version `readVersion`, nil when
+    ///     the table did not exist): every commit after it, those already in the log and those
+    ///     that win a race, is checked against it (`DeltaReadSet`) before this one is written.
     @discardableResult
     public func commit(
         _ info: DeltaCommitInfo, appTransaction: DeltaTxn? = nil, exclusive: ([String: String?]) -> Bool = { _ in false },
-        build: (DeltaSnapshot?) throws -> [DeltaAction]
+        readVersion: Int64? = nil, readSet: DeltaReadSet? = nil, build: (DeltaSnapshot?) throws -> [DeltaAction]
     ) throws -> CommitResult {
         var base: DeltaSnapshot? = exists ? try snapshot() : nil
+        if let readSet, let newest = base?.version, newest > (readVersion ?? -1) {
+            for v in (readVersion ?? -1) + 1...newest {
+                guard let actions = try log.readCommit(v) else {
+                    throw DeltaError.corruptLog(log.commitPath(v), "commit is missing, so it cannot be checked for conflicts")
+                }
+                try readSet.check(actions, version: v, table: path)
+            }
+        }
         for _ in 0..<10_000 {
             if let t = appTransaction, let s = base, let done = s.transactionVersion(t.appId), done >= t.version {
                 return .alreadyCommitted(version: s.version)
@@ -181,7 +192,7 @@ public final class DeltaTable: Sendable {
             let now = currentTimeMillis()
             var info = info
             info.timestamp = now
-            info.readVersion = base?.version
+            info.readVersion = readSet == nil ? base?.version : readVersion
             var actions: [DeltaAction] = [.commitInfo(info)] + body
             if var t = appTransaction {
                 t.lastUpdated = now
@@ -221,6 +232,7 @@ public final class DeltaTable: Sendable {
                 next = b
                 var v = version
                 while let winning = try log.readCommit(v) {
+                    try readSet?.check(winning, version: v, table: path)
                     if Self.touches(winning, exclusive) {
                         throw DeltaError.concurrentModification(path, "version \(v) changed files in partitions this commit replaces; run it again")
                     }
@@ -228,6 +240,8 @@ public final class DeltaTable: Sendable {
                     v += 1
                 }
             } else {
+                // Another writer created the table first: a conflict for a read set (new metaData).
+                if let readSet, let created = try log.readCommit(0) { try readSet.check(created, version: 0, table: path) }
                 next = try snapshot()
             }
             store(next)

@@ -5,40 +5,101 @@ import Sinks
 
 /// What a replay did.
 public struct ReplayResult: Sendable, Equatable {
-    /// Source rows in the time range.
+    /// Source rows in the time range (the margin around it included).
     public var inputRows = 0
+    /// Rows read from the input files, in range or not.
+    public var rowsRead = 0
+    /// Malformed input lines (handled by the source's mode; dead letters are the stream's to write).
+    public var malformedRows = 0
     /// Rows the query produced and wrote.
     public var outputRows = 0
+    /// Input files read, and files left unread because their `date=` directory (or, for a
+    /// Delta source, their partition values or statistics) is outside the range.
+    public var filesRead = 0
+    public var filesPruned = 0
+    /// Batches the input was read in.
+    public var batches = 0
     public var filesRemoved = 0
     public var filesAdded = 0
     /// The table version of the replacement commit.
     public var version: Int64?
+    /// The table version the replay read and committed against.
+    public var readVersion: Int64?
+    /// With a stream's checkpoint: its last batch in the table the replay read (T); the replay
+    /// read the stream's input through that batch and no further.
+    public var streamBatchId: Int64?
+    /// 1, or more when a concurrent commit conflicted and the replay ran again.
+    public var attempts = 0
+}
+
+/// How a replay reads and retries.
+public struct ReplayOptions: Sendable {
+    /// Input read per batch, roughly (a larger single file is one batch). Peak memory follows it.
+    public var maxBytesPerBatch: Int64 = 64 << 20
+    public var maxFilesPerBatch = 64
+    /// Skip files in `<date column>=YYYY-MM-DD/` directories outside the range (README "Backfill").
+    public var pruneDateDirectories = true
+    /// Runs of the whole replay when a concurrent commit conflicts with it.
+    public var maxAttempts = 3
+
+    public init() {}
+}
+
+/// Test hooks.
+struct ReplayHooks: Sendable {
+    /// Called with the attempt number once the output files are written, before the commit.
+    var beforeCommit: (@Sendable (Int) throws -> Void)?
 }
 
 extension DataStreamWriter {
-    /// Backfill: runs the query definition once, in batch mode, over the source's rows whose
-    /// event time lies in `[from, to)`, and atomically replaces exactly the days of that range
-    /// in the Delta table this writer targets (one commit: remove the days' files, add the new
-    /// ones). Replaying the same range twice leaves the table as after once; other days are
-    /// untouched; a streaming query writing the same table keeps running.
+    /// Backfill: runs the query definition over the source's rows whose event time lies in
+    /// `[from, to)` and atomically replaces exactly those days in the Delta table this writer
+    /// targets (one commit: remove the days' files live in the snapshot read, add the new ones).
+    /// Other days are untouched; replaying twice leaves the table as after once.
+    ///
+    /// With `checkpointLocation` set to the checkpoint of the streaming query that writes the
+    /// table, the replay is safe beside it, running or not: it reads exactly the input the
+    /// stream had consumed up to its last batch in the table, and the stream keeps everything
+    /// after (its appends to the replayed days are kept). The checkpoint is only read. Without
+    /// `checkpointLocation` the replay reads all input in range: only right when no stream
+    /// writes the table. README "Backfill" states the rules and what is refused.
     ///
     /// The sink must be `.delta(path, partitionBy:)` whose first partition column is a date
-    /// column derived from the event time, and the range must be whole days (UTC), so that
-    /// every replaced partition is recomputed in full. Batch mode means the whole range is one
-    /// batch with no late data: windows are all final, as if the watermark had passed them.
-    /// The commit carries a `txn` with app id `sluice-replay[:queryName]`.
+    /// derived from the event time, and the range whole UTC days. The input is read in batches
+    /// of `options.maxBytesPerBatch`; stateful operators keep their state across them.
     ///
     /// - Parameters:
     ///   - from: start of the range, µs since the epoch (UTC midnight), inclusive.
     ///   - to: end of the range, µs since the epoch (UTC midnight), exclusive.
     ///   - eventTime: the source column holding event time; defaults to the `withWatermark` column.
-    public func replay(from: Int64, to: Int64, eventTime: String? = nil) throws -> ReplayResult {
+    public func replay(from: Int64, to: Int64, eventTime: String? = nil, options: ReplayOptions = ReplayOptions()) throws -> ReplayResult {
+        try replay(from: from, to: to, eventTime: eventTime, options: options, hooks: ReplayHooks())
+    }
+
+    func replay(from: Int64, to: Int64, eventTime: String?, options: ReplayOptions, hooks: ReplayHooks) throws -> ReplayResult {
+        let run = try replayRun(from: from, to: to, eventTime: eventTime, options: options)
+        var attempt = 1
+        while true {
+            do {
+                return try run.run(attempt: attempt, hooks: hooks)
+            } catch let e as DeltaError {
+                guard case .concurrentModification = e, attempt < options.maxAttempts else { throw e }
+                attempt += 1
+            }
+        }
+    }
+
+    /// Checks the writer and the query and fixes what every attempt shares.
+    private func replayRun(from: Int64, to: Int64, eventTime: String?, options: ReplayOptions) throws -> ReplayRun {
         guard case .delta(let path, let partitionBy, _)? = sinkFormat else {
             throw QueryError.invalidQuery("replay writes a Delta table: call .format(.delta(path, partitionBy: [\"date\"])) first")
         }
         guard from < to, from % Timestamps.microsPerDay == 0, to % Timestamps.microsPerDay == 0 else {
             throw QueryError.invalidQuery(
                 "replay range [\(Timestamps.format(from)), \(Timestamps.format(to))) must be whole UTC days, so each replaced partition is recomputed in full")
+        }
+        guard options.maxAttempts >= 1, options.maxBytesPerBatch > 0, options.maxFilesPerBatch > 0 else {
+            throw QueryError.invalidQuery("replay options: maxAttempts, maxBytesPerBatch and maxFilesPerBatch must be positive")
         }
         if let error = stream.error { throw QueryError.invalidQuery(error) }
         try QueryPlanner.validate(outputMode: mode, plan: stream.plan)
@@ -51,34 +112,20 @@ extension DataStreamWriter {
         guard sourceSchema.field(column)?.type == .timestamp else {
             throw QueryError.invalidQuery("replay: '\(column)' is not a timestamp column of the source (\(sourceSchema.names.joined(separator: ", ")))")
         }
-        let inRange = col(column) >= lit(.timestamp(from)) && col(column) < lit(.timestamp(to))
-        let input = try Self.readBounded(specs[0], where: inRange)
-
-        let stateDir = FilePaths.join(NSTemporaryDirectory(), "sluice-replay-\(UUID().uuidString.lowercased())")
-        try FileSystem.createDirectory(stateDir)
-        defer { try? FileSystem.removeTree(stateDir) }
-        let plan = try QueryPlanner.physical(
-            stream.plan, sourceSchemas: [input.schema], outputMode: mode, state: .init(checkpointRoot: stateDir, partitions: 1))
-        // One batch holding the whole range: nothing is late, and every window is final.
-        let context = StatefulContext(batchId: 0, watermarkForLateEvents: nil, watermarkForEviction: Int64.max / 2)
-        let output = try plan.execute([input], inputSchema: input.schema, context: context)
-
-        guard let dateColumn = partitionBy.first, plan.outputSchema.field(dateColumn)?.type == .date else {
+        let rules = try ReplayRules.check(stream.plan, mode: mode, eventTime: column, live: checkpoint != nil)
+        let outputSchema = try QueryPlanner.outputSchema(stream.plan, outputMode: mode)
+        guard let dateColumn = partitionBy.first, outputSchema.field(dateColumn)?.type == .date else {
             throw QueryError.invalidQuery("replay replaces whole days: the table's first partition column must be a date column of the output")
         }
-        let firstDay = Int32(from / Timestamps.microsPerDay), endDay = Int32(to / Timestamps.microsPerDay)
-        let replaces: ([String: String?]) -> Bool = { values in
-            guard let s = values[dateColumn] ?? nil, let d = Dates.parse(s) else { return false }
-            return d >= firstDay && d < endDay
-        }
-        let appId = "sluice-replay" + (name.map { ":" + $0 } ?? "")
-        let r = try DeltaTable(path: path).replacePartitions(
-            with: output, partitionBy: partitionBy, where: replaces,
-            predicate: "\(dateColumn) >= '\(Dates.format(firstDay))' AND \(dateColumn) < '\(Dates.format(endDay))'",
-            appTransaction: DeltaTxn(appId: appId, version: Int64(Date().timeIntervalSince1970 * 1000)))
-        return ReplayResult(
-            inputRows: input.rowCount, outputRows: output.rowCount, filesRemoved: r.filesRemoved, filesAdded: r.filesAdded,
-            version: r.version)
+        let margin = rules.marginMicros
+        let predicate = col(column) >= lit(.timestamp(from - margin)) && col(column) < lit(.timestamp(to + margin))
+        let marginDays = Int32((margin + Timestamps.microsPerDay - 1) / Timestamps.microsPerDay)
+        let days = Int32(from / Timestamps.microsPerDay)..<Int32(to / Timestamps.microsPerDay)
+        return ReplayRun(
+            tablePath: path, partitionBy: partitionBy, dateColumn: dateColumn, mode: mode,
+            plan: Self.filteringSource(stream.plan, predicate), declaredSource: specs[0], predicate: predicate, days: days,
+            inputDays: days.lowerBound - marginDays..<days.upperBound + marginDays, rules: rules, options: options,
+            checkpoint: checkpoint, appId: "sluice-replay" + (name.map { ":" + $0 } ?? ""))
     }
 
     /// The column of the first `withWatermark` in the plan.
@@ -87,18 +134,11 @@ extension DataStreamWriter {
         return plan.children.lazy.compactMap(watermarkColumn).first
     }
 
-    /// All of a source's current data matching `predicate`, read once as a bounded table.
-    /// A Delta source prunes partitions and skips files by statistics; a file source reads
-    /// its files and filters the rows.
-    static func readBounded(_ spec: any SourceSpec, where predicate: Expr) throws -> RecordBatch {
-        if let delta = spec as? DeltaSourceSpec {
-            return try DeltaTable(path: delta.path).snapshot().read(columns: delta.columns, where: predicate).batch
-        }
-        let scratch = FilePaths.join(NSTemporaryDirectory(), "sluice-replay-source-\(UUID().uuidString.lowercased())")
-        defer { try? FileSystem.removeTree(scratch) }
-        let source = try spec.makeSource(metadataPath: scratch)
-        guard let end = try source.latestOffset(start: nil, limit: .all) else { return .empty(source.schema) }
-        let all = try source.getBatch(start: nil, end: end, batchId: 0).combined()
-        return all.filter(try predicate.evaluateMask(all))
+    /// `plan` with `predicate` applied right above its source, where column pruning keeps the
+    /// event-time column and the rows out of range go first.
+    static func filteringSource(_ plan: LogicalPlan, _ predicate: Expr) -> LogicalPlan {
+        if case .source = plan { return .filter(predicate, plan) }
+        guard let child = plan.children.first else { return plan }
+        return QueryPlanner.rebuild(plan, filteringSource(child, predicate))
     }
 }

@@ -218,6 +218,21 @@ public final class FileStreamSource: StreamSource {
         return s.logOffset
     }
 
+    /// The files that log entries 0 through `end` of the source log in `metadataPath` hold, in
+    /// log order, read without writing anything (a replay reads a running stream's log this way).
+    static func loggedFiles(metadataPath: String, through end: SourceOffset) throws -> [ListedFile] {
+        guard FileSystem.isDirectory(metadataPath) else {
+            throw CheckpointError.damaged(path: metadataPath, reason: "the file source log is missing, yet offset \(end) refers to it")
+        }
+        let log = try BatchLog(directory: metadataPath)  // exists: nothing is created
+        return try (0...logId(end)).flatMap { id -> [ListedFile] in
+            guard let lines = try log.read(id) else {
+                throw CheckpointError.damaged(path: log.path(id), reason: "the file source log has no entry \(id), which offset \(end) refers to")
+            }
+            return try decodeEntry(lines, path: log.path(id))
+        }
+    }
+
     private static func decodeEntry(_ lines: [String], path: String) throws -> [ListedFile] {
         let decoder = JSONDecoder()
         return try lines.map { line in
