@@ -17,9 +17,11 @@ let package = Package(
         .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
         .target(name: "Columnar"),
         .target(name: "Formats", dependencies: ["Columnar", "CZstd", "CSnappy"]),
-        .target(name: "Operators", dependencies: ["Columnar", "Formats"]),
-        .target(name: "Sinks", dependencies: ["Columnar", "Formats"]),
-        .target(name: "Streaming", dependencies: ["Columnar", "Formats", "Operators", "Sinks"]),
+        .target(name: "Delta", dependencies: ["Columnar", "Formats"]),
+        .target(name: "State", dependencies: ["Columnar", "Formats"]),
+        .target(name: "Operators", dependencies: ["Columnar", "Formats", "State"]),
+        .target(name: "Sinks", dependencies: ["Columnar", "Formats", "Delta"]),
+        .target(name: "Streaming", dependencies: ["Columnar", "Formats", "Delta", "State", "Operators", "Sinks"]),
         .executableTarget(
             name: "sluice",
             dependencies: [
@@ -49,8 +51,11 @@ let package = Package(
         // Helpers shared by test targets (not shipped).
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Columnar", "TestSupport"]),
-        .testTarget(name: "OperatorsTests", dependencies: ["Operators", "Formats", "Columnar"]),
+        // Temporary checkpoints and fixtures for state store tests (not shipped).
+        .target(name: "StateTestSupport", dependencies: ["State", "Formats", "Columnar"], path: "Tests/StateSupport"),
+        .testTarget(name: "StateTests", dependencies: ["State", "StateTestSupport", "Formats", "Columnar"]),
+        .testTarget(name: "OperatorsTests", dependencies: ["Operators", "State", "StateTestSupport", "Formats", "Columnar"]),
         .testTarget(name: "StreamingTests", dependencies: ["Streaming", "YSBWorkload"]),
-        .testTarget(name: "SinksTests", dependencies: ["Sinks", "Formats", "Columnar", "TestSupport"]),
+        .testTarget(name: "DeltaTests", dependencies: ["Delta", "Sinks", "Formats", "Columnar", "TestSupport"]),
     ]
 )

@@ -3,3 +3,5 @@
 @_exported import Formats
 @_exported import Operators
 @_exported import Sinks
+@_exported import Delta
+@_exported import State

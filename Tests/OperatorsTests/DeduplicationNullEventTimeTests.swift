@@ -1,8 +1,10 @@
 import Columnar
+import StateTestSupport
 import Formats
 import Testing
 
 @testable import Operators
+@testable import State
 
 /// `dropDuplicatesWithinWatermark` and rows whose event time is null. Spark reads the event time
 /// from an unsafe row, where a null long reads as 0, so such a key expires at 0 + delay: at the

@@ -1,8 +1,10 @@
 import Columnar
+import StateTestSupport
 import Formats
 import Testing
 
 @testable import Operators
+@testable import State
 
 /// Spark's floating-point rules for aggregation: `min`/`max` compare with SQL ordering (-0.0
 /// equals 0.0, NaN is above every other value) and keep the first of equal values, as
@@ -12,7 +14,7 @@ import Testing
     static let input = Schema([Field("k", .string), Field("x", .double)])
 
     func aggregation(
-        _ cp: TemporaryCheckpoint, mode: EmitMode, keys: [Expr] = [col("k")], of column: String = "x"
+        _ cp: TemporaryCheckpoint, mode: OutputMode, keys: [Expr] = [col("k")], of column: String = "x"
     ) throws -> StreamingAggregation {
         try StreamingAggregation(
             keys: keys, window: nil, aggregates: [min(col(column)), max(col(column))], input: Self.input, eventTimeColumn: nil,

@@ -1,4 +1,5 @@
 import Columnar
+import State
 
 /// The running values of one aggregate for every group of a batch, in typed arrays indexed by
 /// group id. Updated a column at a time; converted to and from state rows once per group.

@@ -1,4 +1,5 @@
 import Columnar
+import State
 
 /// Assigns a dense group id to each distinct key, where a key is the bytes `GroupKeyEncoder`
 /// writes for one row. Keys live in one arena and the table is open addressing over it, so

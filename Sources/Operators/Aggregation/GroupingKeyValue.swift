@@ -1,4 +1,5 @@
 import Columnar
+import State
 
 extension Value {
     /// The value as it groups and as the aggregate's output shows it: -0.0 as 0.0 and every NaN

@@ -1,3 +1,5 @@
+import State
+
 /// The state a stateful operator changed in the batch it is running, until the engine commits it.
 struct PendingState {
     let provider: StateStoreProvider

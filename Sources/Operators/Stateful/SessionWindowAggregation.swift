@@ -1,4 +1,5 @@
 import Columnar
+import State
 
 /// `groupBy(sessionWindow(ts, gap), keys…).agg(…)`: per key, sessions `[first event, last event + gap)`
 /// that merge when a new event starts at or before a session's end (so touching sessions merge).
@@ -14,13 +15,13 @@ public final class SessionWindowAggregation: StatefulOperator, @unchecked Sendab
     private let keys: [Expr]
     private let window: WindowSpec
     private let layout: AggregateLayout
-    private let mode: EmitMode
+    private let mode: OutputMode
     private let watermarked: Bool
     private var state: PendingState
 
     public init(
         keys: [Expr], window: WindowSpec, aggregates: [AggregateExpr], input: Schema,
-        eventTimeColumn: String?, mode: EmitMode, operatorId: Int,
+        eventTimeColumn: String?, mode: OutputMode, operatorId: Int,
         stateProvider: (_ keySchema: Schema, _ valueSchema: Schema) throws -> StateStoreProvider
     ) throws {
         guard window.kind == .session else { throw ColumnarError.invalidArgument("not a session window") }

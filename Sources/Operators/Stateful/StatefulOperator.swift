@@ -15,16 +15,6 @@ public struct StatefulContext: Sendable {
     }
 }
 
-/// Which rows a stateful operator emits (the query's output mode, as operators see it).
-public enum EmitMode: String, Sendable {
-    /// Final rows only, once, when the watermark makes them final.
-    case append
-    /// Every row changed by the batch.
-    case update
-    /// Every row of the result, every batch.
-    case complete
-}
-
 /// Per-batch metrics of a stateful operator, for progress.
 public struct StatefulOperatorMetrics: Sendable, Equatable {
     public var name: String

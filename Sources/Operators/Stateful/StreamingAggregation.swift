@@ -1,4 +1,5 @@
 import Columnar
+import State
 
 /// `groupBy(keys…).agg(…)` over a stream, with an optional tumbling or sliding window, keeping
 /// the running aggregates of every group in the state store.
@@ -15,7 +16,7 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
     private let keys: [Expr]
     private let window: WindowSpec?
     private let layout: AggregateLayout
-    private let mode: EmitMode
+    private let mode: OutputMode
     /// Position of a key that is the watermarked event-time column itself (`groupBy(col("ts"))`).
     private let eventTimeKey: Int?
     private let hasEventTime: Bool
@@ -27,7 +28,7 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
     ///   - stateProvider: builds the state store given the key and value schemas.
     public init(
         keys: [Expr], window: WindowSpec?, aggregates: [AggregateExpr], input: Schema,
-        eventTimeColumn: String?, mode: EmitMode, operatorId: Int,
+        eventTimeColumn: String?, mode: OutputMode, operatorId: Int,
         stateProvider: (_ keySchema: Schema, _ valueSchema: Schema) throws -> StateStoreProvider
     ) throws {
         self.keys = keys

@@ -1,4 +1,5 @@
 import Columnar
+import State
 
 /// `dropDuplicates(columns)` and `dropDuplicatesWithinWatermark(columns)` over a stream.
 ///

@@ -1,18 +1,6 @@
 import Columnar
 import Formats
 
-/// How a query's result reaches its sink, as Spark defines the three modes.
-public enum OutputMode: String, Sendable, Codable, CustomStringConvertible {
-    /// Only new rows; for aggregations, each window once, after the watermark passes its end.
-    case append
-    /// The rows of the result that changed in this batch.
-    case update
-    /// The whole result table, every batch.
-    case complete
-
-    public var description: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
-}
-
 /// What a sink knows about the query that feeds it.
 public struct SinkContext: Sendable {
     /// The query's id, stable across restarts (the checkpoint's id).

@@ -1,5 +1,6 @@
 import Columnar
 import Foundation
+import Delta
 import Formats
 import Synchronization
 
@@ -82,7 +83,7 @@ public final class DeltaSink: Sink {
             throw DeltaError.invalidArgument("every column is a partition column; a Delta table needs at least one data column")
         }
         if table.exists {
-            try Self.checkCompatible(try table.snapshot(), schema: schema, partitionBy: partitionBy)
+            try table.snapshot().checkCompatible(schema: schema, partitionBy: partitionBy)
         }
     }
 
@@ -97,21 +98,6 @@ public final class DeltaSink: Sink {
         state.withLock { $0.context = context }
     }
 
-    /// The table must have the query's columns (same names and types) and partition columns,
-    /// and only table features the engine can write.
-    static func checkCompatible(_ snap: DeltaSnapshot, schema: Schema, partitionBy: [String]) throws {
-        try snap.checkWritable()
-        if snap.partitionColumns != partitionBy {
-            throw DeltaError.schemaMismatch(
-                snap.tablePath, "it is partitioned by \(snap.partitionColumns), the query asks for \(partitionBy)")
-        }
-        let have = snap.schema.fields.map { "\($0.name): \($0.type)" }
-        let want = schema.fields.map { "\($0.name): \($0.type)" }
-        if have != want {
-            throw DeltaError.schemaMismatch(
-                snap.tablePath, "its columns are (\(have.joined(separator: ", "))), the query writes (\(want.joined(separator: ", ")))")
-        }
-    }
 
     /// The query's `txn` version in the table (`.none` when the table or the txn does not exist,
     /// or a rollback set it below 0).
@@ -170,7 +156,7 @@ public final class DeltaSink: Sink {
         try table.commit(info, appTransaction: DeltaTxn(appId: appId, version: batchId)) { base in
             var actions: [DeltaAction] = []
             if let base {
-                try Self.checkCompatible(base, schema: schema, partitionBy: partitionBy)
+                try base.checkCompatible(schema: schema, partitionBy: partitionBy)
                 let now = currentTimeMillis()
                 if complete {
                     actions += base.addFiles.map { .remove($0.remove(at: now, dataChange: true)) }

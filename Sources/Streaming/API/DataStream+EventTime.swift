@@ -1,5 +1,6 @@
 import Columnar
 import Operators
+import State
 
 extension DataStream {
     /// Declares `column` (a timestamp) as the event time and tolerates data up to `delay` late.

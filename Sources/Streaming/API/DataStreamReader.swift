@@ -1,5 +1,6 @@
 import Columnar
 import Formats
+import Delta
 import Sinks
 
 /// Describes a streaming source: `session.readStream.format(.jsonLines).schema(s).load(path)`.

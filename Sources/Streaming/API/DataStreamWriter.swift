@@ -1,6 +1,7 @@
 import Columnar
 import Formats
 import Foundation
+import Delta
 import Sinks
 
 /// Where a query writes.

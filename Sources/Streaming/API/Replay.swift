@@ -1,6 +1,8 @@
 import Columnar
 import Foundation
 import Operators
+import State
+import Delta
 import Sinks
 
 /// What a replay did.

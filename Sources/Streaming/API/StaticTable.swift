@@ -1,5 +1,6 @@
 import Columnar
 import Formats
+import Delta
 import Sinks
 
 /// A bounded table read once, e.g. a dimension table to join a stream with.

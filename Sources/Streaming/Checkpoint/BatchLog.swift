@@ -1,5 +1,6 @@
 import Formats
 import Operators
+import State
 
 /// A directory of files named by batch id (`offsets/0`, `offsets/1`, ...), each written
 /// atomically and durably, each starting with a version line (`v1`) so the format can evolve

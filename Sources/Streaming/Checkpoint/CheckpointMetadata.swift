@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import Delta
 import Sinks
 
 /// The sink a checkpoint last ran with, so `sluice recover` finds a Delta table without being told.

@@ -1,4 +1,5 @@
 import Formats
+import Delta
 import Sinks
 
 /// `sluice recover`: brings a Delta table and a query's checkpoint back into agreement when the

@@ -1,5 +1,6 @@
 import Columnar
 import Operators
+import State
 
 /// The definition of one stateful operator, as the checkpoint remembers it: its state only
 /// means something for the same definition. Two queries with equal state schemas can still

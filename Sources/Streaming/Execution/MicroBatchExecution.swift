@@ -1,6 +1,7 @@
 import Columnar
 import Formats
 import Foundation
+import Delta
 import Sinks
 
 /// The micro-batch protocol, start to finish. Read this file to learn how a query runs.

@@ -1,4 +1,6 @@
 import Operators
+import State
+import Delta
 import Sinks
 
 /// The comparison, at start, of the last batch the sink holds with what the checkpoint says

@@ -1,5 +1,6 @@
 import Columnar
 import Operators
+import State
 
 /// Reads only the columns a query uses: walks the plan from the sink down, collecting the
 /// columns each node needs, and gives each source the set it must produce. Parsing fewer JSON

@@ -1,5 +1,6 @@
 import Columnar
 import Operators
+import State
 
 /// What a query computes, as the user described it; the planner turns it into operators.
 indirect enum LogicalPlan: Sendable {

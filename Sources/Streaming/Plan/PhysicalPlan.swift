@@ -1,5 +1,6 @@
 import Columnar
 import Operators
+import State
 
 /// One step of a physical plan.
 enum Stage: Sendable {

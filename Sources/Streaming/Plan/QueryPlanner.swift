@@ -1,6 +1,8 @@
 import Columnar
 import Formats
 import Operators
+import State
+import Delta
 import Sinks
 
 /// Checks a logical plan against the streaming rules and builds its physical plan.
@@ -178,7 +180,7 @@ enum QueryPlanner {
                     let watermarked = input.eventTime != nil && input.eventTime == window.timeColumn
                     statefulNodes.append(StatefulNode(kind: .sessionWindowAggregation, name: what, watermarked: watermarked))
                     // Update mode is refused by the rules; analysis builds it as append to learn its schema.
-                    let emit = mode == .update && analysisOnly ? .append : emitMode
+                    let emit = mode == .update && analysisOnly ? .append : mode
                     op = try wrap(what) {
                         try SessionWindowAggregation(
                             keys: keys, window: window, aggregates: aggregates, input: input.schema, eventTimeColumn: input.eventTime,
@@ -189,7 +191,7 @@ enum QueryPlanner {
                     let agg = try wrap(what) {
                         try StreamingAggregation(
                             keys: keys, window: window, aggregates: aggregates, input: input.schema, eventTimeColumn: input.eventTime,
-                            mode: emitMode, operatorId: id, stateProvider: provider(id))
+                            mode: mode, operatorId: id, stateProvider: provider(id))
                     }
                     statefulNodes.append(StatefulNode(kind: .aggregation, name: what, watermarked: agg.isWatermarked))
                     if agg.isWatermarked {
@@ -243,14 +245,6 @@ enum QueryPlanner {
             var grouping = keys.map(\.description)
             if let window { grouping.insert((window.kind == .session ? "session_window" : "window") + "(\(window.timeColumn))", at: 0) }
             return "groupBy(\(grouping.joined(separator: ", "))).agg(\(aggregates.map(\.name).joined(separator: ", ")))"
-        }
-
-        private var emitMode: EmitMode {
-            switch mode {
-            case .append: return .append
-            case .update: return .update
-            case .complete: return .complete
-            }
         }
 
         private func provider(_ id: Int) -> (Schema, Schema) throws -> StateStoreProvider {

@@ -1,3 +1,4 @@
+import Delta
 import Sinks
 
 /// A stateful operator of a query, as the streaming rules see it.

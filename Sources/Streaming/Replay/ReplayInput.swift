@@ -1,6 +1,7 @@
 import Columnar
 import Formats
 import Foundation
+import Delta
 import Sinks
 
 /// The input of a replay, cut into batches of a few files that are read one at a time, so

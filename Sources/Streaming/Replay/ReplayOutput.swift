@@ -1,4 +1,5 @@
 import Columnar
+import Delta
 import Sinks
 
 /// Collects a replay's output rows and writes them as data files of the replacement once about

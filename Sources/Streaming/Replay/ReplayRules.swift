@@ -1,5 +1,6 @@
 import Columnar
 import Operators
+import State
 
 /// What a query needs to be replayed exactly over whole days, and the refusals for what
 /// cannot be (README "Backfill" has the table of rules).

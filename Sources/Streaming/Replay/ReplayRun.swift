@@ -2,6 +2,8 @@ import Columnar
 import Formats
 import Foundation
 import Operators
+import State
+import Delta
 import Sinks
 
 /// One attempt of a replay: find the boundary with the stream, read the input batch by batch

@@ -1,6 +1,7 @@
 import Columnar
 import Formats
 import Foundation
+import Delta
 import Sinks
 
 /// Where a replay's input ends when a streaming query writes the same table: the input the

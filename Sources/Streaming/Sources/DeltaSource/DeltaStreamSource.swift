@@ -1,5 +1,6 @@
 import Columnar
 import Foundation
+import Delta
 import Sinks
 import Synchronization
 

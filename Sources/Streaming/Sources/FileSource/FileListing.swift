@@ -1,4 +1,5 @@
 import Formats
+import Delta
 import Sinks
 
 #if canImport(Glibc)

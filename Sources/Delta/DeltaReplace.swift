@@ -12,7 +12,7 @@ public struct DeltaReplaceResult: Sendable, Equatable {
 
 extension DeltaTable {
     /// The `protocol` and `metaData` actions of a new table.
-    static func creationActions(schema: Schema, partitionBy: [String], configuration: [String: String]) -> [DeltaAction] {
+    package static func creationActions(schema: Schema, partitionBy: [String], configuration: [String: String]) -> [DeltaAction] {
         [
             .protocol(.default),
             .metaData(DeltaMetadata(
@@ -70,7 +70,7 @@ public final class DeltaPartitionReplacement {
     public init(table: DeltaTable, schema: Schema, partitionBy: [String], replaces: @escaping @Sendable ([String: String?]) -> Bool) throws {
         guard !partitionBy.isEmpty else { throw DeltaError.invalidArgument("replacing partitions needs a partitioned table") }
         // Before any file is written: a table of other columns or partitioning is refused up front.
-        if table.exists { try DeltaSink.checkCompatible(try table.snapshot(), schema: schema, partitionBy: partitionBy) }
+        if table.exists { try table.snapshot().checkCompatible(schema: schema, partitionBy: partitionBy) }
         self.table = table
         self.schema = schema
         self.partitionBy = partitionBy
@@ -102,7 +102,7 @@ public final class DeltaPartitionReplacement {
     public func commit(
         readSnapshot: DeltaSnapshot?, predicate: String, appTransaction: DeltaTxn? = nil, operationParameters: [String: String] = [:]
     ) throws -> DeltaReplaceResult {
-        if let readSnapshot { try DeltaSink.checkCompatible(readSnapshot, schema: schema, partitionBy: partitionBy) }
+        if let readSnapshot { try readSnapshot.checkCompatible(schema: schema, partitionBy: partitionBy) }
         let removed = readSnapshot?.addFiles.filter { replaces($0.partitionValues) } ?? []
         var parameters = ["mode": "Overwrite", "partitionBy": "[" + partitionBy.map { "\"\($0)\"" }.joined(separator: ",") + "]", "predicate": predicate]
         parameters.merge(operationParameters) { old, _ in old }
@@ -118,7 +118,7 @@ public final class DeltaPartitionReplacement {
                 guard readSnapshot == nil else { throw DeltaError.concurrentModification(path, "the table disappeared during the replacement") }
                 return DeltaTable.creationActions(schema: schema, partitionBy: partitionBy, configuration: [:]) + adds.map { .add($0) }
             }
-            try DeltaSink.checkCompatible(base, schema: schema, partitionBy: partitionBy)
+            try base.checkCompatible(schema: schema, partitionBy: partitionBy)
             let now = currentTimeMillis()
             return removed.map { .remove($0.remove(at: now, dataChange: true)) } + adds.map { .add($0) }
         }

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import Formats
+@testable import Delta
 @testable import Sinks
 
 /// Tables written by Sluice read by deltalake (delta-rs), DuckDB and pyarrow; tables and files

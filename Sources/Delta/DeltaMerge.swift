@@ -1,11 +1,11 @@
 import Columnar
 
 /// What a merge on key columns changed.
-struct DeltaMergePlan {
+package struct DeltaMergePlan {
     /// Files holding a row whose key the batch replaces: removed by the commit.
-    var rewritten: [DeltaAddFile] = []
+    package var rewritten: [DeltaAddFile] = []
     /// The new files: the rewritten files' other rows, plus the batch.
-    var adds: [DeltaAddFile] = []
+    package var adds: [DeltaAddFile] = []
 }
 
 extension DeltaSnapshot {
@@ -14,7 +14,7 @@ extension DeltaSnapshot {
     /// hold such keys are found through partition pruning and key statistics; only files that
     /// really hold one are rewritten (copy on write), and the new files are written before this
     /// returns. The caller commits removes of `rewritten` and the `adds` in one commit.
-    func planMerge(_ batch: RecordBatch, keys: [String], writer: DeltaFileWriter) throws -> DeltaMergePlan {
+    package func planMerge(_ batch: RecordBatch, keys: [String], writer: DeltaFileWriter) throws -> DeltaMergePlan {
         let keyIndex = try keys.map { try batch.schema.require($0) }
         func key(_ b: RecordBatch, _ i: Int, _ idx: [Int]) -> [Value] { idx.map { b.columns[$0][i] } }
         // Last occurrence of each key wins.

@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 
 @testable import Formats
+@testable import Delta
 @testable import Sinks
 
 /// A fresh directory under /tmp, removed when the test ends.

@@ -1,7 +1,8 @@
 import Columnar
+import StateTestSupport
 import Formats
 import Testing
-@testable import Operators
+@testable import State
 
 /// Reloading from disk in a new provider, as after a restart.
 @Suite struct StateRecoveryTests {

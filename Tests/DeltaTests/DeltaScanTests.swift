@@ -2,6 +2,7 @@ import Columnar
 import Testing
 
 @testable import Formats
+@testable import Delta
 @testable import Sinks
 
 /// Partition pruning and statistics skipping, measured by the files and row groups opened.

@@ -1,6 +1,7 @@
 import Columnar
+import StateTestSupport
 import Testing
-@testable import Operators
+@testable import State
 
 @Suite struct StableHashTests {
     @Test func matchesPublishedXXHash64Values() {

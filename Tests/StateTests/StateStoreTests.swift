@@ -1,7 +1,8 @@
 import Columnar
+import StateTestSupport
 import Formats
 import Testing
-@testable import Operators
+@testable import State
 
 @Suite struct StateStoreTests {
     @Test func putGetRemoveAndMetrics() throws {

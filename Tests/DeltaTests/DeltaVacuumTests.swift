@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import Formats
+@testable import Delta
 @testable import Sinks
 
 /// Vacuum: never follows links or leaves the table, refuses short retentions unless forced,

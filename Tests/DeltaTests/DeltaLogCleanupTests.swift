@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import Formats
+@testable import Delta
 @testable import Sinks
 
 /// Expired log cleanup after checkpoints: old commits and checkpoints go, everything needed

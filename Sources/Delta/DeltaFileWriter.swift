@@ -5,15 +5,21 @@ import Foundation
 /// Writes rows as the data files of a table: one zstd Parquet file per partition (split
 /// further past `maxRowsPerFile`), partition columns left out of the file, each file durable
 /// (temp, fsync, rename, fsync directory) before its `add` is returned.
-struct DeltaFileWriter {
-    let tablePath: String
-    let schema: Schema
-    let partitionColumns: [String]
+package struct DeltaFileWriter {
+    package let tablePath: String
+    package let schema: Schema
+    package let partitionColumns: [String]
     var parquetOptions = ParquetWriterOptions()
     var maxRowsPerFile = 5_000_000
 
+    package init(tablePath: String, schema: Schema, partitionColumns: [String]) {
+        self.tablePath = tablePath
+        self.schema = schema
+        self.partitionColumns = partitionColumns
+    }
+
     /// Writes `batch` (which has `schema`) and returns one `add` per file, in partition order.
-    func write(_ batch: RecordBatch, dataChange: Bool = true) throws -> [DeltaAddFile] {
+    package func write(_ batch: RecordBatch, dataChange: Bool = true) throws -> [DeltaAddFile] {
         guard batch.rowCount > 0 else { return [] }
         let dataColumns = schema.fields.indices.filter { !partitionColumns.contains(schema.fields[$0].name) }
         // Every column nullable in files, matching the Delta schema (FORMATS.md A4).

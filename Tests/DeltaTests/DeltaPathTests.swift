@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import Formats
+@testable import Delta
 @testable import Sinks
 
 /// `add`/`remove` paths: relative URIs (percent-encoded) and absolute ones inside the table are

@@ -1,6 +1,6 @@
 import Columnar
 import Formats
-@testable import Operators
+import State
 
 #if canImport(Glibc)
 import Glibc
@@ -9,10 +9,10 @@ import Darwin
 #endif
 
 /// A fresh checkpoint directory per test, removed when the test ends.
-final class TemporaryCheckpoint {
-    let path: String
+public final class TemporaryCheckpoint {
+    public let path: String
 
-    init() {
+    public init() {
         var template = Array("/tmp/sluice-state-test.XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         precondition(made != nil, "mkdtemp failed")
@@ -21,7 +21,7 @@ final class TemporaryCheckpoint {
 
     deinit { try? FileSystem.removeTree(path) }
 
-    func provider(
+    public func provider(
         partitions: Int = 4, snapshotInterval: Int = 10, minVersionsToRetain: Int = 100,
         keySchema: Schema = StateFixtures.keySchema, valueSchema: Schema = StateFixtures.valueSchema
     ) throws -> StateStoreProvider {
@@ -31,23 +31,23 @@ final class TemporaryCheckpoint {
             minVersionsToRetain: minVersionsToRetain)
     }
 
-    func file(_ name: String, partition: Int, operatorId: Int = 0) -> String {
+    public func file(_ name: String, partition: Int, operatorId: Int = 0) -> String {
         FilePaths.join(path, "state", String(operatorId), String(partition), name)
     }
 }
 
-enum StateFixtures {
-    static let keySchema = Schema([Field("service", .string), Field("window", .timestamp)])
-    static let valueSchema = Schema([Field("count", .int64, nullable: false), Field("worst", .double)])
+public enum StateFixtures {
+    public static let keySchema = Schema([Field("service", .string), Field("window", .timestamp)])
+    public static let valueSchema = Schema([Field("count", .int64, nullable: false), Field("worst", .double)])
 
-    static func key(_ i: Int) -> [Value] { [.string("svc-\(i % 7)"), .timestamp(Int64(i) * 60_000_000)] }
-    static func value(_ i: Int, _ version: Int) -> [Value] {
+    public static func key(_ i: Int) -> [Value] { [.string("svc-\(i % 7)"), .timestamp(Int64(i) * 60_000_000)] }
+    public static func value(_ i: Int, _ version: Int) -> [Value] {
         [.int64(Int64(i * 1000 + version)), i % 3 == 0 ? .null : .double(Double(i) / 4)]
     }
 
     /// The changes batch `version` makes in every scenario: adds a few keys, updates some,
     /// removes one, so each version differs from the last.
-    static func apply(version: Int, to store: inout StateStore, model: inout [[Value]: [Value]]) throws {
+    public static func apply(version: Int, to store: inout StateStore, model: inout [[Value]: [Value]]) throws {
         for i in (version * 3)..<(version * 3 + 5) {
             try store.put(key: key(i), value: value(i, version))
             model[key(i)] = value(i, version)
@@ -58,7 +58,7 @@ enum StateFixtures {
     }
 
     /// Everything in `store`, as a dictionary for comparison with a model.
-    static func contents(_ store: StateStore) -> [[Value]: [Value]] {
+    public static func contents(_ store: StateStore) -> [[Value]: [Value]] {
         var out: [[Value]: [Value]] = [:]
         for e in store.entries() { out[e.key] = e.value }
         return out
@@ -66,7 +66,7 @@ enum StateFixtures {
 
     /// Commits versions 1...`versions` with `apply`, returning the model after each version.
     @discardableResult
-    static func commitVersions(_ versions: Int, provider: StateStoreProvider) throws -> [[[Value]: [Value]]] {
+    public static func commitVersions(_ versions: Int, provider: StateStoreProvider) throws -> [[[Value]: [Value]]] {
         var models: [[[Value]: [Value]]] = [[:]]
         var model: [[Value]: [Value]] = [:]
         for v in 1...versions {

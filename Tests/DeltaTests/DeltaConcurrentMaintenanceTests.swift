@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 
 @testable import Formats
+@testable import Delta
 @testable import Sinks
 
 /// Optimize and vacuum running in loops (forced zero retention and the default) while a sink

@@ -88,7 +88,7 @@ public struct DeltaLog: Sendable {
 
     /// Deletes temporary files left in `_delta_log` by crashed writers (older than
     /// `olderThanMillis`, so a live writer's in-flight temp file is never touched).
-    func removeStaleTemporaryFiles(olderThanMillis: Int64, now: Int64) {
+    package func removeStaleTemporaryFiles(olderThanMillis: Int64, now: Int64) {
         guard let names = try? FileSystem.list(logPath) else { return }
         for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
             let p = FilePaths.join(logPath, name)
@@ -98,7 +98,7 @@ public struct DeltaLog: Sendable {
 }
 
 /// Milliseconds since the Unix epoch.
-func currentTimeMillis() -> Int64 {
+package func currentTimeMillis() -> Int64 {
     var ts = timespec()
     clock_gettime(CLOCK_REALTIME, &ts)
     return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import Formats
+@testable import Delta
 @testable import Sinks
 
 /// Tables other engines maintain too: the `protocol` action keeps the protocol's one shape in

@@ -12,7 +12,7 @@ import Synchronization
 /// ```
 public final class DeltaTable: Sendable {
     public let path: String
-    let log: DeltaLog
+    package let log: DeltaLog
     /// The latest snapshot seen, brought forward by reading only newer commits.
     private let cached = Mutex<DeltaSnapshot?>(nil)
 

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import Formats
+@testable import Delta
 @testable import Sinks
 
 /// Checkpoints: written every N commits, used by readers, interoperable with delta-rs.
