@@ -171,6 +171,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         // Phase 3: read, transform, commit state, hand to the sink.
         var inputRows: [Int64] = []
         var malformedRows: [Int64] = []
+        var sourceMetrics: [[String: String]] = Array(repeating: [:], count: sources.count)
         trace?.enter(.dataRead, batch: batchId)
         let inputs: [[RecordBatch]] = try timer.time("getBatch") {
             try sources.indices.compactMap { i in
@@ -182,6 +183,7 @@ final class MicroBatchExecution: @unchecked Sendable {
                 let read = try sources[i].getBatch(start: committedOffsets[i], end: end, batchId: batchId)
                 inputRows.append(Int64(read.numInputRows))
                 malformedRows.append(Int64(read.malformedRows))
+                sourceMetrics[i] = read.metrics
                 return read.parts
             }
         }
@@ -224,7 +226,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         timer.record("triggerExecution", ContinuousClock.now - triggerStart)
         let progress = makeProgress(
             batchId: batchId, timestamp: timestamp, timer: timer, triggerStart: triggerStart,
-            inputRows: inputRows, malformedRows: malformedRows, startOffsets: startOffsets,
+            inputRows: inputRows, malformedRows: malformedRows, sourceMetrics: sourceMetrics, startOffsets: startOffsets,
             endOffsets: seq.sourceOffsets, latestOffsets: latestOffsets, outputRows: Int64(output.rowCount),
             batchWatermark: batchWatermark)
         try progressLog.append(progress)
@@ -263,7 +265,7 @@ final class MicroBatchExecution: @unchecked Sendable {
 
     private func makeProgress(
         batchId: Int64, timestamp: Date, timer: PhaseTimer, triggerStart: ContinuousClock.Instant,
-        inputRows: [Int64], malformedRows: [Int64], startOffsets: [SourceOffset?], endOffsets: [SourceOffset?],
+        inputRows: [Int64], malformedRows: [Int64], sourceMetrics: [[String: String]], startOffsets: [SourceOffset?], endOffsets: [SourceOffset?],
         latestOffsets: [SourceOffset?], outputRows: Int64, batchWatermark: Int64?
     ) -> StreamingQueryProgress {
         let total = inputRows.reduce(0, +)
@@ -275,7 +277,8 @@ final class MicroBatchExecution: @unchecked Sendable {
             SourceProgress(
                 description: sources[i].description, startOffset: startOffsets[i]?.json, endOffset: endOffsets[i]?.json,
                 latestOffset: latestOffsets[i]?.json, numInputRows: inputRows[i], numMalformedRows: malformedRows[i],
-                inputRowsPerSecond: inputRate(inputRows[i]), processedRowsPerSecond: Double(inputRows[i]) / triggerSeconds)
+                inputRowsPerSecond: inputRate(inputRows[i]), processedRowsPerSecond: Double(inputRows[i]) / triggerSeconds,
+                metrics: sourceMetrics[i].isEmpty ? nil : sourceMetrics[i])
         }
         var eventTime: [String: String] = [:]
         if let w = batchWatermark { eventTime["watermark"] = Timestamps.format(w) }

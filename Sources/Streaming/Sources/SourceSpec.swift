@@ -25,12 +25,13 @@ extension FileSourceSpec: SourceSpec {
         try makeFileSource(metadataPath: metadataPath)
     }
 
-    var readLimit: ReadLimit { options.readLimit }
+    var readLimit: ReadLimit { options.fileReadLimit }
 
     func pruned(to columns: Set<String>) -> any SourceSpec {
         var options = options
         if let c = options.reader.corruptRecordColumn, !columns.contains(c) { options.reader.corruptRecordColumn = nil }
-        // Partition columns come from directory names; keep their declared types.
+        // A partition directory named like a pruned column is still a declared column.
+        if options.declaredSchema == nil { options.declaredSchema = schema }
         return FileSourceSpec(path: path, format: format, schema: Schema(schema.fields.filter { columns.contains($0.name) }), options: options)
     }
 
