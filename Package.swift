@@ -44,6 +44,7 @@ let package = Package(
             dependencies: ["Columnar", "Formats", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/YSBGenerator"),
         .executableTarget(name: "ParquetBench", dependencies: ["Formats"], path: "Benchmarks/ParquetBench"),
+        .executableTarget(name: "file-source-bench", dependencies: ["Streaming"], path: "Benchmarks/FileSourceBench"),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         // Helpers shared by test targets (not shipped).
         .target(name: "TestSupport", path: "Tests/Support"),

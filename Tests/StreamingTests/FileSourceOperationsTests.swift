@@ -317,6 +317,7 @@ func symlink(_ target: String, at path: String) throws {
         #expect(nine == SourceOffset(json: #"{"logOffset":9}"#))
         #expect(try batchIds(batch) == [9])
         #expect(FileSystem.exists(dir.sub("log", "9.compact")))
+        #expect(!FileSystem.exists(dir.sub("log", ".9.compact.123.456.tmp")))
     }
 
     /// The crash-between-log-and-offsets rule (the next batch is exactly the logged entry)
@@ -401,11 +402,15 @@ func symlink(_ target: String, at path: String) throws {
         let dir = TempDir()
         let log = try FileSourceLog(directory: dir.sub("log"))
         let files = ["a\\b.jsonl", "line\nbreak.jsonl", "tab\there.jsonl", "ünï.jsonl"].enumerated().map {
-            LoggedFile(logId: Int64($0.offset * 3), file: ListedFile(path: $0.element, size: Int64($0.offset), modifiedMillis: -5))
+            ListedFile(path: $0.element, size: Int64($0.offset), modifiedMillis: -5)
         }
-        try log.writeCompact(9, files: files)
-        #expect(try log.load().files == files)
-        #expect(try log.load().lastId == 9)
+        var seen = SeenFiles()
+        seen.append(Array(files.prefix(3)), logId: 4, listing: 0)
+        try log.writeCompact(9, remembered: seen, taken: [files[3]])
+        var loaded = SeenFiles()
+        #expect(try log.load(into: &loaded) == 9)
+        #expect(loaded.files(after: -1, through: 8) == Array(files.prefix(3)))
+        #expect(loaded.files(after: 8, through: 9) == [files[3]])
     }
 }
 
@@ -427,5 +432,31 @@ func symlink(_ target: String, at path: String) throws {
             .writeStream.format(.memory("default-limit-\(UUID())")).trigger(.availableNow).start()
         try q.awaitTermination()
         #expect(q.recentProgress.map(\.numInputRows) == [1000, 1])
+    }
+}
+
+@Suite struct SeenFilesTests {
+    @Test func lookupsSurviveGrowthForgettingAndRebuilds() {
+        var seen = SeenFiles()
+        let files = (0..<1000).map { ListedFile(path: "d=\($0 % 7)/f\($0).jsonl", size: Int64($0), modifiedMillis: Int64($0)) }
+        for (i, f) in files.enumerated() { seen.append([f], logId: Int64(i / 10), listing: 1) }
+        #expect(seen.count == 1000 && files.allSatisfy { seen.contains($0.path) } && !seen.contains("d=0/f1000.jsonl"))
+        // Listing 2 finds only the odd files; the even ones before mtime 700 through entry 79 are forgotten.
+        for f in files where f.size % 2 == 1 { #expect(seen.observe(f, otherPaths: [], listing: 2) == .known) }
+        #expect(seen.forget(missingFrom: 2, modifiedBefore: 700, through: 79) == 350)
+        #expect(seen.count == 650)
+        #expect(!seen.contains("d=0/f0.jsonl") && seen.contains("d=1/f1.jsonl") && seen.contains("d=0/f700.jsonl"))
+        // A forgotten path logged again is remembered again.
+        seen.append([files[0]], logId: 100, listing: 2)
+        #expect(seen.contains(files[0].path))
+        #expect(seen.files(after: 99, through: 100) == [files[0]])
+        #expect(seen.files(after: -1, through: 0).map(\.path) == ["d=1/f1.jsonl", "d=3/f3.jsonl", "d=5/f5.jsonl", "d=0/f7.jsonl", "d=2/f9.jsonl"])
+        // Forgetting more than half rebuilds the index; everything left is still found.
+        #expect(seen.forget(missingFrom: 3, modifiedBefore: 990, through: 99) > 0)
+        #expect(seen.count == 11)
+        #expect(files[990...].allSatisfy { seen.contains($0.path) } && seen.contains(files[0].path) && !seen.contains(files[1].path))
+        let changed = ListedFile(path: files[995].path, size: 1, modifiedMillis: 995)
+        #expect(seen.observe(changed, otherPaths: [], listing: 4) == .changed(before: files[995]))
+        #expect(seen.observe(changed, otherPaths: [], listing: 5) == .known)
     }
 }

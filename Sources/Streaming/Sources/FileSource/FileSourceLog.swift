@@ -2,12 +2,6 @@ import Foundation
 import Formats
 import Operators
 
-/// A file the source log holds: the entry (`logOffset`) that took it, and the file.
-struct LoggedFile: Sendable, Equatable {
-    var logId: Int64
-    var file: ListedFile
-}
-
 /// The file source's log (`sources/<i>/` in the checkpoint): which files each log entry took.
 ///
 /// Entry `n` is the file `<n>` (`v1`, one JSON line per file, a checksum line; the format of
@@ -42,42 +36,42 @@ struct FileSourceLog: Sendable {
 
     // MARK: - Reading
 
-    /// What the log holds: every remembered file in log order, and the last entry id (-1: none).
-    struct Contents: Sendable {
-        var files: [LoggedFile] = []
-        var lastId: Int64 = -1
-    }
-
-    /// The newest compact file plus the entries after it. Files it supersedes are ignored.
-    func load() throws -> Contents {
+    /// Loads the newest compact file plus the entries after it into `seen` (files the compact
+    /// file supersedes are ignored). Returns the last entry id, -1 if there is none.
+    func load(into seen: inout SeenFiles) throws -> Int64 {
         let (compacts, plain) = try names()
-        var contents = Contents()
-        var next: Int64 = 0
+        var lastId: Int64 = -1
         if let c = compacts.last {
-            contents.files = try readCompact(c)
-            contents.lastId = c
-            next = c + 1
+            let path = compactPath(c)
+            let body = try Self.unsealed(try FileSystem.read(path), path: path)
+            try body.withUnsafeBufferPointer { try Self.parseCompact($0, path: path, into: &seen) }
+            lastId = c
         }
-        for id in plain where id >= next {
-            guard id == next else {
-                throw CheckpointError.damaged(path: entries.path(next), reason: "the file source log has entry \(id) but not entry \(next)")
+        for id in plain where id > lastId {
+            guard id == lastId + 1 else {
+                throw CheckpointError.damaged(path: entries.path(lastId + 1), reason: "the file source log has entry \(id) but not entry \(lastId + 1)")
             }
             guard let lines = try entries.read(id) else { throw CheckpointError.damaged(path: entries.path(id), reason: "vanished while read") }
-            contents.files += try Self.decodeEntry(lines, path: entries.path(id)).map { LoggedFile(logId: id, file: $0) }
-            contents.lastId = id
-            next = id + 1
+            seen.append(try Self.decodeEntry(lines, path: entries.path(id)), logId: id, listing: 0)
+            lastId = id
         }
-        return contents
+        return lastId
     }
 
     /// The files of entries 0 through `id`, in log order (files the log has forgotten excluded).
     func files(through id: Int64) throws -> [ListedFile] {
-        try load().files.lazy.filter { $0.logId <= id }.map(\.file)
+        var seen = SeenFiles()
+        _ = try load(into: &seen)
+        return seen.files(after: -1, through: id)
     }
 
     /// Deletes entries and compact files that the newest compact file supersedes (left behind by
-    /// a crash between writing a compact file and deleting what it replaces).
+    /// a crash between writing a compact file and deleting what it replaces), and temporary
+    /// files of writes a crash interrupted. Only for the query holding the checkpoint's lock.
     func removeSuperseded() throws {
+        for name in try FileSystem.list(directory) where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            try FileSystem.remove(FilePaths.join(directory, name))
+        }
         let (compacts, plain) = try names()
         guard let c = compacts.last else { return }
         try removeSuperseded(by: c, compacts: compacts, plain: plain)
@@ -109,15 +103,23 @@ struct FileSourceLog: Sendable {
         try entries.write(id, lines: try files.map { String(decoding: try encoder.encode($0), as: UTF8.self) })
     }
 
-    /// Writes entry `id` as a compact file holding `files` (every remembered file, the entry's
-    /// own included), then deletes what it supersedes.
-    func writeCompact(_ id: Int64, files: [LoggedFile]) throws {
+    /// Writes entry `id` as a compact file holding every file `seen` remembers plus `taken`
+    /// (the entry's own files), then deletes what it supersedes.
+    func writeCompact(_ id: Int64, remembered seen: SeenFiles, taken: [ListedFile]) throws {
         var body = Array("\(Self.header)\n".utf8)
-        body.reserveCapacity(files.count * 64)
-        for f in files {
-            body += "\(f.logId)\t\(f.file.size)\t\(f.file.modifiedMillis)\t".utf8
-            Self.appendEscaped(f.file.path, to: &body)
+        body.reserveCapacity((seen.count + taken.count) * 64)
+        func line(_ logId: Int64, _ size: Int64, _ modified: Int64, _ path: UnsafeBufferPointer<UInt8>) {
+            for n in [logId, size, modified] {
+                Self.appendDecimal(n, to: &body)
+                body.append(9)
+            }
+            Self.appendEscaped(path, to: &body)
             body.append(10)
+        }
+        seen.forEach(line)
+        for f in taken {
+            var path = f.path
+            path.withUTF8 { line(id, f.size, f.modifiedMillis, $0) }
         }
         try DurableFile.writeAtomically(compactPath(id), Self.sealed(body))
         let (compacts, plain) = try names()
@@ -155,15 +157,9 @@ struct FileSourceLog: Sendable {
         }
     }
 
-    private func readCompact(_ id: Int64) throws -> [LoggedFile] {
-        let path = compactPath(id)
-        let body = try Self.unsealed(try FileSystem.read(path), path: path)
-        return try body.withUnsafeBufferPointer { try Self.parseCompact($0, path: path) }
-    }
-
-    /// Parses the lines after the header of a compact file.
-    private static func parseCompact(_ b: UnsafeBufferPointer<UInt8>, path: String) throws -> [LoggedFile] {
-        var out: [LoggedFile] = []
+    /// Parses the lines after the header of a compact file into `seen`.
+    private static func parseCompact(_ b: UnsafeBufferPointer<UInt8>, path: String, into seen: inout SeenFiles) throws {
+        seen.reserve(files: b.count / 48, pathBytes: b.count / 2)
         var i = header.utf8.count + 1
         var line = 2
         func damaged() -> CheckpointError { .damaged(path: path, reason: "line \(line) is not '<entry>\\t<size>\\t<modified>\\t<path>'") }
@@ -179,6 +175,7 @@ struct FileSourceLog: Sendable {
             i += 1
             return negative ? -value : value
         }
+        var unescaped: [UInt8] = []
         while i < b.count {
             let logId = try number(), size = try number(), modified = try number()
             var end = i
@@ -189,16 +186,30 @@ struct FileSourceLog: Sendable {
             }
             guard end < b.count, end > i else { throw damaged() }
             let raw = UnsafeBufferPointer(rebasing: b[i..<end])
-            guard let text = escaped ? unescape(raw) : String(validating: raw, as: UTF8.self) else { throw damaged() }
-            out.append(LoggedFile(logId: logId, file: ListedFile(path: text, size: size, modifiedMillis: modified)))
+            if escaped {
+                guard unescape(raw, into: &unescaped) else { throw damaged() }
+                unescaped.withUnsafeBufferPointer { seen.add(logId: logId, size: size, modifiedMillis: modified, path: $0) }
+            } else {
+                seen.add(logId: logId, size: size, modifiedMillis: modified, path: raw)
+            }
             i = end + 1
             line += 1
         }
-        return out
     }
 
-    private static func appendEscaped(_ path: String, to out: inout [UInt8]) {
-        for c in path.utf8 {
+    private static func appendDecimal(_ n: Int64, to out: inout [UInt8]) {
+        if n < 0 { out.append(UInt8(ascii: "-")) }
+        let start = out.count
+        var m = n.magnitude
+        repeat {
+            out.append(UInt8(48 + m % 10))
+            m /= 10
+        } while m > 0
+        out[start...].reverse()
+    }
+
+    private static func appendEscaped(_ path: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        for c in path {
             switch c {
             case UInt8(ascii: "\\"): out += [92, 92]
             case 10: out += [92, UInt8(ascii: "n")]
@@ -207,16 +218,16 @@ struct FileSourceLog: Sendable {
         }
     }
 
-    private static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
-        var bytes: [UInt8] = []
+    private static func unescape(_ raw: UnsafeBufferPointer<UInt8>, into bytes: inout [UInt8]) -> Bool {
+        bytes.removeAll(keepingCapacity: true)
         var k = 0
         while k < raw.count {
             if raw[k] == 92 {
-                guard k + 1 < raw.count else { return nil }
+                guard k + 1 < raw.count else { return false }
                 switch raw[k + 1] {
                 case 92: bytes.append(92)
                 case UInt8(ascii: "n"): bytes.append(10)
-                default: return nil
+                default: return false
                 }
                 k += 2
             } else {
@@ -224,7 +235,7 @@ struct FileSourceLog: Sendable {
                 k += 1
             }
         }
-        return String(validating: bytes, as: UTF8.self)
+        return true
     }
 
     /// `body` (which starts with the header line) followed by its checksum line.

@@ -77,9 +77,10 @@ public final class FileStreamSource: StreamSource {
         schema = Schema(dataSchema.fields + readerOnly + partitions.undeclared.map { Field($0, .string) })
         readerColumns = Dictionary(uniqueKeysWithValues: reader.outputSchema.names.enumerated().map { ($1, $0) })
 
-        let contents = try log?.load() ?? FileSourceLog.Contents()
+        var seen = SeenFiles()
+        let lastLogId = try log?.load(into: &seen) ?? -1
         try log?.removeSuperseded()
-        state = Mutex(State(seen: SeenFiles(contents.files), partitions: partitions, partitionsSaved: saved != nil, lastLogId: contents.lastId))
+        state = Mutex(State(seen: seen, partitions: partitions, partitionsSaved: saved != nil, lastLogId: lastLogId))
     }
 
     public func latestOffset(start: SourceOffset?, limit: ReadLimit) throws -> SourceOffset? {
@@ -136,7 +137,7 @@ public final class FileStreamSource: StreamSource {
                 let id = s.lastLogId + 1
                 if FileSourceLog.isCompaction(id) {
                     forgetGoneFiles(&s, through: startId)
-                    try log.writeCompact(id, files: s.seen.logged + taken.map { LoggedFile(logId: id, file: $0) })
+                    try log.writeCompact(id, remembered: s.seen, taken: taken)
                 } else {
                     try log.write(id, files: taken)
                 }

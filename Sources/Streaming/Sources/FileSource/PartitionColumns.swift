@@ -39,26 +39,29 @@ struct PartitionColumns: Sendable, Codable, Equatable {
 
     /// Checks files about to be taken, after adding the declared keys they introduce.
     /// Returns whether the columns changed (then they must be saved before the files are logged).
+    /// Nothing changes if a file is refused.
     mutating func admit(_ files: [ListedFile], declared schema: Schema, root: String) throws -> Bool {
-        let before = self
+        var grown = self
         for f in files {
-            for (key, value) in FileListing.partitionValues(of: f.path) where !all.contains(key) {
+            for (key, value) in FileListing.partitionValues(of: f.path) where !grown.all.contains(key) {
                 guard schema.field(key) != nil else {
                     throw SourceError.undeclaredPartitionColumn(path: FilePaths.join(root, f.path), column: key, value: value, columns: undeclared)
                 }
-                declared.append(key)
+                grown.declared.append(key)
             }
         }
         for f in files {
             let values = Dictionary(FileListing.partitionValues(of: f.path), uniquingKeysWith: { $1 })
-            for column in all {
+            for column in grown.all {
                 guard let raw = values[column] else {
                     throw SourceError.missingPartitionDirectory(path: FilePaths.join(root, f.path), column: column)
                 }
                 _ = try Self.value(raw, of: schema.field(column) ?? Field(column, .string), path: FilePaths.join(root, f.path))
             }
         }
-        return self != before
+        let changed = grown != self
+        self = grown
+        return changed
     }
 
     /// The value a directory gives a column: null for the Hive null marker, else the text cast
