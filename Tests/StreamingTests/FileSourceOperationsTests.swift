@@ -278,8 +278,10 @@ func symlink(_ target: String, at path: String) throws {
         #expect(try logNames(dir) == ["partitions", "19.compact", "20", "21", "22", "23", "24"])
         // A restart reads the compact file and the entries after it: nothing is taken twice.
         let restarted = try makeFileSource(dir)
-        #expect(try restarted.loggedFiles(through: #require(end)) == (0..<25).map { dir.sub("in", String(format: "f%05d.jsonl", $0)) })
-        #expect(try restarted.loggedFiles(through: SourceOffset(json: #"{"logOffset":12}"#)).count == 13)
+        let logged = try FileStreamSource.loggedFiles(metadataPath: dir.sub("log"), through: #require(end))
+        #expect(logged.map(\.path) == (0..<25).map { String(format: "f%05d.jsonl", $0) })
+        #expect(try FileStreamSource.loggedFiles(metadataPath: dir.sub("log"), through: SourceOffset(json: #"{"logOffset":12}"#)).count == 13)
+        #expect(throws: CheckpointError.self) { try FileStreamSource.loggedFiles(metadataPath: dir.sub("log"), through: SourceOffset(json: #"{"logOffset":25}"#)) }
         let after = try feed(restarted, dir, files: 25..<31, from: end)
         #expect(after == SourceOffset(json: #"{"logOffset":30}"#))
         #expect(try logNames(dir) == ["partitions", "29.compact", "30"])
@@ -363,6 +365,26 @@ func symlink(_ target: String, at path: String) throws {
         let kept = try FileSourceLog(directory: dir.sub("log")).files(through: 9).map(\.path)
         #expect(kept == [2, 3, 4, 5, 6, 7, 8, 9].map { String(format: "f%05d.jsonl", $0) })
 
+    }
+
+    /// A replay reads a running stream's log while compactions delete the files it listed.
+    @Test func aReaderBesideCompactionsAlwaysGetsTheWholeLog() throws {
+        let dir = TempDir()
+        let source = try makeFileSource(dir)
+        let eight = try #require(try feed(source, dir, files: 0..<9, from: nil))
+        let writerDone = Atomic(false)
+        let writer = Thread {
+            _ = try? self.feed(source, dir, files: 9..<60, from: eight)
+            writerDone.store(true, ordering: .sequentiallyConsistent)
+        }
+        writer.start()
+        var reads = 0
+        while !writerDone.load(ordering: .sequentiallyConsistent) {
+            #expect(try FileStreamSource.loggedFiles(metadataPath: dir.sub("log"), through: eight).count == 9)
+            reads += 1
+        }
+        #expect(reads > 0)
+        #expect(try logNames(dir) == ["partitions", "59.compact"])
     }
 
     @Test func aDamagedCompactFileIsRefusedNamingIt() throws {

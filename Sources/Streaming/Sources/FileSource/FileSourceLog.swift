@@ -38,12 +38,28 @@ struct FileSourceLog: Sendable {
 
     /// Loads the newest compact file plus the entries after it into `seen` (files the compact
     /// file supersedes are ignored). Returns the last entry id, -1 if there is none.
+    ///
+    /// A reader beside the running query (a replay) can see a file vanish: a compaction deleted
+    /// what it listed. Then it loads again, from the newer compact file.
     func load(into seen: inout SeenFiles) throws -> Int64 {
+        for _ in 0..<9 {
+            var attempt = SeenFiles()
+            guard let lastId = try loadOnce(into: &attempt) else { continue }
+            seen = attempt
+            return lastId
+        }
+        throw CheckpointError.damaged(path: directory, reason: "its files kept vanishing while it was read")
+    }
+
+    /// nil if a listed file vanished before it was read.
+    private func loadOnce(into seen: inout SeenFiles) throws -> Int64? {
         let (compacts, plain) = try names()
         var lastId: Int64 = -1
         if let c = compacts.last {
             let path = compactPath(c)
-            let body = try Self.unsealed(try FileSystem.read(path), path: path)
+            let bytes: [UInt8]
+            do { bytes = try FileSystem.read(path) } catch let e as IOError where e.isNotFound { return nil }
+            let body = try Self.unsealed(bytes, path: path)
             try body.withUnsafeBufferPointer { try Self.parseCompact($0, path: path, into: &seen) }
             lastId = c
         }
@@ -51,7 +67,7 @@ struct FileSourceLog: Sendable {
             guard id == lastId + 1 else {
                 throw CheckpointError.damaged(path: entries.path(lastId + 1), reason: "the file source log has entry \(id) but not entry \(lastId + 1)")
             }
-            guard let lines = try entries.read(id) else { throw CheckpointError.damaged(path: entries.path(id), reason: "vanished while read") }
+            guard let lines = try entries.read(id) else { return nil }
             seen.append(try Self.decodeEntry(lines, path: entries.path(id)), logId: id, listing: 0)
             lastId = id
         }

@@ -221,11 +221,22 @@ public final class FileStreamSource: StreamSource {
     /// Nothing to do: the log keeps the files of committed entries (see `SeenFiles`).
     public func commit(_ end: SourceOffset) throws {}
 
-    /// Absolute paths of the files of log entries 0 through `end`'s, in log order; files the
-    /// log has forgotten (gone from the directory and older than `maxFileAge`) are not included.
-    func loggedFiles(through end: SourceOffset) throws -> [String] {
-        let to = try Self.logId(end)
-        return state.withLock { s in s.seen.files(after: -1, through: to).map { FilePaths.join(root, $0.path) } }
+    /// The files that log entries 0 through `end` of the source log in `metadataPath` hold, in
+    /// log order, read without writing anything (a replay reads a running stream's log this
+    /// way, so a compaction may run meanwhile: `FileSourceLog.load` retries then). Files the log
+    /// has forgotten (gone from the directory and older than `maxFileAge`) are not included.
+    static func loggedFiles(metadataPath: String, through end: SourceOffset) throws -> [ListedFile] {
+        guard FileSystem.isDirectory(metadataPath) else {
+            throw CheckpointError.damaged(path: metadataPath, reason: "the file source log is missing, yet offset \(end) refers to it")
+        }
+        let log = try FileSourceLog(directory: metadataPath)  // exists: nothing is created
+        var seen = SeenFiles()
+        let lastId = try log.load(into: &seen)
+        let to = try logId(end)
+        guard to <= lastId else {
+            throw CheckpointError.damaged(path: metadataPath, reason: "the file source log has no entry \(to), which offset \(end) refers to")
+        }
+        return seen.files(after: -1, through: to)
     }
 
     /// The reader's columns in schema order, with the columns a directory of the file's path gives.
