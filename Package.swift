@@ -47,6 +47,7 @@ let package = Package(
             path: "Benchmarks/YSBGenerator"),
         .executableTarget(name: "ParquetBench", dependencies: ["Formats"], path: "Benchmarks/ParquetBench"),
         .executableTarget(name: "sluice-replay-bench", dependencies: ["Streaming"], path: "Benchmarks/ReplayBench"),
+        .executableTarget(name: "file-source-bench", dependencies: ["Streaming"], path: "Benchmarks/FileSourceBench"),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         // Helpers shared by test targets (not shipped).
         .target(name: "TestSupport", path: "Tests/Support"),

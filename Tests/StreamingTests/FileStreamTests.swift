@@ -130,6 +130,7 @@ import Testing
         try writeEvents(dir.sub("in", "date=2026-11-26", "region=us%20east"), "b.jsonl", ids: 2..<3)
         let schema = eventSchema.setting(Field("date", .date))
         let stream = try StreamingSession().readStream.schema(schema).load(dir.sub("in"))
+        // Declared columns keep their place; undeclared partition columns come last.
         #expect(try stream.schema().names == ["id", "user", "amount", "ts", "date", "region"])
         let sink = MemorySink(name: "hive-\(UUID())")
         let q = try stream.select("id", "date", "region").writeStream.format(.custom(sink))

@@ -28,6 +28,10 @@ public enum SourceOption: Sendable {
     case maxLineBytes(Int)
     /// CSV field delimiter.
     case delimiter(Unicode.Scalar)
+    /// How long a file source remembers a file it read once the file is gone (default 7 days).
+    case maxFileAge(Duration)
+    /// Called for each file a file source finds changed after reading it (also counted in progress).
+    case onChangedFile(@Sendable (ChangedFile) -> Void)
 
     func apply(to o: inout FileSourceOptions) {
         switch self {
@@ -41,6 +45,8 @@ public enum SourceOption: Sendable {
         case .badRecordsPath(let p): o.badRecordsPath = p
         case .maxLineBytes(let n): o.reader.maxLineBytes = n
         case .delimiter(let c): o.reader.delimiter = c
+        case .maxFileAge(let d): o.maxFileAge = d
+        case .onChangedFile(let f): o.onChangedFile = f
         }
     }
 }

@@ -65,7 +65,7 @@ public struct DataReader: Sendable {
         }
         let files: [String]
         if FileSystem.isDirectory(path) {
-            files = try FileListing.list(root: path, glob: nil).map { FilePaths.join(path, $0.path) }
+            files = try FileListing.list(root: path, glob: nil).files.map { FilePaths.join(path, $0.path) }
         } else {
             files = [path]
         }

@@ -274,7 +274,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         timer.record("triggerExecution", ContinuousClock.now - triggerStart)
         let progress = makeProgress(
             batchId: batchId, timestamp: timestamp, timer: timer, triggerStart: triggerStart,
-            inputRows: ran.inputRows, malformedRows: ran.malformedRows, startOffsets: startOffsets,
+            inputRows: ran.inputRows, malformedRows: ran.malformedRows, sourceMetrics: ran.sourceMetrics, startOffsets: startOffsets,
             endOffsets: seq.sourceOffsets, latestOffsets: latestOffsets, outputRows: Int64(ran.output.rowCount),
             batchWatermark: batchWatermark)
         try progressLog.append(progress)
@@ -288,6 +288,8 @@ final class MicroBatchExecution: @unchecked Sendable {
         var output: RecordBatch
         var inputRows: [Int64]
         var malformedRows: [Int64]
+        /// Source-specific figures for progress (`SourceProgress.metrics`), one per source.
+        var sourceMetrics: [[String: String]]
     }
 
     /// Step 3 of batch `batchId`: reads each source from `start` to the batch's end offsets, runs
@@ -298,6 +300,7 @@ final class MicroBatchExecution: @unchecked Sendable {
     ) throws -> BatchRun {
         var inputRows: [Int64] = []
         var malformedRows: [Int64] = []
+        var sourceMetrics: [[String: String]] = Array(repeating: [:], count: sources.count)
         trace?.enter(.dataRead, batch: batchId)
         let inputs: [[RecordBatch]] = try timer.time("getBatch") {
             try sources.indices.compactMap { i in
@@ -309,6 +312,7 @@ final class MicroBatchExecution: @unchecked Sendable {
                 let read = try sources[i].getBatch(start: start[i], end: end, batchId: batchId)
                 inputRows.append(Int64(read.numInputRows))
                 malformedRows.append(Int64(read.malformedRows))
+                sourceMetrics[i] = read.metrics
                 return read.parts
             }
         }
@@ -331,7 +335,7 @@ final class MicroBatchExecution: @unchecked Sendable {
             if let lateRowsSink, let late = plan.statefulOperators.first?.lateRows { try lateRowsSink.addBatch(batchId, late) }
         }
         try faultHook?(.afterSinkCommit, batchId)
-        return BatchRun(output: output, inputRows: inputRows, malformedRows: malformedRows)
+        return BatchRun(output: output, inputRows: inputRows, malformedRows: malformedRows, sourceMetrics: sourceMetrics)
     }
 
     /// The offsets of the next batch (a pending re-run first), or nil when no source has new data.
@@ -364,7 +368,7 @@ final class MicroBatchExecution: @unchecked Sendable {
 
     private func makeProgress(
         batchId: Int64, timestamp: Date, timer: PhaseTimer, triggerStart: ContinuousClock.Instant,
-        inputRows: [Int64], malformedRows: [Int64], startOffsets: [SourceOffset?], endOffsets: [SourceOffset?],
+        inputRows: [Int64], malformedRows: [Int64], sourceMetrics: [[String: String]], startOffsets: [SourceOffset?], endOffsets: [SourceOffset?],
         latestOffsets: [SourceOffset?], outputRows: Int64, batchWatermark: Int64?
     ) -> StreamingQueryProgress {
         let total = inputRows.reduce(0, +)
@@ -376,7 +380,8 @@ final class MicroBatchExecution: @unchecked Sendable {
             SourceProgress(
                 description: sources[i].description, startOffset: startOffsets[i]?.json, endOffset: endOffsets[i]?.json,
                 latestOffset: latestOffsets[i]?.json, numInputRows: inputRows[i], numMalformedRows: malformedRows[i],
-                inputRowsPerSecond: inputRate(inputRows[i]), processedRowsPerSecond: Double(inputRows[i]) / triggerSeconds)
+                inputRowsPerSecond: inputRate(inputRows[i]), processedRowsPerSecond: Double(inputRows[i]) / triggerSeconds,
+                metrics: sourceMetrics[i].isEmpty ? nil : sourceMetrics[i])
         }
         let eventTime = EventTimeProgress.map(plan.eventTimeCollectors, batchWatermarkMicros: batchWatermark)
         let stateOperators = plan.statefulOperators.map { op in

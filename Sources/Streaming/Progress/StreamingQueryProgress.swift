@@ -41,6 +41,9 @@ public struct SourceProgress: Codable, Sendable, Equatable {
     public var numMalformedRows: Int64
     public var inputRowsPerSecond: Double
     public var processedRowsPerSecond: Double
+    /// Source-specific figures, as Spark's `SourceProgress.metrics` (the file source:
+    /// `numChangedFiles`, and `changedFiles`, a JSON array of the first 20 paths).
+    public var metrics: [String: String]? = nil
 }
 
 /// The sink's part of a progress record.

@@ -81,7 +81,7 @@ final class FileReplayInput: ReplayInput {
         if let boundary = selection.boundary {
             candidates = try boundary.sourceOffset.map { try FileStreamSource.loggedFiles(metadataPath: boundary.sourceLogPath, through: $0) } ?? []
         } else {
-            candidates = try FileListing.list(root: root, glob: spec.options.pathGlobFilter)
+            candidates = try FileListing.list(root: root, glob: spec.options.pathGlobFilter).files
         }
         let files = selection.pruneDateDirectories
             ? candidates.filter { Self.mayHoldRows($0, in: selection.days, declared: declaredSchema) } : candidates

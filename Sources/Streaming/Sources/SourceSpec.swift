@@ -27,7 +27,7 @@ extension FileSourceSpec: SourceSpec {
         try makeFileSource(metadataPath: metadataPath)
     }
 
-    var readLimit: ReadLimit { options.readLimit }
+    var readLimit: ReadLimit { options.fileReadLimit }
 
     /// Keeps the declared fields the query reads. When malformed lines decide which rows
     /// exist or fill a corrupt-record column the query reads, every declared field is still
@@ -36,6 +36,9 @@ extension FileSourceSpec: SourceSpec {
     /// reader only checks the columns a query reads; its CSV reader has the same choice behind
     /// `spark.sql.csv.parser.columnPruning.enabled`.
     func pruned(to columns: Set<String>) -> any SourceSpec {
+        var options = options
+        // A partition directory named like a pruned column is still a declared column.
+        if options.declaredSchema == nil { options.declaredSchema = schema }
         let corrupt = options.reader.corruptRecordColumn
         let wholeRecords = options.judgesWholeRecords(reading: columns)
         // Partition columns come from directory names; keep their declared types.

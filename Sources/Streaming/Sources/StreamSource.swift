@@ -26,12 +26,16 @@ public struct SourceBatch: Sendable {
     public var malformedRows: Int
     /// Rows read from the source: the parts' and those a pushed-down filter dropped while reading.
     public var numInputRows: Int
+    /// Source-specific figures for progress (`SourceProgress.metrics`), e.g. the file source's
+    /// `numChangedFiles`.
+    public var metrics: [String: String]
 
-    public init(parts: [RecordBatch], schema: Schema, malformedRows: Int, numInputRows: Int? = nil) {
+    public init(parts: [RecordBatch], schema: Schema, malformedRows: Int, numInputRows: Int? = nil, metrics: [String: String] = [:]) {
         self.parts = parts
         self.schema = schema
         self.malformedRows = malformedRows
         self.numInputRows = numInputRows ?? parts.reduce(0) { $0 + $1.rowCount }
+        self.metrics = metrics
     }
 
     public init(batch: RecordBatch, malformedRows: Int, numInputRows: Int? = nil) {

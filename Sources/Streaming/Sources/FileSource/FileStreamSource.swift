@@ -8,36 +8,47 @@ import Synchronization
 /// Streams a directory tree of files (JSON lines, CSV; plain or `.zst`).
 ///
 /// Files are taken in path order. Each batch's new files are recorded in the source's own log
-/// (`sources/<i>/<n>` in the checkpoint) before the batch runs, and the offset is the number of
-/// that log entry: re-running a batch re-reads exactly the same files. Hive-style directories
-/// (`date=2026-11-25/`) become partition columns.
+/// (`sources/<i>/` in the checkpoint, `FileSourceLog`) before the batch runs, and the offset is
+/// the number of that log entry: re-running a batch re-reads exactly the same files. Hive-style
+/// directories (`date=2026-11-25/`) become partition columns (`PartitionColumns`).
 ///
 /// Producers must write a file under a name starting with `.` or `_` (or outside the tree) and
-/// rename it into place when complete: a file is read once, as it is when first listed.
+/// rename it into place when complete: a file is read once, as it is when first listed. A file
+/// found later with another size or modification time is reported (progress
+/// `metrics.numChangedFiles`, `FileSourceOptions.onChangedFile`), not read again.
 public final class FileStreamSource: StreamSource {
     public let schema: Schema
     public let description: String
     private let root: String
     private let reader: any RecordFileReader
-    private let partitionFields: [Field]
+    /// The columns of `schema` the reader produces, by name (the others come from directories).
+    private let readerColumns: [String: Int]
     private let options: FileSourceOptions
-    private let log: BatchLog?
-    private let state = Mutex(State())
+    /// The schema the user declared (before column pruning): which directory keys are columns.
+    private let declaredSchema: Schema
+    private let log: FileSourceLog?
+    private let state: Mutex<State>
 
     private struct State {
-        var seen = Set<String>()
-        var entries: [Int64: [ListedFile]] = [:]
+        var seen: SeenFiles
+        var partitions: PartitionColumns
+        /// Whether `partitions` is saved in the log as it is.
+        var partitionsSaved: Bool
         var lastLogId: Int64 = -1
         /// With `availableNow`: the only files this run may take.
         var availableNowFiles: Set<String>?
         /// Files of the last listing not taken yet, in the order they would be taken.
         var backlog: [ListedFile] = []
+        /// Listings made by this run.
+        var listings = 0
+        /// Files found changed since the last batch was read (reported in its progress).
+        var changed: [ChangedFile] = []
     }
 
     /// - Parameters:
     ///   - root: the directory to stream.
-    ///   - dataSchema: columns read from the files; a field named like a partition directory
-    ///     key gives that partition column its type (other partition columns are strings).
+    ///   - dataSchema: the columns to produce; a field named like a partition directory key is
+    ///     filled from the directory, with the field's type.
     ///   - makeReader: builds the file reader for the columns to read from files.
     ///   - metadataPath: this source's log directory inside the checkpoint.
     public init(
@@ -51,26 +62,28 @@ public final class FileStreamSource: StreamSource {
         self.root = root
         self.options = options
         self.description = "FileStreamSource[\(root)]"
+        let declared = options.declaredSchema ?? dataSchema
+        declaredSchema = declared
 
-        var keys: [String] = []
-        for f in try FileListing.list(root: root, glob: options.pathGlobFilter) {
-            for (k, _) in FileListing.partitionValues(of: f.path) where !keys.contains(k) { keys.append(k) }
-        }
-        partitionFields = keys.map { dataSchema.field($0) ?? Field($0, .string) }
-        let fileSchema = Schema(dataSchema.fields.filter { !keys.contains($0.name) })
+        let log = try metadataPath.map { try FileSourceLog(directory: $0) }
+        self.log = log
+        let saved = try log?.readPartitions()
+        let partitions = try saved ?? PartitionColumns.discover(in: FileListing.list(root: root, glob: options.pathGlobFilter).files, declared: declared)
+
+        // Columns known to come from directories are not read from the files; a declared column
+        // whose directories appear later is read, and the directory value replaces it.
+        let fileSchema = Schema(dataSchema.fields.filter { !partitions.declared.contains($0.name) })
         reader = makeReader(fileSchema)
-        schema = Schema(reader.outputSchema.fields + partitionFields)
+        // Columns are named as the reader names them: `` `service.name` `` is column `service.name`.
+        let declaredColumns = dataSchema.fields.map { Field(FieldPath.columnName($0.name), $0.type, nullable: $0.nullable) }
+        let readerOnly = reader.outputSchema.fields.filter { f in !declaredColumns.contains { $0.name == f.name } }
+        schema = Schema(declaredColumns + readerOnly + partitions.undeclared.map { Field($0, .string) })
+        readerColumns = Dictionary(uniqueKeysWithValues: reader.outputSchema.names.enumerated().map { ($1, $0) })
 
-        log = try metadataPath.map { try BatchLog(directory: $0) }
-        guard let log else { return }
-        try state.withLock { s in
-            for id in try log.batchIds() {
-                let files = try Self.decodeEntry(try log.read(id) ?? [], path: log.path(id))
-                s.entries[id] = files
-                for f in files { s.seen.insert(f.path) }
-                s.lastLogId = id
-            }
-        }
+        var seen = SeenFiles()
+        let lastLogId = try log?.load(into: &seen) ?? -1
+        try log?.removeSuperseded()
+        state = Mutex(State(seen: seen, partitions: partitions, partitionsSaved: saved != nil, lastLogId: lastLogId))
     }
 
     public func latestOffset(start: SourceOffset?, limit: ReadLimit) throws -> SourceOffset? {
@@ -81,18 +94,33 @@ public final class FileStreamSource: StreamSource {
         // `latestFirst` the newest files must jump the queue, so that lists every time.
         let reuse = state.withLock { s in !options.latestFirst && Self.apply(limit, to: s.backlog).count < s.backlog.count }
         let listed = reuse ? nil : try FileListing.list(root: root, glob: options.pathGlobFilter)
-        return try state.withLock { s in
+        let (offset, changed) = try state.withLock { s -> (SourceOffset?, [ChangedFile]) in
             // An entry past `start` was logged by a run that died before writing the batch's
             // offsets. It is the next batch, exactly as it would have been without the crash:
             // adding new files to it would merge two batches, and batch boundaries decide the
             // watermark, so which rows count as late would change.
             let startId = try start.map(Self.logId) ?? -1
-            if s.lastLogId > startId { return Self.offset(startId + 1) }
+            if s.lastLogId > startId { return (Self.offset(startId + 1), []) }
+            var changed: [ChangedFile] = []
             if let listed {
-                var fresh = listed.filter { !s.seen.contains($0.path) }
-                if let allowed = s.availableNowFiles { fresh = fresh.filter { allowed.contains($0.path) } }
+                s.listings += 1
+                var fresh: [ListedFile] = []
+                for f in listed.files {
+                    switch s.seen.observe(f, otherPaths: listed.otherPaths[f.path] ?? [], listing: s.listings) {
+                    case .known: continue
+                    case .changed(let before):
+                        changed.append(ChangedFile(
+                            path: FilePaths.join(root, f.path), sizeBefore: before.size, sizeNow: f.size,
+                            modifiedMillisBefore: before.modifiedMillis, modifiedMillisNow: f.modifiedMillis))
+                        continue
+                    case .new:
+                        if let allowed = s.availableNowFiles, !allowed.contains(f.path) { continue }
+                        fresh.append(f)
+                    }
+                }
                 if options.latestFirst { fresh.reverse() }
                 s.backlog = fresh
+                s.changed += changed
             }
             var taken = Self.apply(limit, to: s.backlog)
             if listed == nil {
@@ -104,33 +132,50 @@ public final class FileStreamSource: StreamSource {
                 }
             }
             if !taken.isEmpty {
+                // Checked before anything is logged: a refused file is never part of an entry.
+                if try s.partitions.admit(taken, declared: declaredSchema, root: root) || !s.partitionsSaved {
+                    try log.writePartitions(s.partitions)
+                    s.partitionsSaved = true
+                }
                 let id = s.lastLogId + 1
-                let encoder = JSONEncoder.sorted
-                try log.write(id, lines: try taken.map { String(decoding: try encoder.encode($0), as: UTF8.self) })
-                s.entries[id] = taken
-                for f in taken { s.seen.insert(f.path) }
+                if FileSourceLog.isCompaction(id) {
+                    forgetGoneFiles(&s, through: startId)
+                    try log.writeCompact(id, remembered: s.seen, taken: taken)
+                } else {
+                    try log.write(id, files: taken)
+                }
+                s.seen.append(taken, logId: id, listing: s.listings)
                 s.lastLogId = id
                 s.backlog.removeFirst(taken.count)
             }
-            return s.lastLogId < 0 ? nil : Self.offset(s.lastLogId)
+            return (s.lastLogId < 0 ? nil : Self.offset(s.lastLogId), changed)
         }
+        if let observer = options.onChangedFile { for c in changed { observer(c) } }
+        return offset
+    }
+
+    /// Before a compaction: forgets files of committed entries that are gone from the directory
+    /// (missing from the last listing) and older than `maxFileAge`.
+    private func forgetGoneFiles(_ s: inout State, through committedId: Int64) {
+        guard s.listings > 0, s.seen.newestModifiedMillis > Int64.min else { return }
+        let ageMillis = options.maxFileAge.milliseconds
+        s.seen.forget(missingFrom: s.listings, modifiedBefore: s.seen.newestModifiedMillis - ageMillis, through: committedId)
     }
 
     public func prepareForAvailableNow() throws {
         let listed = try FileListing.list(root: root, glob: options.pathGlobFilter)
-        state.withLock { $0.availableNowFiles = Set(listed.map(\.path)) }
+        state.withLock { $0.availableNowFiles = Set(listed.files.map(\.path)) }
     }
 
     public func getBatch(start: SourceOffset?, end: SourceOffset, batchId: Int64) throws -> SourceBatch {
         let from = try start.map(Self.logId) ?? -1
         let to = try Self.logId(end)
-        let files: [ListedFile] = try state.withLock { s in
-            try (from + 1..<to + 1).flatMap { id -> [ListedFile] in
-                guard let e = s.entries[id] else {
-                    throw CheckpointError.damaged(path: log?.path(id) ?? root, reason: "the file source log has no entry \(id), which offset \(end) refers to")
-                }
-                return e
+        let (files, changed): ([ListedFile], [ChangedFile]) = try state.withLock { s in
+            guard to <= s.lastLogId else {
+                throw CheckpointError.damaged(path: log?.directory ?? root, reason: "the file source log has no entry \(to), which offset \(end) refers to")
             }
+            defer { s.changed = [] }
+            return (s.seen.files(after: from, through: to), s.changed)
         }
         var parts: [RecordBatch] = []
         var malformed = 0, read = 0
@@ -163,28 +208,52 @@ public final class FileStreamSource: StreamSource {
                 parts.append(try withPartitionColumns(piece.batch, file: file))
             }
         }
-        return SourceBatch(parts: parts, schema: schema, malformedRows: malformed, numInputRows: read)
+        return SourceBatch(parts: parts, schema: schema, malformedRows: malformed, numInputRows: read, metrics: Self.metrics(changed))
     }
 
-    /// Committed log entries are never read again: only `seen` must remember their files.
-    public func commit(_ end: SourceOffset) throws {
-        let id = try Self.logId(end)
-        state.withLock { s in s.entries = s.entries.filter { $0.key > id } }
+    /// Progress figures: changed files are counted, and the first few named.
+    private static func metrics(_ changed: [ChangedFile]) -> [String: String] {
+        var m = ["numChangedFiles": String(changed.count)]
+        if !changed.isEmpty {
+            let named = changed.prefix(20).map(\.path)
+            m["changedFiles"] = String(decoding: (try? JSONEncoder.sorted.encode(named)) ?? Data(), as: UTF8.self)
+        }
+        return m
     }
 
+    /// Nothing to do: the log keeps the files of committed entries (see `SeenFiles`).
+    public func commit(_ end: SourceOffset) throws {}
+
+    /// The files that log entries 0 through `end` of the source log in `metadataPath` hold, in
+    /// log order, read without writing anything (a replay reads a running stream's log this
+    /// way, so a compaction may run meanwhile: `FileSourceLog.load` retries then). Files the log
+    /// has forgotten (gone from the directory and older than `maxFileAge`) are not included.
+    static func loggedFiles(metadataPath: String, through end: SourceOffset) throws -> [ListedFile] {
+        guard FileSystem.isDirectory(metadataPath) else {
+            throw CheckpointError.damaged(path: metadataPath, reason: "the file source log is missing, yet offset \(end) refers to it")
+        }
+        let log = try FileSourceLog(directory: metadataPath)  // exists: nothing is created
+        var seen = SeenFiles()
+        let lastId = try log.load(into: &seen)
+        let to = try logId(end)
+        guard to <= lastId else {
+            throw CheckpointError.damaged(path: metadataPath, reason: "the file source log has no entry \(to), which offset \(end) refers to")
+        }
+        return seen.files(after: -1, through: to)
+    }
+
+    /// The reader's columns in schema order, with the columns a directory of the file's path gives.
     private func withPartitionColumns(_ batch: RecordBatch, file: ListedFile) throws -> RecordBatch {
-        if partitionFields.isEmpty { return batch }
         let values = Dictionary(FileListing.partitionValues(of: file.path), uniquingKeysWith: { $1 })
-        var columns = batch.columns
-        for field in partitionFields {
-            var value = Value.null
-            if let raw = values[field.name], raw != DeltaPartition.nullDirectoryValue {
-                guard let v = Value.string(raw).cast(to: field.type), v != .null else {
-                    throw SourceError.badPartitionValue(path: FilePaths.join(root, file.path), column: field.name, value: raw, type: field.type)
-                }
-                value = v
+        if values.isEmpty && batch.schema.count == schema.count { return batch }
+        let columns = try schema.fields.map { field -> Column in
+            if let raw = values[field.name] {
+                let v = try PartitionColumns.value(raw, of: field, path: FilePaths.join(root, file.path))
+                return Column.repeating(v, type: field.type, count: batch.rowCount)
             }
-            columns.append(Column.repeating(value, type: field.type, count: batch.rowCount))
+            // A file logged before its column's directories existed (or by an older version).
+            guard let i = readerColumns[field.name] else { return Column.repeating(.null, type: field.type, count: batch.rowCount) }
+            return batch.columns[i]
         }
         return try RecordBatch(schema: schema, columns: columns)
     }
@@ -218,31 +287,6 @@ public final class FileStreamSource: StreamSource {
         }
         return s.logOffset
     }
-
-    /// The files that log entries 0 through `end` of the source log in `metadataPath` hold, in
-    /// log order, read without writing anything (a replay reads a running stream's log this way).
-    static func loggedFiles(metadataPath: String, through end: SourceOffset) throws -> [ListedFile] {
-        guard FileSystem.isDirectory(metadataPath) else {
-            throw CheckpointError.damaged(path: metadataPath, reason: "the file source log is missing, yet offset \(end) refers to it")
-        }
-        let log = try BatchLog(directory: metadataPath)  // exists: nothing is created
-        return try (0...logId(end)).flatMap { id -> [ListedFile] in
-            guard let lines = try log.read(id) else {
-                throw CheckpointError.damaged(path: log.path(id), reason: "the file source log has no entry \(id), which offset \(end) refers to")
-            }
-            return try decodeEntry(lines, path: log.path(id))
-        }
-    }
-
-    private static func decodeEntry(_ lines: [String], path: String) throws -> [ListedFile] {
-        let decoder = JSONDecoder()
-        return try lines.map { line in
-            guard let f = try? decoder.decode(ListedFile.self, from: Data(line.utf8)) else {
-                throw CheckpointError.damaged(path: path, reason: "line '\(line.prefix(80))' is not a file entry")
-            }
-            return f
-        }
-    }
 }
 
 /// Errors raised by sources, each saying what to do.
@@ -251,6 +295,10 @@ public enum SourceError: Error, CustomStringConvertible, Equatable {
     case fileVanished(String)
     case badOffset(String)
     case badPartitionValue(path: String, column: String, value: String, type: DataType)
+    /// A file lies under a `column=value` directory whose key is not a column of the query.
+    case undeclaredPartitionColumn(path: String, column: String, value: String, columns: [String])
+    /// A file lacks the `column=value` directory that other files of the source have.
+    case missingPartitionDirectory(path: String, column: String)
     case deltaVersionMissing(table: String, version: Int64)
     case deltaSchemaChanged(table: String, version: Int64)
 
@@ -261,6 +309,11 @@ public enum SourceError: Error, CustomStringConvertible, Equatable {
         case .badOffset(let o): return "offset \(o) was not written by this source type"
         case .badPartitionValue(let p, let c, let v, let t):
             return "partition directory of \(p) gives \(c)='\(v)', which is not a valid \(t); rename the directory or declare \(c) as a string"
+        case .undeclaredPartitionColumn(let p, let c, let v, let columns):
+            let fixed = columns.isEmpty ? "none" : columns.joined(separator: ", ")
+            return "file \(p) is under directory \(c)=\(v), but \(c) is not a column of this query: partition directories the schema does not declare become columns only if present when the query first started (undeclared partition columns of this query: \(fixed)). Declare \(c) in the schema and restart the query, or move the file out of the source directory"
+        case .missingPartitionDirectory(let p, let c):
+            return "file \(p) is not under a \(c)=<value> directory, but \(c) is a partition column of this source (other files are under such directories); move the file into a \(c)=<value> directory (\(c)=\(DeltaPartition.nullDirectoryValue) for null) and restart the query"
         case .deltaVersionMissing(let t, let v):
             return "Delta table \(t) has no commit \(v) any more (log cleanup ran while the query was stopped); restart the query from a new checkpoint"
         case .deltaSchemaChanged(let t, let v):
