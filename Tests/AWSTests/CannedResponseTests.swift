@@ -43,6 +43,19 @@ import Testing
         #expect(json["Limit"] as? Int == 100)
     }
 
+    @Test func listShardsFollowsNextTokenWithoutTheStreamName() throws {
+        let shard = #"{"ShardId":"shardId-00000000000@","HashKeyRange":{"StartingHashKey":"0","EndingHashKey":"9"},"SequenceNumberRange":{"StartingSequenceNumber":"1"}}"#
+        let (client, transport) = kinesis([
+            .response(200, [:], #"{"Shards":["# + shard.replacingOccurrences(of: "@", with: "0") + #"],"NextToken":"t1"}"#),
+            .response(200, [:], #"{"Shards":["# + shard.replacingOccurrences(of: "@", with: "1") + #"],"NextToken":"t2"}"#),
+            .response(200, [:], #"{"Shards":[]}"#),
+        ])
+        #expect(try client.listShards(stream: "orders").map(\.shardId) == ["shardId-000000000000", "shardId-000000000001"])
+        let bodies = try transport.requests.map { try JSONSerialization.jsonObject(with: Data($0.body)) as! [String: String] }
+        // AWS refuses StreamName together with NextToken.
+        #expect(bodies == [["StreamName": "orders"], ["NextToken": "t1"], ["NextToken": "t2"]])
+    }
+
     @Test func expiredIteratorIsTypedAndNotRetried() throws {
         let (client, transport) = kinesis([.response(400, [:], #"{"__type":"ExpiredIteratorException","message":"Iterator expired"}"#)])
         let error = try #require(throws: AWSError.self) { try client.getRecords(iterator) }
@@ -128,6 +141,15 @@ import Testing
         #expect(transport.requests.count == 2)
         let body = String(decoding: transport.requests[0].body, as: UTF8.self)
         #expect(body.contains("<Part><PartNumber>1</PartNumber><ETag>\"x\"</ETag></Part>"))
+    }
+
+    @Test func completingAnAbortedUploadIsNotFound() throws {
+        let (client, transport) = s3([.response(404, [:], "<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>")])
+        let error = try #require(throws: AWSError.self) {
+            try client.completeMultipartUpload(bucket: "b", key: "k", uploadId: "u", parts: [S3UploadedPart(partNumber: 1, eTag: "x")])
+        }
+        #expect(error.kind == .notFound)
+        #expect(transport.requests.count == 1)
     }
 
     @Test func headObjectOfMissingKeyIsNil() throws {

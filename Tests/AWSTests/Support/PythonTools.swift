@@ -14,6 +14,6 @@ enum PythonTools {
         let (status, output) = try run(script, args)
         try #require(status == 0, "python failed (\(status)):\n\(output)")
         let last = try #require(output.split(separator: "\n").last, "python printed nothing")
-        return try JSONSerialization.jsonObject(with: Data(last.utf8))
+        return try JSONSerialization.jsonObject(with: Data(last.utf8), options: .fragmentsAllowed)
     }
 }
