@@ -235,6 +235,23 @@ import Testing
         }
     }
 
+    @Test func argumentsAWSWouldRefuseFailBeforeSending() async throws {
+        let (s3Client, s3Transport) = s3([.response(200, [:], "")])
+        let negative = try #require(throws: AWSError.self) { try s3Client.getObject(bucket: "b", key: "k", range: -5..<10) }
+        #expect(negative.kind == .invalidRequest)
+        #expect(negative.description.contains("(not sent)"))
+        let part = try #require(throws: AWSError.self) { try s3Client.uploadPart(bucket: "b", key: "k", uploadId: "u", partNumber: 0, body: [1]) }
+        #expect(part.kind == .invalidRequest)
+        let small = try #require(throws: AWSError.self) { try s3Client.putObjectMultipart(bucket: "b", key: "k", body: [1], partSize: 1024) }
+        #expect(small.kind == .invalidRequest)
+        #expect(s3Transport.requests.isEmpty)
+        let (k, kTransport) = kinesis([.response(200, [:], "{}")])
+        await #expect(throws: AWSError.self) {
+            try await k.getShardIterator(stream: "s", shardId: "x", position: .atTimestamp(Date(timeIntervalSince1970: .nan)))
+        }
+        #expect(kTransport.requests.isEmpty)
+    }
+
     @Test func retryPolicyBackoffIsCappedAndJittered() {
         let policy = RetryPolicy(maxAttempts: 10, baseDelay: .milliseconds(100), maxDelay: .seconds(2))
         #expect(policy.backoffCeiling(afterAttempt: 1) == .milliseconds(100))

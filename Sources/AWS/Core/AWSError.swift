@@ -19,6 +19,8 @@ public struct AWSError: Error, Sendable, CustomStringConvertible {
         case transport
         /// An answer the client could not read.
         case invalidResponse
+        /// Arguments AWS would refuse (a negative byte range, part number 0, …); nothing was sent.
+        case invalidRequest
     }
 
     public let kind: Kind
@@ -58,7 +60,7 @@ public struct AWSError: Error, Sendable, CustomStringConvertible {
         if let statusCode { s += ": HTTP \(statusCode)" }
         if let code { s += (statusCode == nil ? ": " : " ") + code }
         if !message.isEmpty { s += ": \(message)" }
-        s += " (\(attempts) attempt\(attempts == 1 ? "" : "s")"
+        s += attempts == 0 ? " (not sent" : " (\(attempts) attempt\(attempts == 1 ? "" : "s")"
         if let requestId { s += ", request id \(requestId)" }
         s += ")"
         switch kind {

@@ -8,8 +8,7 @@ public struct RetryPolicy: Sendable, Equatable {
     public var maxDelay: Duration
 
     public init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(100), maxDelay: Duration = .seconds(5)) {
-        precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
-        self.maxAttempts = maxAttempts
+        self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
     }

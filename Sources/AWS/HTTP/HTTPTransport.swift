@@ -40,9 +40,10 @@ public protocol HTTPTransport: Sendable {
 
 extension HTTPTransport {
     /// Blocks the calling thread until the response arrives. The completion runs on the
-    /// transport's own queue, so the wait cannot deadlock whatever thread calls this; called
-    /// from async code it would hold a cooperative-pool thread for the whole request, so async
-    /// callers use `send(_:) async` instead.
+    /// transport's own queue, so the wait cannot deadlock from any other thread (a completion
+    /// handler of this transport must not call it). Called from async code it would hold one of
+    /// the cooperative pool's few threads for the whole request, so async callers use
+    /// `send(_:) async`, which suspends instead.
     func sendBlocking(_ request: HTTPRequest) -> Result<HTTPResponse, any Error> {
         let slot = ResultSlot()
         let done = DispatchSemaphore(value: 0)

@@ -12,10 +12,15 @@ extension KinesisClient {
 
     func call<Request: Encodable, Wire: Decodable & Sendable, T>(
         _ operation: String, resource: String, _ request: Request, decode: @escaping @Sendable (Wire) throws -> T
-    ) -> AWSCall<T> {
-        // Encoding a struct of strings and numbers cannot fail.
-        let body = try! Array(JSONEncoder().encode(request))
+    ) throws -> AWSCall<T> {
         let name = "Kinesis.\(operation)"
+        let body: [UInt8]
+        do {
+            body = try Array(JSONEncoder().encode(request))
+        } catch {
+            // Only a non-finite number (a NaN timestamp) can fail to encode.
+            throw AWSError(kind: .invalidRequest, operation: name, resource: resource, message: "\(error)", attempts: 0)
+        }
         return AWSCall(
             operation: name, resource: resource, method: "POST", endpoint: endpoint, path: "/",
             headers: [("content-type", "application/x-amz-json-1.1"), ("x-amz-target", "Kinesis_20131202.\(operation)")],
@@ -40,7 +45,7 @@ extension KinesisClient {
         }
     }
 
-    func listShardsCall(_ stream: String, _ nextToken: String?, _ maxResults: Int?) -> AWSCall<(shards: [KinesisShard], nextToken: String?)> {
+    func listShardsCall(_ stream: String, _ nextToken: String?, _ maxResults: Int?) throws -> AWSCall<(shards: [KinesisShard], nextToken: String?)> {
         struct Request: Encodable {
             var StreamName: String?
             var StreamARN: String?
@@ -65,7 +70,7 @@ extension KinesisClient {
         let request = nextToken == nil
             ? Request(StreamName: ref.StreamName, StreamARN: ref.StreamARN, MaxResults: maxResults)
             : Request(NextToken: nextToken, MaxResults: maxResults)
-        return call("ListShards", resource: "stream \(stream)", request) { (w: Wire) in
+        return try call("ListShards", resource: "stream \(stream)", request) { (w: Wire) in
             let shards = w.Shards.map {
                 KinesisShard(
                     shardId: $0.ShardId, parentShardId: $0.ParentShardId, adjacentParentShardId: $0.AdjacentParentShardId,
@@ -77,7 +82,7 @@ extension KinesisClient {
         }
     }
 
-    func getShardIteratorCall(_ stream: String, _ shardId: String, _ position: ShardIteratorPosition) -> AWSCall<ShardIterator> {
+    func getShardIteratorCall(_ stream: String, _ shardId: String, _ position: ShardIteratorPosition) throws -> AWSCall<ShardIterator> {
         struct Request: Encodable {
             var StreamName: String?
             var StreamARN: String?
@@ -103,7 +108,7 @@ extension KinesisClient {
             request.Timestamp = t.timeIntervalSince1970
         }
         let resource = "stream \(stream) shard \(shardId)"
-        return call("GetShardIterator", resource: resource, request) { (w: Wire) in
+        return try call("GetShardIterator", resource: resource, request) { (w: Wire) in
             guard let value = w.ShardIterator, !value.isEmpty else {
                 throw AWSError(kind: .invalidResponse, operation: "Kinesis.GetShardIterator", resource: resource, message: "no ShardIterator in the answer")
             }
@@ -111,7 +116,7 @@ extension KinesisClient {
         }
     }
 
-    func getRecordsCall(_ iterator: ShardIterator, _ limit: Int?) -> AWSCall<KinesisRecordBatch> {
+    func getRecordsCall(_ iterator: ShardIterator, _ limit: Int?) throws -> AWSCall<KinesisRecordBatch> {
         struct Request: Encodable {
             var ShardIterator: String
             var Limit: Int?
@@ -130,7 +135,7 @@ extension KinesisClient {
             var ChildShards: [ChildShard]?
         }
         let resource = "stream \(iterator.stream) shard \(iterator.shardId)"
-        return call("GetRecords", resource: resource, Request(ShardIterator: iterator.value, Limit: limit)) { (w: Wire) in
+        return try call("GetRecords", resource: resource, Request(ShardIterator: iterator.value, Limit: limit)) { (w: Wire) in
             let records = try w.Records.map { r in
                 guard let data = Data(base64Encoded: r.Data) else {
                     throw AWSError(kind: .invalidResponse, operation: "Kinesis.GetRecords", resource: resource,
@@ -147,7 +152,7 @@ extension KinesisClient {
         }
     }
 
-    func describeStreamSummaryCall(_ stream: String) -> AWSCall<KinesisStreamSummary> {
+    func describeStreamSummaryCall(_ stream: String) throws -> AWSCall<KinesisStreamSummary> {
         struct Summary: Decodable {
             var StreamName: String
             var StreamARN: String
@@ -157,7 +162,7 @@ extension KinesisClient {
             var StreamCreationTimestamp: Double?
         }
         struct Wire: Decodable, Sendable { var StreamDescriptionSummary: Summary }
-        return call("DescribeStreamSummary", resource: "stream \(stream)", StreamRef(stream)) { (w: Wire) in
+        return try call("DescribeStreamSummary", resource: "stream \(stream)", StreamRef(stream)) { (w: Wire) in
             let s = w.StreamDescriptionSummary
             return KinesisStreamSummary(
                 streamName: s.StreamName, streamARN: s.StreamARN, status: s.StreamStatus, openShardCount: s.OpenShardCount,

@@ -42,19 +42,19 @@ public final class KinesisClient: Sendable {
 
     /// One page of ListShards; pass `nextToken` from the previous page to continue.
     public func listShardsPage(stream: String, nextToken: String? = nil, maxResults: Int? = nil) throws -> (shards: [KinesisShard], nextToken: String?) {
-        try core.run(listShardsCall(stream, nextToken, maxResults))
+        try core.run(try listShardsCall(stream, nextToken, maxResults))
     }
 
     public func getShardIterator(stream: String, shardId: String, position: ShardIteratorPosition) throws -> ShardIterator {
-        try core.run(getShardIteratorCall(stream, shardId, position))
+        try core.run(try getShardIteratorCall(stream, shardId, position))
     }
 
     /// Up to `limit` records (at most 10 000) from the iterator's position, and where to go on.
     public func getRecords(_ iterator: ShardIterator, limit: Int? = nil) throws -> KinesisRecordBatch {
-        try core.run(getRecordsCall(iterator, limit))
+        try core.run(try getRecordsCall(iterator, limit))
     }
 
     public func describeStreamSummary(stream: String) throws -> KinesisStreamSummary {
-        try core.run(describeStreamSummaryCall(stream))
+        try core.run(try describeStreamSummaryCall(stream))
     }
 }

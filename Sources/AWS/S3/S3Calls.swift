@@ -35,10 +35,13 @@ extension S3Client {
             headers: headers, body: body, payloadHash: payloadHash, decode: decode)
     }
 
-    func getObjectCall(_ bucket: String, _ key: String, _ range: Range<Int64>?) -> AWSCall<S3Object> {
+    func getObjectCall(_ bucket: String, _ key: String, _ range: Range<Int64>?) throws -> AWSCall<S3Object> {
         var headers: [(String, String)] = []
         if let range {
-            precondition(range.lowerBound >= 0, "a byte range starts at 0 or later")
+            guard range.lowerBound >= 0 else {
+                throw AWSError(kind: .invalidRequest, operation: "S3.GetObject", resource: "s3://\(bucket)/\(key)",
+                               message: "byte range \(range) starts before 0", attempts: 0)
+            }
             headers.append(("range", "bytes=\(range.lowerBound)-\(max(range.lowerBound, range.upperBound - 1))"))
         }
         var c = call("GetObject", bucket, key, method: "GET", headers: headers) { response in
@@ -156,8 +159,11 @@ extension S3Client {
         }
     }
 
-    func uploadPartCall(_ bucket: String, _ key: String, _ uploadId: String, _ partNumber: Int, _ body: [UInt8]) -> AWSCall<S3UploadedPart> {
-        precondition((1...10000).contains(partNumber), "S3 part numbers are 1...10000")
+    func uploadPartCall(_ bucket: String, _ key: String, _ uploadId: String, _ partNumber: Int, _ body: [UInt8]) throws -> AWSCall<S3UploadedPart> {
+        guard (1...10000).contains(partNumber) else {
+            throw AWSError(kind: .invalidRequest, operation: "S3.UploadPart", resource: "s3://\(bucket)/\(key)",
+                           message: "part number \(partNumber) is outside S3's 1...10000", attempts: 0)
+        }
         let query = [("partNumber", String(partNumber)), ("uploadId", uploadId)]
         return call("UploadPart", bucket, key, method: "PUT", query: query, body: body) { response in
             guard let etag = response.headers["etag"] else {

@@ -1,7 +1,7 @@
 /// The async forms of `S3Client`'s calls: they wait without holding a thread.
 extension S3Client {
     public func getObject(bucket: String, key: String, range: Range<Int64>? = nil) async throws -> S3Object {
-        try await core.run(getObjectCall(bucket, key, range))
+        try await core.run(try getObjectCall(bucket, key, range))
     }
 
     public func headObject(bucket: String, key: String) async throws -> S3ObjectInfo? {
@@ -28,6 +28,6 @@ extension S3Client {
     }
 
     public func uploadPart(bucket: String, key: String, uploadId: String, partNumber: Int, body: [UInt8]) async throws -> S3UploadedPart {
-        try await core.run(uploadPartCall(bucket, key, uploadId, partNumber, body))
+        try await core.run(try uploadPartCall(bucket, key, uploadId, partNumber, body))
     }
 }

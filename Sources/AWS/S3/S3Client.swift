@@ -37,7 +37,7 @@ public final class S3Client: Sendable {
     /// The object's bytes: all of them, or those in `range` (fewer when the object ends first;
     /// none when `range` starts at or after its end, as a file read would).
     public func getObject(bucket: String, key: String, range: Range<Int64>? = nil) throws -> S3Object {
-        try core.run(getObjectCall(bucket, key, range))
+        try core.run(try getObjectCall(bucket, key, range))
     }
 
     /// The object's metadata, or nil when there is no object with that key.
@@ -103,7 +103,7 @@ public final class S3Client: Sendable {
 
     /// Uploads part `partNumber` (1...10000; every part but the last at least 5 MiB).
     public func uploadPart(bucket: String, key: String, uploadId: String, partNumber: Int, body: [UInt8]) throws -> S3UploadedPart {
-        try core.run(uploadPartCall(bucket, key, uploadId, partNumber, body))
+        try core.run(try uploadPartCall(bucket, key, uploadId, partNumber, body))
     }
 
     /// Joins the parts into the object (made visible atomically); returns its ETag.
@@ -121,7 +121,10 @@ public final class S3Client: Sendable {
     /// on any failure aborts it, so no parts are left behind, and rethrows.
     @discardableResult
     public func putObjectMultipart(bucket: String, key: String, body: [UInt8], partSize: Int = 16 << 20) throws -> String {
-        precondition(partSize >= 5 << 20, "S3 parts but the last must be at least 5 MiB")
+        guard partSize >= 5 << 20 else {
+            throw AWSError(kind: .invalidRequest, operation: "S3.PutObjectMultipart", resource: "s3://\(bucket)/\(key)",
+                           message: "part size \(partSize) is below S3's minimum of 5 MiB", attempts: 0)
+        }
         let uploadId = try createMultipartUpload(bucket: bucket, key: key)
         do {
             var parts: [S3UploadedPart] = []

@@ -67,6 +67,7 @@ final class LocalServer: Sendable {
     func stop() {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: logPath)
     }
 
     struct ServerFailure: Error, CustomStringConvertible {
