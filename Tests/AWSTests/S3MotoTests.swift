@@ -143,8 +143,10 @@ struct S3MotoTests {
         #expect(try s3.getObject(bucket: bucket, key: "_delta_log/0.json").body == Array("third".utf8))
     }
 
-    /// Two writers race for each of 20 keys with put-if-absent: exactly one wins each key, and
-    /// the object holds the winner's bytes.
+    /// Two writers race for each of 20 keys with put-if-absent: exactly one wins each key, the
+    /// other gets `alreadyExists`, and the object holds the winner's bytes. (moto runs its
+    /// requests one at a time here, see `Moto.serverScript`: its own conditional put is not
+    /// atomic under concurrency, S3's is.)
     @Test func concurrentPutIfAbsentHasExactlyOneWinner() async throws {
         let s3 = try client()
         let bucket = try freshBucket(s3)

@@ -107,7 +107,7 @@ enum FaultProxy {
 
 struct MotoWithFaultProxyTrait: SuiteTrait, TestScoping {
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        let moto = try LocalServer(name: "moto", command: ["moto_server", "-H", "127.0.0.1", "-p", "$PORT"])
+        let moto = try Moto.start()
         defer { moto.stop() }
         let proxy = try LocalServer(name: "fault-proxy", command: ["python3", "-c", FaultProxy.script, "$PORT", String(moto.port)])
         defer { proxy.stop() }

@@ -104,9 +104,30 @@ final class LocalServer: Sendable {
     }
 }
 
-/// moto's server (`moto_server`, PyPI `moto[server]`) for one test suite: started before the
-/// suite's first test, stopped after its last (`.motoServer` trait).
+/// moto's server (PyPI `moto[server]`) for one test suite: started before the suite's first
+/// test, stopped after its last (`.motoServer` trait).
 enum Moto {
+    /// moto's app as `moto_server` runs it, but handling one request at a time: moto checks a
+    /// condition and then writes without a lock (an `If-None-Match: *` put checks for the key,
+    /// then stores), so two racing conditional puts could both win on its threaded server.
+    /// Serialized, each request is atomic, as S3's conditional writes are.
+    static let serverScript = """
+        import os, sys, threading
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+        from werkzeug.serving import run_simple
+        os.environ["MOTO_PORT"] = sys.argv[1]
+        app = DomainDispatcherApplication(create_backend_app)
+        lock = threading.Lock()
+        def serialized(environ, start_response):
+            with lock:
+                return list(app(environ, start_response))
+        run_simple("127.0.0.1", int(sys.argv[1]), serialized, threaded=True)
+        """
+
+    static func start() throws -> LocalServer {
+        try LocalServer(name: "moto", command: ["python3", "-c", serverScript, "$PORT"])
+    }
+
     @TaskLocal static var server: LocalServer?
 
     /// Whether the suites can run: moto is installed, or this is CI (where a missing moto must
@@ -136,7 +157,7 @@ enum Moto {
 
 struct MotoServerTrait: SuiteTrait, TestScoping {
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        let server = try LocalServer(name: "moto", command: ["moto_server", "-H", "127.0.0.1", "-p", "$PORT"])
+        let server = try Moto.start()
         defer { server.stop() }
         try await Moto.$server.withValue(server) { try await function() }
     }
