@@ -75,6 +75,7 @@ struct KinesisMotoTests {
         // (pagination is tested with canned answers).
         let shards = try k.listShards(stream: stream)
         #expect(shards.count == 4)
+        #expect(Set(put.map(\.shardId)).count == 4)  // 37 partition keys spread over all shards
         #expect(Set(put.map(\.shardId)).isSubset(of: shards.map(\.shardId)))
         #expect(shards.allSatisfy { !$0.isClosed && $0.parentShardId == nil })
 

@@ -98,6 +98,38 @@ struct RetryTests {
         #expect(try FaultProxy.counts() == (faulted: 2, forwarded: 2))
     }
 
+    /// What URLSession puts on the wire must be the path and query that were signed: a
+    /// transport that decoded `%2B` or re-encoded `~` would break every signature on real S3
+    /// (moto does not check signatures).
+    @Test func theWireCarriesExactlyTheSignedPathQueryAndHeaders() throws {
+        let s3 = S3Client(configuration: try viaProxy(attempts: 1))
+        let key = "dir/a b+c=ü~!'()*&%.json"
+        try FaultProxy.arm(["echo"])
+        let echoed = String(decoding: try s3.getObject(bucket: "bucket", key: key).body, as: UTF8.self)
+        let lines = echoed.split(separator: "\n").map(String.init)
+        #expect(lines.first == "GET /bucket/" + URIEncoding.encode(key, keepSlash: true) + " HTTP/1.1")
+        #expect(lines.first == "GET /bucket/dir/a%20b%2Bc%3D%C3%BC~%21%27%28%29%2A%26%25.json HTTP/1.1")
+        let headers = Dictionary(lines.dropFirst().compactMap { line -> (String, String)? in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (String(line[..<colon]), String(line[line.index(colon, offsetBy: 2)...]))
+        }, uniquingKeysWith: { a, _ in a })
+        let signed = try #require(headers["authorization"]?.split(separator: ",").first { $0.contains("SignedHeaders=") })
+        for name in signed.split(separator: "=")[1].split(separator: ";") {
+            #expect(headers[String(name)] != nil, "signed header \(name) reached the server")
+        }
+        #expect(headers["host"] == "127.0.0.1:\(try FaultProxy.current.port)")
+
+        // A query as ListObjectsV2 sends it, straight through the transport.
+        let query = URIEncoding.canonicalQuery([("prefix", "a b/"), ("start-after", "a b/x+y"), ("continuation-token", "t/+="), ("list-type", "2")])
+        #expect(query == "continuation-token=t%2F%2B%3D&list-type=2&prefix=a%20b%2F&start-after=a%20b%2Fx%2By")
+        try FaultProxy.arm(["echo"])
+        let request = HTTPRequest(
+            endpoint: AWSEndpoint(scheme: "http", host: "127.0.0.1", port: try FaultProxy.current.port), method: "GET",
+            path: "/bucket", encodedQuery: query, headers: [], body: [], timeout: .seconds(10))
+        let response = try URLSessionTransport().sendBlocking(request).get()
+        #expect(String(decoding: response.body, as: UTF8.self).split(separator: "\n").first == "GET /bucket?\(query) HTTP/1.1")
+    }
+
     @Test func unreachableEndpointFailsAsTransportAfterTheAttempts() throws {
         var config = try Moto.configuration(retry: fastRetry(3), port: try LocalServer.freePort())
         config.requestTimeout = .seconds(5)

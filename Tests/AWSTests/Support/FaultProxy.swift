@@ -68,6 +68,9 @@ enum FaultProxy {
                     self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00")
                     self.close_connection = True
                     return
+                if mode == "echo":
+                    lines = [self.requestline] + [f"{k.lower()}: {v}" for k, v in self.headers.items()]
+                    return self.reply(200, "text/plain", "\\n".join(lines))
                 if mode == "forward-then-503":
                     self.forward(body)
                     mode = "503"
@@ -84,7 +87,8 @@ enum FaultProxy {
     }
 
     /// Arms the proxy: the next requests fail with these modes, one each (`500`, `502`, `503`,
-    /// `504`, `throughput`, `throttling`, `hang`, `reset`, `forward-then-503`).
+    /// `504`, `throughput`, `throttling`, `hang`, `reset`, `forward-then-503`), or are answered
+    /// with their own request line and headers (`echo`).
     static func arm(_ modes: [String]) throws {
         _ = try control("POST", "modes=" + modes.joined(separator: ","))
     }
