@@ -6,10 +6,13 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Streaming", targets: ["Streaming"]),
+        .library(name: "AWS", targets: ["AWS"]),
         .executable(name: "sluice", targets: ["sluice"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        // HMAC-SHA256, SHA-256 and MD5 for the AWS module only (SigV4, Content-MD5, KPL records).
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -22,6 +25,8 @@ let package = Package(
         .target(name: "Operators", dependencies: ["Columnar", "Formats", "State"]),
         .target(name: "Sinks", dependencies: ["Columnar", "Formats", "Delta"]),
         .target(name: "Streaming", dependencies: ["Columnar", "Formats", "Delta", "State", "Operators", "Sinks"]),
+        // S3 and Kinesis clients; depends on nothing of Sluice so the engine builds without it.
+        .target(name: "AWS", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(
             name: "sluice",
             dependencies: [
@@ -58,5 +63,6 @@ let package = Package(
         .testTarget(name: "OperatorsTests", dependencies: ["Operators", "State", "StateTestSupport", "Formats", "Columnar"]),
         .testTarget(name: "StreamingTests", dependencies: ["Streaming", "YSBWorkload"]),
         .testTarget(name: "DeltaTests", dependencies: ["Delta", "Sinks", "Formats", "Columnar", "TestSupport"]),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport"]),
     ]
 )

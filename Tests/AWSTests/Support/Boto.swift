@@ -1,0 +1,25 @@
+import Foundation
+import Testing
+
+/// boto3 as the producer and checker of the moto tests: a Python snippet gets the endpoint as
+/// its first argument, `client(name)` for a client on it, and prints its result as JSON.
+enum Boto {
+    static let prelude = """
+        import base64, json, sys, time
+        import boto3
+        endpoint = sys.argv[1]
+        args = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
+        def client(name):
+            return boto3.client(name, endpoint_url=endpoint, region_name="us-east-1",
+                                aws_access_key_id="testing", aws_secret_access_key="testing")
+        def done(value):
+            print(json.dumps(value, default=str))
+
+        """
+
+    /// Runs `body` after the prelude against `endpoint`; returns what it passed to `done`.
+    static func run(_ body: String, endpoint: String, args: [String: Any] = [:]) throws -> Any {
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: args), as: UTF8.self)
+        return try PythonTools.json(prelude + body, [endpoint, json])
+    }
+}
