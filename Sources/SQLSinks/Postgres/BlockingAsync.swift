@@ -1,0 +1,89 @@
+import Foundation
+import PostgresNIO
+
+/// Runs postgres-nio's async calls to completion for the synchronous `Sink` API.
+///
+/// The engine calls `open` and `addBatch` on its own threads and waits for the result, so each
+/// call blocks its caller until the work is done. The work itself runs as a task whose executor
+/// is a thread of this object (a `TaskExecutor`), and its I/O on the sink's own NIO event loop.
+/// Neither is a thread of Swift's cooperative pool, so blocking a caller that *is* on that pool
+/// (a test, an async caller) cannot starve the work it waits for; and the caller is never an
+/// event loop of the sink's group, which must not be blocked (checked).
+final class BlockingAsync: Sendable {
+    private let executor = ThreadExecutor()
+
+    deinit { executor.stop() }
+
+    /// `body`'s result, waited for on the calling thread.
+    func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        precondition(MultiThreadedEventLoopGroup.currentEventLoop == nil, "a SQL sink must not be called on an event loop thread")
+        let box = ResultBox<T>()
+        Task(executorPreference: executor) {
+            do { box.set(.success(try await body())) } catch { box.set(.failure(error)) }
+        }
+        return try box.wait().get()
+    }
+}
+
+/// One result handed from the task to the waiting thread.
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var result: Result<T, any Error>?
+
+    func set(_ r: Result<T, any Error>) {
+        condition.lock()
+        result = r
+        condition.signal()
+        condition.unlock()
+    }
+
+    func wait() -> Result<T, any Error> {
+        condition.lock()
+        defer { condition.unlock() }
+        while result == nil { condition.wait() }
+        return result!
+    }
+}
+
+/// A task executor with one thread of its own that runs the jobs given to it in order.
+private final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+    private var stopped = false
+
+    init() {
+        let thread = Thread { [self] in loop() }
+        thread.name = "sluice-sql-sink"
+        thread.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Lets the thread end once the queued jobs ran.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !stopped { condition.wait() }
+            if jobs.isEmpty {
+                condition.unlock()
+                return
+            }
+            let job = jobs.removeFirst()
+            condition.unlock()
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        }
+    }
+}
