@@ -6,14 +6,15 @@
 #
 # Needs Debian's postgresql (the server binaries); starts its own server on a free loopback port
 # (as the postgres user when run as root) with default settings (fsync and synchronous_commit on)
-# and stops it at the end.
+# and stops it at the end. SLUICE_SCRATCH_PATH selects the build directory (default .build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-/tmp/sluice-bench-data}
 events=${2:-1000000}
 
-for p in sluice-sql-bench sluice-ysb ysb-generate; do swift build -c release --product "$p" >/dev/null; done
-bin=$(swift build -c release --show-bin-path)
+build=(swift build -c release ${SLUICE_SCRATCH_PATH:+--scratch-path "$SLUICE_SCRATCH_PATH"})
+for p in sluice-sql-bench sluice-ysb ysb-generate; do "${build[@]}" --product "$p" >/dev/null; done
+bin=$("${build[@]}" --show-bin-path)
 
 bindir=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | tail -1)")
 pg=$(mktemp -d /tmp/sluice-pg-bench-XXXXXX)
