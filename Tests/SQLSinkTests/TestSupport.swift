@@ -68,18 +68,23 @@ func sqliteRows(_ path: String, _ sql: String) throws -> [String] {
         throw HarnessErrorText("cannot open \(path)")
     }
     defer { sqlite3_close(db) }
+    // The writer's last connection closing checkpoints the WAL under an exclusive lock for a
+    // moment; a reader waits that out, as a dashboard should.
+    sqlite3_busy_timeout(db, 10_000)
     var stmt: OpaquePointer?
     guard sqlite3_prepare_v2(db, sql, -1, &stmt, nil) == SQLITE_OK else {
         throw HarnessErrorText("\(sql): \(String(cString: sqlite3_errmsg(db)))")
     }
     defer { sqlite3_finalize(stmt) }
     var rows: [String] = []
-    while sqlite3_step(stmt) == SQLITE_ROW {
+    while true {
+        let rc = sqlite3_step(stmt)
+        if rc == SQLITE_DONE { return rows }
+        guard rc == SQLITE_ROW else { throw HarnessErrorText("\(sql): \(String(cString: sqlite3_errmsg(db)))") }
         rows.append((0..<sqlite3_column_count(stmt)).map { c in
             sqlite3_column_text(stmt, c).map { String(cString: $0) } ?? ""
         }.joined(separator: "|"))
     }
-    return rows
 }
 
 struct HarnessErrorText: Error, CustomStringConvertible {

@@ -38,15 +38,15 @@ public struct KillHarness {
     /// sent, and the engine writing `commits/N` after the sink committed.
     public static let sinkPhases = ["sink-data-files", "sink-log-commit", "commits-write"]
 
-    /// Kills the process `kills` times (targets cycle: a random moment, then each of
-    /// `phases`), then lets it finish. Returns the phase each kill landed in (nil: before the
+    /// Kills the process `kills` times (targets cycle: each of `phases`, then a random moment;
+    /// phases first, so every phase is hit even if a random kill comes late), then lets it finish. Returns the phase each kill landed in (nil: before the
     /// query traced anything). Throws if a run fails on its own or never finishes.
     public func run(kills: Int, seed: UInt64, phases: [String] = KillHarness.sinkPhases) throws -> [String?] {
         var rng = SeededRandom(seed: seed)
         var landed: [String?] = []
         let targets: [Target?] = (0..<kills).map { i -> Target? in
             let k = i % (phases.count + 1)
-            return k == 0 ? .after(milliseconds: Int(rng.next() % UInt64(maxRandomDelayMs)) + 20) : .inPhase(phases[k - 1])
+            return k < phases.count ? .inPhase(phases[k]) : .after(milliseconds: Int(rng.next() % UInt64(maxRandomDelayMs)) + 20)
         } + [nil]
         for target in targets {
             try? FileManager.default.removeItem(atPath: tracePath)

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import SQLSinkCore
 
 /// Runs postgres-nio's async calls to completion for the synchronous `Sink` API.
 ///
@@ -14,12 +15,29 @@ final class BlockingAsync: Sendable {
 
     deinit { executor.stop() }
 
+    /// How long a statement may stay unanswered after its connection closed.
+    static let closedConnectionGrace: TimeAmount = .seconds(2)
+
     /// `body`'s result, waited for on the calling thread.
-    func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    ///
+    /// With `connectionClosed` (the connection's close future), the wait also ends a short grace
+    /// period after the connection closes, with `connectionLost`. postgres-nio fails statements
+    /// in flight when its channel closes, but one handed to the channel in the very moment it
+    /// closes is dropped without an answer, and the wait would never end (seen when the server
+    /// terminated the backend between batches). The abandoned task then stays suspended.
+    func run<T: Sendable>(
+        connectionClosed: EventLoopFuture<Void>? = nil, _ body: @escaping @Sendable () async throws -> T
+    ) throws -> T {
         precondition(MultiThreadedEventLoopGroup.currentEventLoop == nil, "a SQL sink must not be called on an event loop thread")
         let box = ResultBox<T>()
         Task(executorPreference: executor) {
             do { box.set(.success(try await body())) } catch { box.set(.failure(error)) }
+        }
+        connectionClosed?.whenComplete { [eventLoop = connectionClosed!.eventLoop] _ in
+            eventLoop.scheduleTask(in: Self.closedConnectionGrace) {
+                box.set(.failure(SQLSinkError.connectionLost(
+                    step: "waiting for the server", message: "the connection closed and the statement got no answer")))
+            }
         }
         return try box.wait().get()
     }
@@ -30,9 +48,10 @@ private final class ResultBox<T: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var result: Result<T, any Error>?
 
+    /// Keeps the first result; later ones are dropped.
     func set(_ r: Result<T, any Error>) {
         condition.lock()
-        result = r
+        if result == nil { result = r }
         condition.signal()
         condition.unlock()
     }

@@ -71,7 +71,9 @@ public final class PostgresSink: Sink {
     public func open(_ context: SinkContext) throws {
         let spec = try SQLTableSpec(dialect: .postgres, table: table, keys: keys, schema: context.schema, mode: context.outputMode)
         try state.withLock { s in
-            try withRetryOnLostConnection(&s) { db in try bridge.run { try await PostgresTableSetup.prepare(db, spec) } }
+            try withRetryOnLostConnection(&s) { db in
+                try bridge.run(connectionClosed: db.connection.closeFuture) { try await PostgresTableSetup.prepare(db, spec) }
+            }
             s.spec = spec
             s.queryId = context.queryId
             s.trace = context.phaseTrace
@@ -86,7 +88,7 @@ public final class PostgresSink: Sink {
             let trace = s.trace
             try withRetryOnLostConnection(&s) { db in
                 let writer = PostgresBatchWriter(db: db, spec: spec, queryId: queryId, method: writeMethod, trace: trace)
-                _ = try bridge.run { try await writer.apply(batchId: batchId, batch: batch) }
+                _ = try bridge.run(connectionClosed: db.connection.closeFuture) { try await writer.apply(batchId: batchId, batch: batch) }
             }
         }
     }
@@ -123,8 +125,13 @@ public final class PostgresSink: Sink {
     public func lastAppliedBatchId(queryId: String) throws -> Int64? {
         let table = self.table
         return try state.withLock { s in
-            let db = PostgresStatements(connection: try connection(&s))
-            return try bridge.run { try await PostgresTableSetup.lastAppliedBatchId(db, queryId: queryId, table: table) }
+            var applied: Int64?
+            try withRetryOnLostConnection(&s) { db in
+                applied = try bridge.run(connectionClosed: db.connection.closeFuture) {
+                    try await PostgresTableSetup.lastAppliedBatchId(db, queryId: queryId, table: table)
+                }
+            }
+            return applied
         }
     }
 
