@@ -7,66 +7,78 @@ import Testing
 
 /// The SQLite sink: the PostgreSQL sink's modes and exactly-once progress, on one file.
 @Suite struct SQLiteSinkTests {
-    private func database() throws -> String { try temporaryDirectory() + "/dash.db" }
+    /// A database file in a directory of its own, removed when `body` returns.
+    private func withDatabase(_ body: (String) throws -> Void) throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try body(dir + "/dash.db")
+    }
 
     @Test func appendWritesEachBatchOnceWithEveryType() throws {
-        let path = try database()
-        let sink = SQLiteSink(path: path, table: "readings")
-        try sink.open(context("q", .append))
-        try sink.addBatch(0, try everyTypeBatch([1, 2]))
-        try sink.addBatch(1, try everyTypeBatch([3, 4]))
-        try sink.addBatch(1, try everyTypeBatch([3, 4, 5]))
-        #expect(try sqliteRows(path, "SELECT id, ts, name, score, ok, day FROM readings ORDER BY id") == [
-            "1|2026-11-25 10:00:01.000001|n1-0|0.5|0|2024-10-05",
-            "2|2026-11-25 10:00:02.000002|n2-0|1.0|1|2024-10-06",
-            "3|2026-11-25 10:00:03.000003|n3-0|1.5|0|2024-10-07",
-            "4|2026-11-25 10:00:04.000004||2.0|1|2024-10-08",
-        ])
-        #expect(try sink.lastAppliedBatchId(queryId: "q") == 1)
-        #expect(try SQLiteSink(path: path, table: "readings").lastAppliedBatchId(queryId: "other") == nil)
-        #expect(try SQLiteSink(path: try database(), table: "t").lastAppliedBatchId(queryId: "q") == nil)
+        try withDatabase { path in
+            let sink = SQLiteSink(path: path, table: "readings")
+            try sink.open(context("q", .append))
+            try sink.addBatch(0, try everyTypeBatch([1, 2]))
+            try sink.addBatch(1, try everyTypeBatch([3, 4]))
+            try sink.addBatch(1, try everyTypeBatch([3, 4, 5]))
+            #expect(try sqliteRows(path, "SELECT id, ts, name, score, ok, day FROM readings ORDER BY id") == [
+                "1|2026-11-25 10:00:01.000001|n1-0|0.5|0|2024-10-05",
+                "2|2026-11-25 10:00:02.000002|n2-0|1.0|1|2024-10-06",
+                "3|2026-11-25 10:00:03.000003|n3-0|1.5|0|2024-10-07",
+                "4|2026-11-25 10:00:04.000004||2.0|1|2024-10-08",
+            ])
+            #expect(try sink.lastAppliedBatchId(queryId: "q") == 1)
+            #expect(try SQLiteSink(path: path, table: "readings").lastAppliedBatchId(queryId: "other") == nil)
+            try withDatabase { other in
+                let fresh = try SQLiteSink(path: other, table: "t").lastAppliedBatchId(queryId: "q")
+                #expect(fresh == nil)
+            }
+        }
     }
 
     @Test func updateUpsertsOnTheKeysAndSkipsReplays() throws {
-        let path = try database()
-        let sink = SQLiteSink(path: path, table: "latest", keys: ["id"])
-        try sink.open(context("q", .update))
-        try sink.addBatch(0, try everyTypeBatch([1, 2, 3]))
-        try sink.addBatch(1, try everyTypeBatch([2, 5], salt: 10))
-        try sink.addBatch(0, try everyTypeBatch([1, 2, 3], salt: 99))
-        let twice = try RecordBatch.concat([try everyTypeBatch([3], salt: 20), try everyTypeBatch([3], salt: 30)], schema: everyType)
-        try sink.addBatch(2, twice)
-        #expect(try sqliteRows(path, "SELECT id, name, score FROM latest ORDER BY id") == ["1|n1-0|0.5", "2|n2-10|11.0", "3|n3-30|31.5", "5|n5-10|12.5"])
-        #expect(try sqliteRows(path, "SELECT name, pk FROM pragma_table_info('latest') ORDER BY cid")
-            == ["id|1", "ts|0", "name|0", "score|0", "ok|0", "day|0"])
+        try withDatabase { path in
+            let sink = SQLiteSink(path: path, table: "latest", keys: ["id"])
+            try sink.open(context("q", .update))
+            try sink.addBatch(0, try everyTypeBatch([1, 2, 3]))
+            try sink.addBatch(1, try everyTypeBatch([2, 5], salt: 10))
+            try sink.addBatch(0, try everyTypeBatch([1, 2, 3], salt: 99))
+            let twice = try RecordBatch.concat([try everyTypeBatch([3], salt: 20), try everyTypeBatch([3], salt: 30)], schema: everyType)
+            try sink.addBatch(2, twice)
+            #expect(try sqliteRows(path, "SELECT id, name, score FROM latest ORDER BY id") == ["1|n1-0|0.5", "2|n2-10|11.0", "3|n3-30|31.5", "5|n5-10|12.5"])
+            #expect(try sqliteRows(path, "SELECT name, pk FROM pragma_table_info('latest') ORDER BY cid")
+                == ["id|1", "ts|0", "name|0", "score|0", "ok|0", "day|0"])
+        }
     }
 
     @Test func completeReplacesTheTable() throws {
-        let path = try database()
-        let sink = SQLiteSink(path: path, table: "totals")
-        try sink.open(context("q", .complete))
-        try sink.addBatch(0, try everyTypeBatch([1, 2, 3]))
-        try sink.addBatch(1, try everyTypeBatch([8]))
-        try sink.addBatch(1, try everyTypeBatch([9]))
-        #expect(try sqliteRows(path, "SELECT id FROM totals") == ["8"])
+        try withDatabase { path in
+            let sink = SQLiteSink(path: path, table: "totals")
+            try sink.open(context("q", .complete))
+            try sink.addBatch(0, try everyTypeBatch([1, 2, 3]))
+            try sink.addBatch(1, try everyTypeBatch([8]))
+            try sink.addBatch(1, try everyTypeBatch([9]))
+            #expect(try sqliteRows(path, "SELECT id FROM totals") == ["8"])
+        }
     }
 
     @Test func anExistingTableOfOtherTypesIsAClearError() throws {
-        let path = try database()
-        let setup = SQLiteSink(path: path, table: "other")
-        try setup.open(context("q", .append, Schema([Field("id", .string), Field("ts", .timestamp)])))
-        do {
-            try SQLiteSink(path: path, table: "other").open(context("q", .append))
-            Issue.record("a mismatched table was accepted")
-        } catch let SQLSinkError.schemaMismatch(table, problems) {
-            #expect(table == "other")
-            #expect(problems == [
-                "column 'id' is TEXT, the query writes int64 (INTEGER)", "column 'name' (TEXT) is missing",
-                "column 'score' (REAL) is missing", "column 'ok' (BOOLEAN) is missing", "column 'day' (DATE) is missing",
-            ])
-        }
-        #expect(throws: SQLSinkError.self) {
-            try SQLiteSink(path: path, table: "other", keys: ["id"]).open(context("q", .update, Schema([Field("id", .string), Field("ts", .timestamp)])))
+        try withDatabase { path in
+            let setup = SQLiteSink(path: path, table: "other")
+            try setup.open(context("q", .append, Schema([Field("id", .string), Field("ts", .timestamp)])))
+            do {
+                try SQLiteSink(path: path, table: "other").open(context("q", .append))
+                Issue.record("a mismatched table was accepted")
+            } catch let SQLSinkError.schemaMismatch(table, problems) {
+                #expect(table == "other")
+                #expect(problems == [
+                    "column 'id' is TEXT, the query writes int64 (INTEGER)", "column 'name' (TEXT) is missing",
+                    "column 'score' (REAL) is missing", "column 'ok' (BOOLEAN) is missing", "column 'day' (DATE) is missing",
+                ])
+            }
+            #expect(throws: SQLSinkError.self) {
+                try SQLiteSink(path: path, table: "other", keys: ["id"]).open(context("q", .update, Schema([Field("id", .string), Field("ts", .timestamp)])))
+            }
         }
     }
 
