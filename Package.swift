@@ -7,12 +7,16 @@ let package = Package(
     products: [
         .library(name: "Streaming", targets: ["Streaming"]),
         .library(name: "AWS", targets: ["AWS"]),
+        .library(name: "SluicePostgres", targets: ["SluicePostgres"]),
+        .library(name: "SluiceSQLite", targets: ["SluiceSQLite"]),
         .executable(name: "sluice", targets: ["sluice"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         // HMAC-SHA256, SHA-256 and MD5 for the AWS module only (SigV4, Content-MD5, KPL records).
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // PostgreSQL wire protocol client for the PostgreSQL sink; 1.30 added COPY FROM STDIN.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.30.0"),
     ],
     targets: [
         .systemLibrary(
@@ -27,6 +31,15 @@ let package = Package(
         .target(name: "Streaming", dependencies: ["Columnar", "Formats", "Delta", "State", "Operators", "Sinks"]),
         // S3 and Kinesis clients; depends on nothing of Sluice so the engine builds without it.
         .target(name: "AWS", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // SQL sinks: kept out of the core so it builds and tests without postgres-nio or libsqlite3.
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/SQLSinks/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "SQLSinkCore", dependencies: ["Columnar", "Sinks"], path: "Sources/SQLSinks/Core"),
+        .target(
+            name: "SluicePostgres",
+            dependencies: ["SQLSinkCore", "Streaming", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Sources/SQLSinks/Postgres"),
+        .target(name: "SluiceSQLite", dependencies: ["SQLSinkCore", "Streaming", "CSQLite"], path: "Sources/SQLSinks/SQLite"),
         .executableTarget(
             name: "sluice",
             dependencies: [
@@ -38,8 +51,15 @@ let package = Package(
         .target(name: "YSBWorkload", dependencies: ["Streaming"], path: "Examples/YSB/Workload"),
         .executableTarget(
             name: "sluice-ysb",
-            dependencies: ["Streaming", "YSBWorkload", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Streaming", "YSBWorkload", "SluicePostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Examples/YSB/Command"),
+        // A query writing PostgreSQL or SQLite, SIGKILLed and restarted by the SQL sinks' kill tests.
+        .executableTarget(
+            name: "sluice-sql-torture",
+            dependencies: ["Streaming", "SluicePostgres", "SluiceSQLite"],
+            path: "Examples/SQLTorture"),
         .executableTarget(
             name: "sluice-torture",
             dependencies: ["Streaming", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -53,6 +73,8 @@ let package = Package(
         .executableTarget(name: "ParquetBench", dependencies: ["Formats"], path: "Benchmarks/ParquetBench"),
         .executableTarget(name: "sluice-replay-bench", dependencies: ["Streaming"], path: "Benchmarks/ReplayBench"),
         .executableTarget(name: "file-source-bench", dependencies: ["Streaming"], path: "Benchmarks/FileSourceBench"),
+        .executableTarget(
+            name: "sluice-sql-bench", dependencies: ["Streaming", "SluicePostgres", "SluiceSQLite"], path: "Benchmarks/SQLSinkBench"),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         // Helpers shared by test targets (not shipped).
         .target(name: "TestSupport", path: "Tests/Support"),
@@ -64,5 +86,14 @@ let package = Package(
         .testTarget(name: "StreamingTests", dependencies: ["Streaming", "YSBWorkload"]),
         .testTarget(name: "DeltaTests", dependencies: ["Delta", "Sinks", "Formats", "Columnar", "TestSupport"]),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport"]),
+        // Starts its own PostgreSQL server (initdb + pg_ctl on a free loopback port) per suite.
+        .target(name: "SQLTestSupport", dependencies: ["Columnar"], path: "Tests/SQLSupport"),
+        .testTarget(
+            name: "SQLSinkTests",
+            dependencies: [
+                "SQLSinkCore", "SluicePostgres", "SluiceSQLite", "Streaming", "SQLTestSupport", "CSQLite", "YSBWorkload",
+                // Run as processes by the kill and command tests; listed so `swift test` builds them.
+                "sluice-sql-torture", "sluice-ysb",
+            ]),
     ]
 )
