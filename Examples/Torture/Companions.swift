@@ -30,32 +30,17 @@ struct Companions {
 }
 
 extension TortureRound {
-    /// Starts the companions due with worker number `start` (counted over the run); false on a
-    /// failure. The last worker of a round, which runs to the end, always gets a replay (when
-    /// replays are on), so that the table compared at the end holds one.
-    mutating func startCompanions(workerStart start: Int, last: Bool, state: inout RoundState, report: inout TortureReport) throws -> Bool {
+    /// Starts the companions due with worker number `start` (counted over the run); false on a failure.
+    mutating func startCompanions(workerStart start: Int, state: inout RoundState, report: inout TortureReport) throws -> Bool {
+        guard try reapReplay(state: &state, report: &report) else { return false }
+        let replayEvery = settings.operators.replayEvery
+        if replayEvery > 0 && start % replayEvery == 0 && state.companions.replay == nil {
+            try startReplay(state: &state, report: &report)
+            if settings.verbose { print("  replay of \(state.companions.replay!.day) started beside worker \(start)") }
+        }
         var env = environment
         env[PhaseTrace.pathVariable] = nil
         env[PhaseTrace.delayVariable] = nil
-        guard try reapReplay(state: &state, report: &report) else { return false }
-        let replayEvery = settings.operators.replayEvery
-        if replayEvery > 0 && (start % replayEvery == 0 || last) && state.companions.replay == nil {
-            let day = try replayDay(checkpoint: state.checkpoint)
-            // The replay's scratch files stay inside the round directory even when it is killed.
-            env["TMPDIR"] = state.path("tmp")
-            try FileSystem.createDirectory(state.path("tmp"))
-            let log = state.path("replay.log")
-            let process = try WorkerProcess(
-                executable: settings.executable,
-                arguments: [
-                    "replay", "--query", query.rawValue, "--input", input, "--table", state.table, "--checkpoint", state.checkpoint, "--day", day,
-                ],
-                environment: env, log: log)
-            state.companions.replay = Companions.Replay(
-                process: process, log: log, day: day, killWithWorker: companionRng.next(upTo: 4) == 0, besideMaintenance: false)
-            report.operators.count(Self.replayAction)
-            if settings.verbose { print("  replay of \(day) started beside worker \(start)") }
-        }
         if settings.operators.maintainEvery > 0 && start % settings.operators.maintainEvery == 0 {
             // A forced vacuum deletes files an older snapshot still uses: not while a replay reads one.
             let replaying = state.companions.replay != nil
@@ -69,6 +54,51 @@ extension TortureRound {
             report.operators.count(Self.maintenanceAction)
         }
         return true
+    }
+
+    /// Waits for the last worker of a round, which runs to the end. With replays on, it gets one
+    /// once the stream has put half the backlog in the table, so that the table compared at the
+    /// end holds a replay of a day the stream wrote much of.
+    mutating func awaitLastWorker(_ worker: WorkerProcess, state: inout RoundState, report: inout TortureReport) throws -> WorkerProcess.Exit {
+        var replayed = settings.operators.replayEvery == 0
+        while true {
+            if let exit = worker.poll() { return exit }
+            if !replayed, state.companions.replay == nil, FileSystem.exists(CheckpointLayout(root: state.checkpoint).metadata) {
+                let queryId = try CheckpointInspector(state.checkpoint).status().queryId
+                if try StartExpectation.tableBatch(table: state.table, queryId: queryId) >= Int64(settings.dataset.files / 2) {
+                    // Its forced vacuums could delete files the replay's snapshot still uses.
+                    if let m = state.companions.maintainer {
+                        state.companions.maintainer = nil
+                        guard try stopMaintainer(m, report: &report) else {
+                            worker.sigkill()
+                            return worker.wait()
+                        }
+                    }
+                    try startReplay(state: &state, report: &report)
+                    if settings.verbose { print("  replay of \(state.companions.replay!.day) started beside the last worker") }
+                    replayed = true
+                }
+            }
+            usleep(50_000)
+        }
+    }
+
+    private mutating func startReplay(state: inout RoundState, report: inout TortureReport) throws {
+        var env = environment
+        env[PhaseTrace.pathVariable] = nil
+        env[PhaseTrace.delayVariable] = nil
+        // The replay's scratch files stay inside the round directory even when it is killed.
+        env["TMPDIR"] = state.path("tmp")
+        try FileSystem.createDirectory(state.path("tmp"))
+        let day = try replayDay(checkpoint: state.checkpoint)
+        let log = state.path("replay.log")
+        let process = try WorkerProcess(
+            executable: settings.executable,
+            arguments: ["replay", "--query", query.rawValue, "--input", input, "--table", state.table, "--checkpoint", state.checkpoint, "--day", day],
+            environment: env, log: log)
+        state.companions.replay = Companions.Replay(
+            process: process, log: log, day: day, killWithWorker: companionRng.next(upTo: 4) == 0, besideMaintenance: false)
+        report.operators.count(Self.replayAction)
     }
 
     /// The worker is dead: its maintenance loop goes, and the replay too if it was to die with it.

@@ -11,6 +11,8 @@ struct OperatorTally {
     var filesVacuumed = 0
     /// Replay commits still in effect in the tables compared at the end of rounds.
     var replaysInFinalTables = 0
+    /// Windows those replays wrote unlike the uninterrupted stream (rows it dropped as late counted).
+    var replayedWindowsUnlikeTheStream = 0
     /// Rounds whose table history holds commits other than the stream's appends (optimize, a
     /// rollback, a replay), so the version cannot equal the reference's and the query's `txn` is
     /// compared instead.
@@ -41,7 +43,12 @@ struct OperatorTally {
             let ops = maintenance.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             Swift.print("  maintenance operations finished beside workers: \(ops); \(filesVacuumed) files vacuumed")
         }
-        if replaysInFinalTables > 0 { Swift.print("  replay commits in effect in the final tables: \(replaysInFinalTables)") }
+        if replaysInFinalTables > 0 {
+            Swift.print(
+                "  replay commits in effect in the final tables: \(replaysInFinalTables)"
+                    + (replayedWindowsUnlikeTheStream > 0
+                        ? " (\(replayedWindowsUnlikeTheStream) windows unlike the stream's: rows it dropped as late count)" : ""))
+        }
         if roundsWithOtherCommits > 0 {
             Swift.print("  rounds whose history has other writers' commits (txn compared instead of the version): \(roundsWithOtherCommits)")
         }

@@ -14,7 +14,7 @@ enum RecoverRefusal {
                 return nil
             }.first
             guard let info, info.operation == operation, operation != "STREAMING UPDATE" else { return nil }
-            return "an \(operation) commit by another writer"
+            return "another writer's \(operation) commit"
         }
         if let m = message.firstMatch(of: /: ([^ ,]+), which the rollback must bring back, was deleted/) {
             let path = String(m.1)

@@ -64,6 +64,8 @@ struct RoundCheck {
         if query == .windowed && !lastReplay.isEmpty {
             let rows = try WindowedReplayModel(events: events).expectedRows(reference: reference.contents, lastReplay: lastReplay)
             expected = rows.map(reference.contents.render)
+            tally.replayedWindowsUnlikeTheStream += TableComparison(
+                expectedRows: reference.contents.rendered, expectedVersion: nil, rows: expected).extra.count
         } else {
             // A replay of the stateless query rewrites its days row for row.
             expected = reference.contents.rendered

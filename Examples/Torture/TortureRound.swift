@@ -36,7 +36,7 @@ struct TortureRound {
         while true {
             let worker = try spawnWorker(state: state)
             report.workerStarts += 1
-            guard try startCompanions(workerStart: report.workerStarts, last: !wantsKills(report), state: &state, report: &report) else {
+            guard try startCompanions(workerStart: report.workerStarts, state: &state, report: &report) else {
                 worker.sigkill()
                 _ = worker.wait()
                 return false
@@ -60,7 +60,7 @@ struct TortureRound {
                     exit = e
                 }
             } else {
-                exit = worker.wait()
+                exit = try awaitLastWorker(worker, state: &state, report: &report)
             }
             guard try stopCompanions(state: &state, report: &report) else { return false }
             if exit == .exited(0) { return true }
