@@ -63,6 +63,11 @@ extension TortureRound {
         var replayed = settings.operators.replayEvery == 0
         while true {
             if let exit = worker.poll() { return exit }
+            // One started beside this worker by the schedule may have ended (refused before the stream's first batch, say).
+            guard try reapReplay(state: &state, report: &report) else {
+                worker.sigkill()
+                return worker.wait()
+            }
             if !replayed, state.companions.replay == nil, FileSystem.exists(CheckpointLayout(root: state.checkpoint).metadata) {
                 let queryId = try CheckpointInspector(state.checkpoint).status().queryId
                 if try StartExpectation.tableBatch(table: state.table, queryId: queryId) >= Int64(settings.dataset.files / 2) {
