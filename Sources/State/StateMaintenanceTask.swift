@@ -23,7 +23,8 @@ public final class StateMaintenanceTask: Sendable {
     public init() {}
 
     /// Queues `provider.maintenance()` unless it is already waiting; throws an earlier failure.
-    func submit(_ provider: FileStateStoreProvider) throws {
+    /// Providers call this after a commit that makes maintenance due.
+    public func submit(_ provider: any StateStoreProvider) throws {
         let id = ObjectIdentifier(provider)
         let queued = try shared.withLock { s -> Bool in
             if let failure = s.failure { throw failure }
