@@ -17,7 +17,7 @@ import Testing
         try StreamingDeduplication(
             columns: ["key"], input: Self.input, eventTimeColumn: "ts", withinWatermarkDelay: Self.delay, operatorId: 0,
             stateProvider: { k, v in
-                try StateStoreProvider(checkpointRoot: cp.path, operatorId: 0, keySchema: k, valueSchema: v, configuredPartitions: 1)
+                try FileStateStoreProvider(checkpointRoot: cp.path, operatorId: 0, keySchema: k, valueSchema: v, configuredPartitions: 1)
             })
     }
 

@@ -20,7 +20,7 @@ import Testing
             keys: keys, window: nil, aggregates: [min(col(column)), max(col(column))], input: Self.input, eventTimeColumn: nil,
             mode: mode, operatorId: 0,
             stateProvider: { k, v in
-                try StateStoreProvider(checkpointRoot: cp.path, operatorId: 0, keySchema: k, valueSchema: v, configuredPartitions: 2)
+                try FileStateStoreProvider(checkpointRoot: cp.path, operatorId: 0, keySchema: k, valueSchema: v, configuredPartitions: 2)
             })
     }
 

@@ -33,7 +33,8 @@ public final class PhaseTrace: Sendable {
         case dataRead = "data-read"
         /// Writing one state partition's delta file of version N+1 (entered once per partition).
         case stateDelta = "state-delta"
-        /// Writing one state partition's snapshot of version N+1 (every 10 versions).
+        /// Writing one state partition's snapshot of version N+1 (every 10 versions), or deleting
+        /// old state files; entered from the query's background maintenance task, not the batch.
         case stateSnapshot = "state-snapshot"
         /// Handing the batch to the sink.
         case sinkWrite = "sink-write"

@@ -107,6 +107,8 @@ public struct DataStreamWriter: Sendable {
         let trace = try PhaseTrace.fromEnvironment()
         trace?.enter(.startup)
         let layout = CheckpointLayout(root: checkpointPath)
+        // State snapshots and cleanup run here, off the batch path; finished before the lock goes.
+        let maintenance = StateMaintenanceTask()
         let lock: CheckpointLock
         do { lock = try CheckpointLock(layout) } catch {
             if temporary { try? FileSystem.removeTree(checkpointPath) }
@@ -139,7 +141,8 @@ public struct DataStreamWriter: Sendable {
             let plan = try QueryPlanner.physical(
                 logical, sourceSchemas: sources.map(\.schema), outputMode: mode,
                 state: .init(
-                    checkpointRoot: layout.root, partitions: Int(conf["sluice.stateStore.partitions"]!) ?? statePartitions, trace: trace))
+                    checkpointRoot: layout.root, partitions: Int(conf["sluice.stateStore.partitions"]!) ?? statePartitions, trace: trace,
+                    maintenance: maintenance))
             try sink.open(SinkContext(queryId: meta.id, queryName: name, outputMode: mode, schema: plan.outputSchema, phaseTrace: trace))
 
             let queryId = meta.id
@@ -163,6 +166,7 @@ public struct DataStreamWriter: Sendable {
             let thread = Thread {
                 var failure: (any Error)?
                 do { try execution.run() } catch { failure = error }
+                do { try maintenance.close() } catch { failure = failure ?? error }
                 lock.release()
                 if temporary && failure == nil { try? FileSystem.removeTree(checkpointPath) }
                 manager.unregister(query)
@@ -173,6 +177,7 @@ public struct DataStreamWriter: Sendable {
             thread.start()
             return query
         } catch {
+            try? maintenance.close()
             lock.release()
             if temporary { try? FileSystem.removeTree(checkpointPath) }
             throw error

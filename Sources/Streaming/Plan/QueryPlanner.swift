@@ -13,6 +13,8 @@ enum QueryPlanner {
         var partitions: Int
         /// Where state commits record their phases (crash testing); nil normally.
         var trace: PhaseTrace? = nil
+        /// The query's background state maintenance (snapshots, cleanup); nil: done at commit.
+        var maintenance: StateMaintenanceTask? = nil
         /// A plan built only to learn its schema: no state is read or written.
         static let dryRun = StateConfig(checkpointRoot: "/nonexistent/sluice-dry-run", partitions: 1)
     }
@@ -247,12 +249,12 @@ enum QueryPlanner {
             return "groupBy(\(grouping.joined(separator: ", "))).agg(\(aggregates.map(\.name).joined(separator: ", ")))"
         }
 
-        private func provider(_ id: Int) -> (Schema, Schema) throws -> StateStoreProvider {
+        private func provider(_ id: Int) -> (Schema, Schema) throws -> any StateStoreProvider {
             let state = self.state
             return { key, value in
-                try StateStoreProvider(
+                try FileStateStoreProvider(
                     checkpointRoot: state.checkpointRoot, operatorId: id, keySchema: key, valueSchema: value,
-                    configuredPartitions: state.partitions, trace: state.trace)
+                    configuredPartitions: state.partitions, maintenanceTask: state.maintenance, trace: state.trace)
             }
         }
 

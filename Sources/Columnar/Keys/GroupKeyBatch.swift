@@ -1,26 +1,31 @@
-import Columnar
-
-/// The grouping keys of many rows as bytes: per column a validity byte, then a fixed-width
-/// value (8 bytes; bools 1) or an 8-byte length and the string's bytes; -0.0 and NaN are
-/// normalised so equal keys give equal bytes. Written a column at a time: each column's type is
-/// looked at once rather than once per row. The encoding is stored indirectly (HyperLogLog
-/// sketches hash it), so it must not change.
-struct GroupKeyBatch {
+/// The grouping keys of many rows as bytes, the one key layout of the engine: the hash join,
+/// the aggregation, the state store (which keys its entries by these bytes and persists them),
+/// Delta merge and Delta partitioning all use it (`GroupKeyTable` interns it).
+///
+/// Per column a validity byte (1 valid, 0 null), then for a valid value 8 bytes little-endian
+/// (int64, timestamp, a date widened to 64 bits, a double's bits) or 1 byte (bool), or an
+/// 8-byte length and the string's UTF-8 bytes. -0.0 and NaN are normalised so equal keys give
+/// equal bytes, as Spark's `NormalizeFloatingNumbers` does for grouping keys. Written a column
+/// at a time: each column's type is looked at once rather than once per row. The encoding is
+/// stored (state files, and HyperLogLog sketches hash it), so it must not change.
+public struct GroupKeyBatch: Sendable {
     /// Row `k`'s key is `bytes[offsets[k]..<offsets[k + 1]]`.
-    let bytes: [UInt8]
-    let offsets: [Int]
+    public let bytes: [UInt8]
+    public let offsets: [Int]
 
-    var count: Int { offsets.count - 1 }
+    public var count: Int { offsets.count - 1 }
 
-    /// Keys of `rows` of `columns`, each preceded by `extra[k]` when given (a window start).
-    init(columns: [Column], rows: [Int]? = nil, extra: [Int64]? = nil) {
+    /// Keys of `rows` of `columns` (all rows when nil), each preceded by `extra[k]` when given:
+    /// a window start, encoded as a leading non-null timestamp column would be, so the state
+    /// store can read it back as the key's first field (bytes 1..<9).
+    public init(columns: [Column], rows: [Int]? = nil, extra: [Int64]? = nil) {
         let n = rows?.count ?? columns.first?.count ?? extra?.count ?? 0
         precondition(extra == nil || extra!.count == n, "one extra value per row")
         @inline(__always) func row(_ k: Int) -> Int { rows?[k] ?? k }
 
         // Sizes first, so every key is written straight to its place: per column a validity
         // byte, and for a valid value 1 (bool), 8, or 8 plus the string's length.
-        var sizes = [Int](repeating: (extra == nil ? 0 : 8) + columns.count, count: n)
+        var sizes = [Int](repeating: (extra == nil ? 0 : 9) + columns.count, count: n)
         for c in columns {
             switch c.values {
             case .bool: for k in 0..<n where c.isValid(row(k)) { sizes[k] += 1 }
@@ -54,7 +59,13 @@ struct GroupKeyBatch {
                 base.storeBytes(of: v.littleEndian, toByteOffset: cursor[k], as: Int64.self)
                 cursor[k] += 8
             }
-            if let extra { for k in 0..<n { put(extra[k], k) } }
+            if let extra {
+                for k in 0..<n {
+                    base.storeBytes(of: 1, toByteOffset: cursor[k], as: UInt8.self)
+                    cursor[k] += 1
+                    put(extra[k], k)
+                }
+            }
             for c in columns {
                 for k in 0..<n {
                     let valid = c.isValid(row(k))
@@ -96,11 +107,11 @@ struct GroupKeyBatch {
 
     /// Rows encoded at once by `forEachBlock`: enough to amortise the per-column work, few
     /// enough that the keys of a huge batch are never all in memory together.
-    static let blockRows = 1 << 16
+    public static let blockRows = 1 << 16
 
     /// Calls `body` with the keys of consecutive blocks of rows (of `rows`, or of `0..<count`
     /// when nil) and the position of each block's first row.
-    static func forEachBlock(
+    public static func forEachBlock(
         count: Int, columns: [Column], rows: [Int]? = nil, extra: [Int64]? = nil, _ body: (GroupKeyBatch, Int) throws -> Void
     ) rethrows {
         if count <= blockRows {
@@ -115,7 +126,7 @@ struct GroupKeyBatch {
 
     /// Calls `body` with the bytes of row `k`'s key.
     @inline(__always)
-    func withKey<R>(_ k: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        bytes.withUnsafeBytes { b in body(UnsafeRawBufferPointer(rebasing: b[offsets[k]..<offsets[k + 1]])) }
+    public func withKey<R>(_ k: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBytes { b in try body(UnsafeRawBufferPointer(rebasing: b[offsets[k]..<offsets[k + 1]])) }
     }
 }

@@ -4,6 +4,8 @@
 /// route keys to partitions across restarts must use this instead.
 public enum StableHash {
     /// xxHash64 of `bytes` (the published algorithm, so values match other implementations).
+    /// Inlinable: the join and the aggregation hash every row's key from other modules.
+    @inlinable
     public static func xxHash64(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
         let count = bytes.count
         var i = 0
@@ -49,23 +51,23 @@ public enum StableHash {
         bytes.withUnsafeBytes { xxHash64($0, seed: seed) }
     }
 
-    private static let p1: UInt64 = 0x9E37_79B1_85EB_CA87
-    private static let p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
-    private static let p3: UInt64 = 0x1656_67B1_9E37_79F9
-    private static let p4: UInt64 = 0x85EB_CA77_C2B2_AE63
-    private static let p5: UInt64 = 0x27D4_EB2F_1656_67C5
+    @inlinable static var p1: UInt64 { 0x9E37_79B1_85EB_CA87 }
+    @inlinable static var p2: UInt64 { 0xC2B2_AE3D_27D4_EB4F }
+    @inlinable static var p3: UInt64 { 0x1656_67B1_9E37_79F9 }
+    @inlinable static var p4: UInt64 { 0x85EB_CA77_C2B2_AE63 }
+    @inlinable static var p5: UInt64 { 0x27D4_EB2F_1656_67C5 }
 
-    @inline(__always) private static func rotl(_ x: UInt64, _ r: UInt64) -> UInt64 { (x << r) | (x >> (64 - r)) }
+    @inlinable @inline(__always) static func rotl(_ x: UInt64, _ r: UInt64) -> UInt64 { (x << r) | (x >> (64 - r)) }
 
-    @inline(__always) private static func load64(_ b: UnsafeRawBufferPointer, _ i: Int) -> UInt64 {
+    @inlinable @inline(__always) static func load64(_ b: UnsafeRawBufferPointer, _ i: Int) -> UInt64 {
         b.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian
     }
 
-    @inline(__always) private static func round(_ acc: UInt64, _ input: UInt64) -> UInt64 {
+    @inlinable @inline(__always) static func round(_ acc: UInt64, _ input: UInt64) -> UInt64 {
         rotl(acc &+ input &* p2, 31) &* p1
     }
 
-    @inline(__always) private static func merge(_ acc: UInt64, _ v: UInt64) -> UInt64 {
+    @inlinable @inline(__always) static func merge(_ acc: UInt64, _ v: UInt64) -> UInt64 {
         (acc ^ round(0, v)) &* p1 &+ p4
     }
 }
