@@ -43,7 +43,7 @@ enum StartExpectation: Equatable, CustomStringConvertible {
         // offsets/N, and the state version the first lost batch starts from.
         let offsetsKept = (max(sink, 0)...expected).allSatisfy { FileSystem.exists(FilePaths.join(layout.offsets, String($0))) }
         let stateKept = try !query.hasState
-            || StateStoreProvider.missingFile(checkpointRoot: checkpoint, operatorId: 0, version: lost.lowerBound) == nil
+            || FileStateStoreProvider.missingFile(checkpointRoot: checkpoint, operatorId: 0, version: lost.lowerBound) == nil
         return offsetsKept && stateKept ? .reapplies(lost) : .refusedBehind(sinkBatch: sink, committed: committed, lost: lost)
     }
 
