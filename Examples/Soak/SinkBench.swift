@@ -16,6 +16,9 @@ struct SinkBench {
         var meanWithoutCheckpointMillis: Double
         var checkpointMillis: Double
         var checkpointBytes: Int64
+        /// Heap the sink's snapshot holds per live file, and per tombstone once they are all removed.
+        var heapBytesPerFile: Double
+        var heapBytesPerTombstone: Double
     }
 
     static let schema = Schema([Field("id", .string), Field("amount", .int64), Field("date", .string)])
@@ -26,6 +29,7 @@ struct SinkBench {
         let sink = DeltaSink(path: root, partitionBy: ["date"])
         try sink.open(SinkContext(queryId: "bench", queryName: nil, outputMode: .append, schema: Self.schema))
         try sink.addBatch(0, try batch(0))
+        let baseHeap = ProcessUsage.heapInUse() ?? 0
         // The live files of a long-running table, committed at once (their bytes do not matter:
         // an append never reads other data files).
         let partition = FilePaths.join(root, "date=2026-12-06")
@@ -37,9 +41,11 @@ struct SinkBench {
             adds.append(.add(DeltaAddFile(
                 path: "date=2026-12-06/" + name, partitionValues: ["date": "2026-12-06"], size: 1500, modificationTime: Int64(i),
                 dataChange: true,
-                stats: #"{"numRecords":90,"minValues":{"id":"e1000","amount":1},"maxValues":{"id":"e9999","amount":500},"nullCount":{"id":0,"amount":0}}"#)))
+                stats: #"{"numRecords":90,"minValues":{"id":"e\#(i)","amount":1},"maxValues":{"id":"e9999","amount":500},"nullCount":{"id":0,"amount":0}}"#)))
         }
         try sink.table.commit(DeltaCommitInfo(timestamp: nil, operation: "WRITE", operationParameters: [:], isBlindAppend: true, operationMetrics: [:])) { _ in adds }
+        adds = []
+        let filesHeap = ProcessUsage.heapInUse() ?? 0
         var plain: [Double] = [], checkpoint: [Double] = []
         for b in 1...batches {
             let rows = try batch(b)
@@ -52,13 +58,23 @@ struct SinkBench {
         }
         let version = try sink.table.snapshot().version
         let lastCheckpoint = version - version % 10
+        // Remove the bulk files as a compaction would (no data change): they become tombstones.
+        try sink.table.commit(DeltaCommitInfo(timestamp: nil, operation: "OPTIMIZE", operationParameters: [:], isBlindAppend: false, operationMetrics: [:])) { base in
+            base!.addFiles.filter { $0.size == 1500 }.map { .remove($0.remove(at: currentMillis(), dataChange: false)) }
+        }
+        let tombstones = try sink.table.snapshot().tombstones.count
+        let tombstonesHeap = ProcessUsage.heapInUse() ?? 0
         let all = plain + checkpoint
         return Result(
             files: files, meanMillis: all.reduce(0, +) / Double(all.count),
             meanWithoutCheckpointMillis: plain.reduce(0, +) / Double(max(1, plain.count)),
             checkpointMillis: checkpoint.reduce(0, +) / Double(max(1, checkpoint.count)),
-            checkpointBytes: (try? FileSystem.attributes(DeltaLog(tablePath: root).checkpointPath(lastCheckpoint)).size) ?? 0)
+            checkpointBytes: (try? FileSystem.attributes(DeltaLog(tablePath: root).checkpointPath(lastCheckpoint)).size) ?? 0,
+            heapBytesPerFile: Double(filesHeap - baseHeap) / Double(files),
+            heapBytesPerTombstone: Double(tombstonesHeap - baseHeap) / Double(max(1, tombstones)))
     }
+
+    private func currentMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     private func batch(_ n: Int) throws -> RecordBatch {
         try RecordBatch(schema: Self.schema, columns: [

@@ -87,13 +87,13 @@ extension Soak {
 
         func run() throws {
             let bench = SinkBench(directory: FileSystem.absolute(work), batches: batches)
-            print("| live files | ms per append (mean) | without checkpoint | with checkpoint | checkpoint KiB |")
-            print("|---:|---:|---:|---:|---:|")
+            print("| live files | ms per append (mean) | without checkpoint | with checkpoint | checkpoint KiB | heap B per file | heap B per tombstone |")
+            print("|---:|---:|---:|---:|---:|---:|---:|")
             for n in files {
                 let r = try bench.run(files: n)
                 print(String(
-                    format: "| %d | %.1f | %.1f | %.1f | %lld |", r.files, r.meanMillis, r.meanWithoutCheckpointMillis, r.checkpointMillis,
-                    r.checkpointBytes / 1024))
+                    format: "| %d | %.1f | %.1f | %.1f | %lld | %.0f | %.0f |", r.files, r.meanMillis, r.meanWithoutCheckpointMillis,
+                    r.checkpointMillis, r.checkpointBytes / 1024, r.heapBytesPerFile, r.heapBytesPerTombstone))
                 fflush(nil)
             }
         }
