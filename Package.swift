@@ -65,6 +65,10 @@ let package = Package(
             dependencies: ["Streaming", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Examples/Torture"),
         .executableTarget(
+            name: "sluice-soak",
+            dependencies: ["Streaming", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/Soak"),
+        .executableTarget(
             name: "sluice-bench", dependencies: ["Streaming", "YSBWorkload"], path: "Benchmarks/SluiceBench"),
         .executableTarget(
             name: "ysb-generate",
