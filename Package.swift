@@ -7,12 +7,22 @@ let package = Package(
     products: [
         .library(name: "Streaming", targets: ["Streaming"]),
         .library(name: "AWS", targets: ["AWS"]),
+        .library(name: "Service", targets: ["Service"]),
         .executable(name: "sluice", targets: ["sluice"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         // HMAC-SHA256, SHA-256 and MD5 for the AWS module only (SigV4, Content-MD5, KPL records).
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // Engine logging (the only dependency the core takes, so embedding apps keep control of it).
+        // 1.16: `LogHandler.log(event:)`, which the JSON log handler implements.
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        // The Service module only: HTTP server, metrics API and Prometheus exposition.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        // Already built for Hummingbird; named for the server channel's bound address (port 0).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
     ],
     targets: [
         .systemLibrary(
@@ -24,15 +34,33 @@ let package = Package(
         .target(name: "State", dependencies: ["Columnar", "Formats"]),
         .target(name: "Operators", dependencies: ["Columnar", "Formats", "State"]),
         .target(name: "Sinks", dependencies: ["Columnar", "Formats", "Delta"]),
-        .target(name: "Streaming", dependencies: ["Columnar", "Formats", "Delta", "State", "Operators", "Sinks"]),
+        .target(
+            name: "Streaming",
+            dependencies: ["Columnar", "Formats", "Delta", "State", "Operators", "Sinks", .product(name: "Logging", package: "swift-log")]),
+        // Running queries as a service: StreamingApp (run/backfill/status/progress/reset), signals,
+        // Prometheus metrics, the web UI. Its own target so the engine builds without the servers.
+        .target(
+            name: "Service",
+            dependencies: [
+                "Streaming",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         // S3 and Kinesis clients; depends on nothing of Sluice so the engine builds without it.
         .target(name: "AWS", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "Streaming",
+                "Service",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // A StreamingApp: one executable per pipeline (the service tests run it).
+        .executableTarget(name: "log-pipeline", dependencies: ["Service"], path: "Examples/LogPipeline"),
         .executableTarget(
             name: "ErrorsPerService", dependencies: ["Streaming"], path: "Examples/ErrorsPerService"),
         .target(name: "YSBWorkload", dependencies: ["Streaming"], path: "Examples/YSB/Workload"),
@@ -64,5 +92,7 @@ let package = Package(
         .testTarget(name: "StreamingTests", dependencies: ["Streaming", "YSBWorkload"]),
         .testTarget(name: "DeltaTests", dependencies: ["Delta", "Sinks", "Formats", "Columnar", "TestSupport"]),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport"]),
+        .testTarget(
+            name: "ServiceTests", dependencies: ["Service", "Streaming", "TestSupport", .product(name: "Logging", package: "swift-log")]),
     ]
 )
