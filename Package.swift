@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         // Already built for Hummingbird; named for the server channel's bound address (port 0).
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        // Already built for Hummingbird; its ServiceGroup shuts the server down gracefully.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -49,6 +51,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // S3 and Kinesis clients; depends on nothing of Sluice so the engine builds without it.
         .target(name: "AWS", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),

@@ -24,6 +24,8 @@ struct DemoServe {
         let producer = DemoProducer(input: input, every: fileEvery)
         let runner = ServiceRunner(queries: Self.queries(input: input, tables: tables), configuration: config)
         let exit = runner.run(beforeQueries: {
+            // One file before the queries start: its `date=` directory makes `date` a column.
+            try producer.writeNext()
             print("dropping a new log file into \(input) every \(fileEvery); Ctrl-C stops")
             producer.start()
         })
@@ -84,18 +86,23 @@ final class DemoProducer: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Writes the next numbered file (numbers continue from the files already there).
+    func writeNext() throws {
+        let next = try FileSystem.list(input).reduce(0) { n, day in
+            n + ((try? FileSystem.list(FilePaths.join(input, day)))?.count ?? 0)
+        }
+        try DemoData.write(to: input, files: next..<(next + 1), linesPerFile: 200, seed: UInt64(42 + next))
+    }
+
     private func loop() {
         while true {
-            let next = (try? FileSystem.list(input).reduce(0) { n, day in
-                n + ((try? FileSystem.list(FilePaths.join(input, day)))?.count ?? 0)
-            }) ?? 0
-            _ = try? DemoData.write(to: input, files: next..<(next + 1), linesPerFile: 200, seed: UInt64(42 + next))
             condition.lock()
             let deadline = Date().addingTimeInterval(Double(every.components.seconds) + Double(every.components.attoseconds) / 1e18)
             while !stopping && condition.wait(until: deadline) {}
             let done = stopping
             condition.unlock()
             if done { return }
+            try? writeNext()
         }
     }
 }

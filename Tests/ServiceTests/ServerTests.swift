@@ -25,7 +25,8 @@ import Testing
         let server = ServiceServer(port: 0, board: board, metrics: metrics, token: "secret-token", logger: Logger(label: "test"))
         let bound = AsyncStream<Int>.makeStream()
         let serving = Task { try await server.run { bound.continuation.yield($0) } }
-        defer { serving.cancel() }
+        defer { Task { await server.shutdown() } }
+        _ = serving
         var ports = bound.stream.makeAsyncIterator()
         let port = try #require(await ports.next())
         let base = "http://127.0.0.1:\(port)"

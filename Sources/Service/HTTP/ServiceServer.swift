@@ -2,20 +2,23 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Streaming
+import Synchronization
 
 /// The HTTP side of a service: the web UI (`/`), its JSON API (`/api/queries`,
 /// `/api/queries/{name}/progress`, `POST /api/queries/{name}/stop` with a bearer token) and
 /// Prometheus metrics (`/metrics`). Binds to loopback unless told otherwise.
-public struct ServiceServer: Sendable {
-    public var host: String
+public final class ServiceServer: Sendable {
+    public let host: String
     /// 0 picks a free port; `onBound` learns which.
-    public var port: Int
+    public let port: Int
     public let board: QueryBoard
     public let metrics: ServiceMetrics
     /// Stopping a query needs `Authorization: Bearer <token>`.
     public let token: String
-    public var logger: Logger
+    public let logger: Logger
+    private let running = Mutex<(group: ServiceGroup?, stopped: Bool)>((nil, false))
 
     public init(host: String = "127.0.0.1", port: Int, board: QueryBoard, metrics: ServiceMetrics, token: String, logger: Logger) {
         self.host = host
@@ -26,14 +29,30 @@ public struct ServiceServer: Sendable {
         self.logger = logger
     }
 
-    /// Serves until the task is cancelled. `onBound` gets the port once the server listens.
+    /// Serves until `shutdown()`. `onBound` gets the port once the server listens.
     public func run(onBound: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         let app = Application(
             router: router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
             onServerRunning: { channel in onBound(channel.localAddress?.port ?? 0) },
             logger: logger)
-        try await app.run()
+        // Signals are the service's to handle (it stops the queries first), not the group's.
+        let group = ServiceGroup(services: [app], logger: logger)
+        let stoppedEarly = running.withLock { r in
+            r.group = group
+            return r.stopped
+        }
+        if stoppedEarly { return }
+        try await group.run()
+    }
+
+    /// Stops accepting connections, finishes the requests in flight, and lets `run` return.
+    public func shutdown() async {
+        let group = running.withLock { r in
+            r.stopped = true
+            return r.group
+        }
+        await group?.triggerGracefulShutdown()
     }
 
     func router() -> Router<BasicRequestContext> {

@@ -28,7 +28,13 @@ public final class ServiceRunner: Sendable {
         queries: [PipelineQuery], configuration: AppConfiguration, session: StreamingSession = StreamingSession(),
         logger: Logger = Logger(label: "sluice.service")
     ) {
-        self.init(queries: queries, configuration: configuration, session: session, logger: logger, announce: { print($0) })
+        self.init(
+            queries: queries, configuration: configuration, session: session, logger: logger,
+            announce: {
+                print($0)
+                // Whoever started the service may be waiting for the URL on a pipe or file.
+                fflush(nil)
+            })
     }
 
     init(
@@ -78,8 +84,8 @@ public final class ServiceRunner: Sendable {
             }
         }
         defer {
-            serverTask.cancel()
-            _ = events.waitForServerEnd(serverTask)
+            Task { await server.shutdown() }
+            if !events.waitForServerEnd(serverTask) { logger.warning("the HTTP server did not stop within 10 s") }
         }
         switch events.next(matching: { if case .signal = $0 { return true }; return $0.isServerOutcome }) {
         case .listening(let port):
