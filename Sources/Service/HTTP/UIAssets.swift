@@ -110,10 +110,12 @@ enum UIAssets {
             const X = x => L + (x1 === x0 ? (W - L - R) / 2 : (x - x0) / (x1 - x0) * (W - L - R));
             const Y = y => H - B - (y - y0) / (y1 - y0) * (H - T - B);
             series.forEach((ser, i) => {
-              const pts = ser.points.filter(p => p[1] !== null).map(p => `${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`);
+              const drawn = ser.points.filter(p => p[1] !== null);
+              const pts = drawn.map(p => `${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`);
               if (pts.length === 0) return;
               if (i === 0 && pts.length > 1) {
-                s.append(svg("polygon", { class: "area", points: `${X(x0)},${Y(y0)} ${pts.join(" ")} ${X(x1)},${Y(y0)}` }));
+                const first = X(drawn[0][0]), last = X(drawn[drawn.length - 1][0]);
+                s.append(svg("polygon", { class: "area", points: `${first},${Y(y0)} ${pts.join(" ")} ${last},${Y(y0)}` }));
               }
               s.append(svg("polyline", { class: "line" + (i ? " second" : ""), points: pts.join(" ") }));
               if (pts.length === 1) { const [cx, cy] = pts[0].split(","); s.append(svg("circle", { cx, cy, r: 2.5, fill: i ? "#d1741f" : "#2f6fb3" })); }
