@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Streaming", targets: ["Streaming"]),
         .library(name: "AWS", targets: ["AWS"]),
         .library(name: "Service", targets: ["Service"]),
+        .library(name: "Observability", targets: ["Observability"]),
         .executable(name: "sluice", targets: ["sluice"]),
     ],
     dependencies: [
@@ -39,16 +40,25 @@ let package = Package(
         .target(
             name: "Streaming",
             dependencies: ["Columnar", "Formats", "Delta", "State", "Operators", "Sinks", .product(name: "Logging", package: "swift-log")]),
+        // Prometheus metrics from progress records and JSON log lines: no server, so an app that
+        // serves them its own way (or a benchmark) needs neither Hummingbird nor NIO.
+        .target(
+            name: "Observability",
+            dependencies: [
+                "Streaming",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         // Running queries as a service: StreamingApp (run/backfill/status/progress/reset), signals,
-        // Prometheus metrics, the web UI. Its own target so the engine builds without the servers.
+        // the HTTP server for /metrics and the web UI. Its own target so the engine builds without it.
         .target(
             name: "Service",
             dependencies: [
                 "Streaming",
+                "Observability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -84,6 +94,10 @@ let package = Package(
         .executableTarget(name: "ParquetBench", dependencies: ["Formats"], path: "Benchmarks/ParquetBench"),
         .executableTarget(name: "sluice-replay-bench", dependencies: ["Streaming"], path: "Benchmarks/ReplayBench"),
         .executableTarget(name: "file-source-bench", dependencies: ["Streaming"], path: "Benchmarks/FileSourceBench"),
+        .executableTarget(
+            name: "service-overhead-bench",
+            dependencies: ["Observability", "Streaming", "YSBWorkload", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/ServiceOverhead"),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         // Helpers shared by test targets (not shipped).
         .target(name: "TestSupport", path: "Tests/Support"),
@@ -96,6 +110,7 @@ let package = Package(
         .testTarget(name: "DeltaTests", dependencies: ["Delta", "Sinks", "Formats", "Columnar", "TestSupport"]),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport"]),
         .testTarget(
-            name: "ServiceTests", dependencies: ["Service", "Streaming", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+            name: "ServiceTests",
+            dependencies: ["Service", "Observability", "Streaming", "TestSupport", .product(name: "Logging", package: "swift-log")]),
     ]
 )

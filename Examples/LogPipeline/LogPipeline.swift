@@ -14,7 +14,8 @@ struct LogPipeline: StreamingApp {
     static let abstract = "Service logs into Delta tables: errors, and errors per service per minute."
 
     static let queries = [
-        PipelineQuery("errors") { ctx in
+        // No watermark here: `backfill` learns the event-time column from `eventTime`.
+        PipelineQuery("errors", eventTime: "timestamp") { ctx in
             try logs(ctx)
                 .filter(col("level") == "ERROR")
                 .select(col("timestamp"), col("service"), col("latency_ms"), col("message"), col("date"))

@@ -56,8 +56,11 @@ import Glibc
             TestEnvironment.executable("sluice"), ["demo", "--serve", "--port", "0", "--dir", dir, "--file-every", "0.5"], directory: dir)
         defer { demo.kill() }
         let port = try demo.announcedPort()
-        let queries = try HTTP.get("http://127.0.0.1:\(port)/api/queries")
-        #expect(queries.contains(#""name":"slow_errors""#) && queries.contains(#""name":"errors_per_minute""#))
+        // The server listens before the queries start: wait for both to be listed.
+        _ = try demo.waitFor("both demo queries listed", timeout: 60) { _ -> Bool? in
+            let queries = (try? HTTP.get("http://127.0.0.1:\(port)/api/queries")) ?? ""
+            return queries.contains(#""name":"slow_errors""#) && queries.contains(#""name":"errors_per_minute""#) ? true : nil
+        }
         _ = try demo.waitFor("a batch of errors_per_minute", timeout: 60) { _ -> Bool? in
             (try? HTTP.get("http://127.0.0.1:\(port)/metrics"))?.contains(#"sluice_query_last_batch_id{query="errors_per_minute"}"#) == true ? true : nil
         }

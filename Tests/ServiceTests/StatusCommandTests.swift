@@ -43,7 +43,8 @@ import Glibc
         let r = try #require(running["errors_per_minute"])
         #expect(r.running)
         #expect(r.holder?.contains("pid \(app.pid)") == true)
-        #expect(r.lastCommittedBatch == 1)
+        // Both files, maybe followed by a no-data batch once the watermark moved.
+        #expect((r.lastCommittedBatch ?? -1) >= 1)
         #expect(r.pendingBatch == nil)
         #expect(r.watermark != nil)
         #expect((r.eventTimeLagSeconds ?? 0) > 0)

@@ -7,10 +7,13 @@ import Streaming
 /// starts it (`run`) or replays it (`backfill`).
 public struct PipelineQuery: Sendable {
     public let name: String
+    /// The source's event-time column for `backfill`; nil: the query's `withWatermark` column.
+    public let eventTime: String?
     public let build: @Sendable (PipelineContext) throws -> DataStreamWriter
 
-    public init(_ name: String, build: @escaping @Sendable (PipelineContext) throws -> DataStreamWriter) {
+    public init(_ name: String, eventTime: String? = nil, build: @escaping @Sendable (PipelineContext) throws -> DataStreamWriter) {
         self.name = name
+        self.eventTime = eventTime
         self.build = build
     }
 

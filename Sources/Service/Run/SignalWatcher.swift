@@ -9,6 +9,10 @@ import Darwin
 
 /// Turns SIGTERM and SIGINT into calls of a handler (on its own queue), instead of the default
 /// of dying on the spot: the service then finishes the batch in progress and stops in order.
+///
+/// One per process is meant: libdispatch installs its own signal handler the first time a
+/// signal gets a source and not again, so a second watcher after `cancel()` (which restores the
+/// default action) would not hear its signals.
 final class SignalWatcher: @unchecked Sendable {
     // Set once in init; DispatchSource is thread-safe.
     private let sources: [any DispatchSourceSignal]

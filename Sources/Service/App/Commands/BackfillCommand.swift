@@ -48,7 +48,8 @@ struct BackfillCommand<App: StreamingApp>: ParsableCommand {
             let beside = streamed ? "beside the stream's checkpoint \(checkpoint)" : "(the query has no checkpoint: all input in range)"
             logger.info("backfill \(q.name): \(from) to \(to) \(beside)")
             let result = try writer.replay(
-                from: Int64(first) * Timestamps.microsPerDay, to: Int64(last + 1) * Timestamps.microsPerDay, options: options)
+                from: Int64(first) * Timestamps.microsPerDay, to: Int64(last + 1) * Timestamps.microsPerDay, eventTime: q.eventTime,
+                options: options)
             reporter.finish()
             print(
                 "backfill \(q.name) \(from)…\(to): \(result.inputRows) input rows in range (\(result.rowsRead) read, \(result.malformedRows) malformed), "

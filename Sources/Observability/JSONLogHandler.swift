@@ -66,7 +66,8 @@ public final class LogOutput: Sendable {
     /// The lines written so far, when capturing.
     public var captured: [String] { lines.withLock { $0 ?? [] } }
 
-    func write(_ line: String) {
+    /// Writes one line (with its newline).
+    public func write(_ line: String) {
         let kept = lines.withLock { buffer -> Bool in
             guard buffer != nil else { return false }
             buffer!.append(line)
