@@ -122,3 +122,7 @@ let perBatch = (cpuSeconds() - cpu0) / Double(repeats)
 let batchCPU = 1 / b * Double(sample.first { $0.numInputRows > 0 }?.numInputRows ?? 0)
 print(String(format: "per batch: %.1f µs of logging and metrics, against %.1f ms of CPU per 100k-event batch: %.3f %%",
     perBatch * 1e6, batchCPU * 1e3, perBatch / batchCPU * 100))
+let scrapes = 1000
+let cpu1 = cpuSeconds()
+for _ in 0..<scrapes { _ = metrics.exposition() }
+print(String(format: "per scrape of /metrics (one query): %.1f µs", (cpuSeconds() - cpu1) / Double(scrapes) * 1e6))
