@@ -45,6 +45,8 @@ struct DemoCommand: ParsableCommand {
         print("wrote \(written.count) log files under \(input)\(firstRun ? "" : " (new since the last run)")")
 
         let session = StreamingSession()
+        // The demo prints a line per batch itself; the engine's log adds only its warnings.
+        session.streams.logger.logLevel = .warning
         let logs = try session.readStream
             .format(.jsonLines)
             .schema(DemoData.schema)

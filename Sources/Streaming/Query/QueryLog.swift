@@ -76,12 +76,9 @@ final class QueryLog: StreamingQueryListener {
         for s in p.sources {
             if s.numMalformedRows > 0 {
                 var m: Logger.Metadata = ["batch": "\(p.batchId)", "malformedRows": "\(s.numMalformedRows)", "source": "\(s.description)"]
-                var message = "batch \(p.batchId): \(s.numMalformedRows) malformed input line(s) in \(s.description)"
-                if let first = s.metrics?["malformedLines"] {
-                    m["lines"] = "\(first)"
-                    message += "; first: \(first)"
-                }
-                out.append((.warning, message, m))
+                // The first few as `path:line: reason` go in `lines` (metadata), not the message twice.
+                if let first = s.metrics?["malformedLines"] { m["lines"] = "\(first)" }
+                out.append((.warning, "batch \(p.batchId): \(s.numMalformedRows) malformed input line(s) in \(s.description)", m))
             }
             if let changed = Int(s.metrics?["numChangedFiles"] ?? "0"), changed > 0 {
                 let files = s.metrics?["changedFiles"] ?? "[]"
