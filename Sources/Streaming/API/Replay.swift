@@ -43,6 +43,9 @@ public struct ReplayOptions: Sendable {
     public var pruneDateDirectories = true
     /// Runs of the whole replay when a concurrent commit conflicts with it.
     public var maxAttempts = 3
+    /// Called on the replaying thread before the first batch and after each batch is read
+    /// and processed (not after the commit, which `replay` returning reports).
+    public var onProgress: (@Sendable (ReplayProgress) -> Void)?
 
     public init() {}
 }

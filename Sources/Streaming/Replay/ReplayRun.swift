@@ -62,6 +62,10 @@ struct ReplayRun {
                 replacement: replacement, dateColumn: dateColumn, days: days, dropOutside: rules.marginMicros > 0,
                 maxBytes: Int(clamping: options.maxBytesPerBatch))
             let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+            var progress = ReplayProgress(
+                batches: input.batchCount, files: input.filesSelected, days: days.count, daysDone: 0, filesDone: 0,
+                batchesDone: 0, rowsRead: 0)
+            options.onProgress?(progress)
             // Nothing read is late, and nothing is final before the end: no watermark per batch.
             for index in 0..<input.batchCount {
                 let batch = try input.read(index)
@@ -76,6 +80,8 @@ struct ReplayRun {
                 // An aggregation's result comes from the final batch (in complete mode every batch
                 // emits all groups; only the last one counts).
                 if !rules.aggregates { try output.add(rows) }
+                progress.advance(past: index, input.batchFiles, days: days, rowsRead: result.rowsRead)
+                options.onProgress?(progress)
             }
             if rules.aggregates {
                 // Append beside a stream: only what the stream had emitted by batch T is final.

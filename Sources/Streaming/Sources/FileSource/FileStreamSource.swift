@@ -170,15 +170,16 @@ public final class FileStreamSource: StreamSource {
     public func getBatch(start: SourceOffset?, end: SourceOffset, batchId: Int64) throws -> SourceBatch {
         let from = try start.map(Self.logId) ?? -1
         let to = try Self.logId(end)
-        let (files, changed): ([ListedFile], [ChangedFile]) = try state.withLock { s in
+        let (files, changed, backlog): ([ListedFile], [ChangedFile], (files: Int, bytes: Int64)) = try state.withLock { s in
             guard to <= s.lastLogId else {
                 throw CheckpointError.damaged(path: log?.directory ?? root, reason: "the file source log has no entry \(to), which offset \(end) refers to")
             }
             defer { s.changed = [] }
-            return (s.seen.files(after: from, through: to), s.changed)
+            return (s.seen.files(after: from, through: to), s.changed, (s.backlog.count, s.backlog.reduce(0) { $0 + $1.size }))
         }
         var parts: [RecordBatch] = []
         var malformed = 0, read = 0
+        var firstMalformed: [String] = []
         // Files are parsed in parallel (one per core); results are used in file order, so the
         // batch is the same as a sequential read.
         let reader = self.reader
@@ -199,6 +200,7 @@ public final class FileStreamSource: StreamSource {
             let pieces = try outcome.get()
             let bad = pieces.flatMap(\.badRecords)
             malformed += bad.count
+            for b in bad.prefix(Self.namedMalformedLines - firstMalformed.count) { firstMalformed.append("\(b.path):\(b.line): \(b.reason)") }
             if let dir = options.badRecordsPath, !bad.isEmpty {
                 let name = file.path.replacingOccurrences(of: "/", with: "__") + ".json"
                 try BadRecordsWriter.write(bad, to: FilePaths.join(dir, "batch=\(batchId)", name))
@@ -208,17 +210,26 @@ public final class FileStreamSource: StreamSource {
                 parts.append(try withPartitionColumns(piece.batch, file: file))
             }
         }
-        return SourceBatch(parts: parts, schema: schema, malformedRows: malformed, numInputRows: read, metrics: Self.metrics(changed))
+        var m = Self.metrics(changed)
+        // Listed but not taken yet (as of this batch's listing): what operators watch as backlog.
+        m["backlogFiles"] = String(backlog.files)
+        m["backlogBytes"] = String(backlog.bytes)
+        if !firstMalformed.isEmpty { m["malformedLines"] = Self.jsonArray(firstMalformed) }
+        return SourceBatch(parts: parts, schema: schema, malformedRows: malformed, numInputRows: read, metrics: m)
     }
+
+    /// How many rejected lines progress names (`malformedLines`, as `path:line: reason`).
+    static let namedMalformedLines = 5
 
     /// Progress figures: changed files are counted, and the first few named.
     private static func metrics(_ changed: [ChangedFile]) -> [String: String] {
         var m = ["numChangedFiles": String(changed.count)]
-        if !changed.isEmpty {
-            let named = changed.prefix(20).map(\.path)
-            m["changedFiles"] = String(decoding: (try? JSONEncoder.sorted.encode(named)) ?? Data(), as: UTF8.self)
-        }
+        if !changed.isEmpty { m["changedFiles"] = jsonArray(changed.prefix(20).map(\.path)) }
         return m
+    }
+
+    private static func jsonArray(_ items: [String]) -> String {
+        String(decoding: (try? JSONEncoder.sorted.encode(items)) ?? Data(), as: UTF8.self)
     }
 
     /// Nothing to do: the log keeps the files of committed entries (see `SeenFiles`).
