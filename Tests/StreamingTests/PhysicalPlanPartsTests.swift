@@ -28,11 +28,11 @@ import Testing
 
         let split = try plan(dir, "a")
         split.eventTimeCollectors[0].reset(batchTimestampMicros: Int64.max / 2)
-        let a = try split.execute(parts, inputSchema: eventSchema, context: context)
+        let a = try split.execute(parts, inputSchema: eventSchema, context: context).rows
 
         let whole = try plan(dir, "b")
         whole.eventTimeCollectors[0].reset(batchTimestampMicros: Int64.max / 2)
-        let b = try whole.execute([try RecordBatch.concat(parts, schema: eventSchema)], inputSchema: eventSchema, context: context)
+        let b = try whole.execute([try RecordBatch.concat(parts, schema: eventSchema)], inputSchema: eventSchema, context: context).rows
 
         #expect(a.rows == b.rows)
         #expect(a.rowCount > 0)
@@ -40,7 +40,7 @@ import Testing
         #expect(x.count == y.count && x.min == y.min && x.max == y.max && x.sumMillis == y.sumMillis && x.nullCount == y.nullCount)
         #expect(x.count == 16)  // amount = i % 5 > 2 keeps 2 rows in 5
 
-        let none = try plan(dir, "c").execute([], inputSchema: eventSchema, context: context)
+        let none = try plan(dir, "c").execute([], inputSchema: eventSchema, context: context).rows
         #expect(none.rowCount == 0)
     }
 

@@ -10,8 +10,8 @@ import State
 /// update emits every group the batch touched, then evicts; complete emits everything, never evicts.
 public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
     public let outputSchema: Schema
-    public private(set) var metrics: StatefulOperatorMetrics
-    public private(set) var lateRows: RecordBatch?
+    /// The name progress reports for this operator.
+    private let metricsName: String
 
     private let keys: [Expr]
     private let window: WindowSpec?
@@ -54,15 +54,15 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
         out += layout.resultFields
         outputSchema = Schema(out)
         state = PendingState(provider: try stateProvider(Schema(keyFields), Schema(layout.stateFields)))
-        metrics = StatefulOperatorMetrics(name: "stateStoreSave")
+        metricsName = "stateStoreSave"
     }
 
     /// True when append mode can emit final rows: the grouping includes the watermarked column.
     public var isWatermarked: Bool { hasEventTime }
 
-    public func process(_ batch: RecordBatch, context: StatefulContext) throws -> RecordBatch {
+    public func process(_ batch: RecordBatch, context: StatefulContext) throws -> StatefulOutput {
         var store = try state.load(batchId: context.batchId)
-        var m = StatefulOperatorMetrics(name: metrics.name)
+        var m = StatefulOperatorMetrics(name: metricsName)
         let late = mode == .complete || !hasEventTime ? nil : context.watermarkForLateEvents
 
         // Rows (with their window start) that take part, after dropping late ones.
@@ -111,7 +111,7 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
         } else {
             rows = Array(0..<batch.rowCount)
         }
-        lateRows = lateRowIndexes.isEmpty ? nil : batch.take(lateRowIndexes)
+        let lateRows = lateRowIndexes.isEmpty ? nil : batch.take(lateRowIndexes)
 
         // Pre-aggregate the batch by key.
         var table = GroupKeyTable(capacity: 1024)
@@ -175,9 +175,8 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
         let sm = store.metrics
         m.numRowsTotal = Int64(sm.numRowsTotal)
         m.memoryUsedBytes = Int64(sm.memoryUsedBytes)
-        metrics = m
         state.hold(store)
-        return try RecordBatch.fromRows(output, schema: outputSchema)
+        return StatefulOutput(rows: try RecordBatch.fromRows(output, schema: outputSchema), lateRows: lateRows, metrics: m)
     }
 
     public func commit() throws { try state.commit() }

@@ -274,7 +274,8 @@ final class MicroBatchExecution: @unchecked Sendable {
         timer.record("triggerExecution", ContinuousClock.now - triggerStart)
         let progress = makeProgress(
             batchId: batchId, timestamp: timestamp, timer: timer, triggerStart: triggerStart,
-            inputRows: ran.inputRows, malformedRows: ran.malformedRows, sourceMetrics: ran.sourceMetrics, startOffsets: startOffsets,
+            inputRows: ran.inputRows, malformedRows: ran.malformedRows, sourceMetrics: ran.sourceMetrics,
+            operatorMetrics: ran.operatorMetrics, startOffsets: startOffsets,
             endOffsets: seq.sourceOffsets, latestOffsets: latestOffsets, outputRows: Int64(ran.output.rowCount),
             batchWatermark: batchWatermark)
         try progressLog.append(progress)
@@ -290,6 +291,8 @@ final class MicroBatchExecution: @unchecked Sendable {
         var malformedRows: [Int64]
         /// Source-specific figures for progress (`SourceProgress.metrics`), one per source.
         var sourceMetrics: [[String: String]]
+        /// Each stateful operator's metrics, in plan order.
+        var operatorMetrics: [StatefulOperatorMetrics]
     }
 
     /// Step 3 of batch `batchId`: reads each source from `start` to the batch's end offsets, runs
@@ -322,9 +325,10 @@ final class MicroBatchExecution: @unchecked Sendable {
             watermarkForLateEvents: batchWatermark == nil ? nil : lateEventsWatermark,
             watermarkForEviction: batchWatermark)
         for c in plan.eventTimeCollectors { c.reset(batchTimestampMicros: seq.metadata.batchTimestampMs * 1000) }
-        let output = try timer.time("execution") {
+        let result = try timer.time("execution") {
             try plan.execute(inputs.flatMap { $0 }, inputSchema: sources[0].schema, context: context)
         }
+        let output = result.rows
         try faultHook?(.afterDataRead, batchId)
         try timer.time("stateCommit") { for op in plan.statefulOperators { try op.commit() } }
         try faultHook?(.afterStateCommit, batchId)
@@ -332,10 +336,12 @@ final class MicroBatchExecution: @unchecked Sendable {
         let info = SinkBatchInfo(endOffsets: seq.sourceOffsets.map { $0?.json ?? "-" })
         try timer.time("addBatch") {
             try sink.addBatch(batchId, output, info: info)
-            if let lateRowsSink, let late = plan.statefulOperators.first?.lateRows { try lateRowsSink.addBatch(batchId, late) }
+            if let lateRowsSink, let late = result.lateRows { try lateRowsSink.addBatch(batchId, late) }
         }
         try faultHook?(.afterSinkCommit, batchId)
-        return BatchRun(output: output, inputRows: inputRows, malformedRows: malformedRows, sourceMetrics: sourceMetrics)
+        return BatchRun(
+            output: output, inputRows: inputRows, malformedRows: malformedRows, sourceMetrics: sourceMetrics,
+            operatorMetrics: result.operatorMetrics)
     }
 
     /// The offsets of the next batch (a pending re-run first), or nil when no source has new data.
@@ -368,7 +374,8 @@ final class MicroBatchExecution: @unchecked Sendable {
 
     private func makeProgress(
         batchId: Int64, timestamp: Date, timer: PhaseTimer, triggerStart: ContinuousClock.Instant,
-        inputRows: [Int64], malformedRows: [Int64], sourceMetrics: [[String: String]], startOffsets: [SourceOffset?], endOffsets: [SourceOffset?],
+        inputRows: [Int64], malformedRows: [Int64], sourceMetrics: [[String: String]], operatorMetrics: [StatefulOperatorMetrics],
+        startOffsets: [SourceOffset?], endOffsets: [SourceOffset?],
         latestOffsets: [SourceOffset?], outputRows: Int64, batchWatermark: Int64?
     ) -> StreamingQueryProgress {
         let total = inputRows.reduce(0, +)
@@ -384,9 +391,8 @@ final class MicroBatchExecution: @unchecked Sendable {
                 metrics: sourceMetrics[i].isEmpty ? nil : sourceMetrics[i])
         }
         let eventTime = EventTimeProgress.map(plan.eventTimeCollectors, batchWatermarkMicros: batchWatermark)
-        let stateOperators = plan.statefulOperators.map { op in
-            let m = op.metrics
-            return StateOperatorProgress(
+        let stateOperators = operatorMetrics.map { m in
+            StateOperatorProgress(
                 operatorName: m.name, numRowsTotal: m.numRowsTotal, numRowsUpdated: m.numRowsUpdated,
                 numRowsRemoved: m.numRowsRemoved, memoryUsedBytes: m.memoryUsedBytes,
                 numRowsDroppedByWatermark: m.numRowsDroppedByWatermark)

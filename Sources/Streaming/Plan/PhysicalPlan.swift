@@ -9,6 +9,15 @@ enum Stage: Sendable {
     case stateful(any StatefulOperator)
 }
 
+/// What running the plan over one batch produced.
+struct PlanOutput {
+    var rows: RecordBatch
+    /// Rows the first stateful operator dropped as late.
+    var lateRows: RecordBatch?
+    /// Metrics of each stateful operator, in plan order.
+    var operatorMetrics: [StatefulOperatorMetrics]
+}
+
 /// The operators that turn one batch of source rows into one batch of result rows.
 struct PhysicalPlan: Sendable {
     let stages: [Stage]
@@ -25,7 +34,7 @@ struct PhysicalPlan: Sendable {
     /// Runs the plan over a batch given in parts (in row order): the stateless steps before the
     /// first stateful one run on each part, the parts on both cores, so a batch's filtering and
     /// joining is parallel like its parsing; the rest runs on the parts' results joined in order.
-    func execute(_ parts: [RecordBatch], inputSchema: Schema, context: StatefulContext) throws -> RecordBatch {
+    func execute(_ parts: [RecordBatch], inputSchema: Schema, context: StatefulContext) throws -> PlanOutput {
         let split = stages.firstIndex { if case .stateful = $0 { return true } else { return false } } ?? stages.count
         let head = Array(stages[..<split])
         let inputs = parts.isEmpty ? [RecordBatch.empty(inputSchema)] : try Self.coalesce(parts, into: ParallelMap.cores)
@@ -38,14 +47,20 @@ struct PhysicalPlan: Sendable {
             for (collector, partial) in stats { collector.add(partial) }
         }
         var batch = try RecordBatch.concat(outputs, schema: outputs[0].schema)
+        var late: RecordBatch?
+        var metrics: [StatefulOperatorMetrics] = []
         for stage in stages[split...] {
             switch stage {
             case .stateless(let op): batch = try op.process(batch)
             case .eventTime(let collector): collector.add(try collector.measure(batch, cutoff: collector.cutoff))
-            case .stateful(let op): batch = try op.process(batch, context: context)
+            case .stateful(let op):
+                let out = try op.process(batch, context: context)
+                if metrics.isEmpty { late = out.lateRows }
+                metrics.append(out.metrics)
+                batch = out.rows
             }
         }
-        return batch
+        return PlanOutput(rows: batch, lateRows: late, operatorMetrics: metrics)
     }
 
     /// Consecutive parts joined into about `n` groups of similar row counts: many small parts

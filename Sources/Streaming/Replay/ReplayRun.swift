@@ -71,7 +71,8 @@ struct ReplayRun {
                 for c in physical.eventTimeCollectors { c.reset(batchTimestampMicros: now) }
                 let rows = try physical.execute(
                     batch.parts, inputSchema: input.schema,
-                    context: StatefulContext(batchId: Int64(index), watermarkForLateEvents: nil, watermarkForEviction: nil))
+                    context: StatefulContext(batchId: Int64(index), watermarkForLateEvents: nil, watermarkForEviction: nil)
+                ).rows
                 for op in physical.statefulOperators { try op.commit() }
                 // An aggregation's result comes from the final batch (in complete mode every batch
                 // emits all groups; only the last one counts).
@@ -83,7 +84,8 @@ struct ReplayRun {
                 if mode == .append, let boundary { eviction = boundary.watermarkMicros }
                 let rows = try physical.execute(
                     [], inputSchema: input.schema,
-                    context: StatefulContext(batchId: Int64(input.batchCount), watermarkForLateEvents: nil, watermarkForEviction: eviction))
+                    context: StatefulContext(batchId: Int64(input.batchCount), watermarkForLateEvents: nil, watermarkForEviction: eviction)
+                ).rows
                 try output.add(rows)
             }
             try output.flush()
