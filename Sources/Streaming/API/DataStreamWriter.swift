@@ -137,7 +137,7 @@ public struct DataStreamWriter: Sendable {
             let stored = storedOffsets?.seq.metadata.conf ?? [:]
             for key in conf.keys { if let v = stored[key] { conf[key] = v } }
             let plan = try QueryPlanner.physical(
-                logical, sourceSchemas: sources.map(\.schema), outputMode: mode,
+                logical, sourceSchemas: sources.map(\.schema), sourceDescriptions: sources.map(\.description), outputMode: mode,
                 state: .init(
                     checkpointRoot: layout.root, partitions: Int(conf["sluice.stateStore.partitions"]!) ?? statePartitions, trace: trace))
             try sink.open(SinkContext(queryId: meta.id, queryName: name, outputMode: mode, schema: plan.outputSchema, phaseTrace: trace))

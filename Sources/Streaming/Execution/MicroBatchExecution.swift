@@ -93,9 +93,8 @@ final class MicroBatchExecution: @unchecked Sendable {
         commitLog = try CommitLog(checkpoint: config.layout)
         progressLog = try ProgressLog(checkpoint: config.layout)
         committedOffsets = Array(repeating: nil, count: sources.count)
-        let collectors = plan.eventTimeCollectors
-        if !collectors.isEmpty {
-            watermark = WatermarkTracker(inputs: collectors.count, policy: config.watermarkPolicy, restoredMicros: nil)
+        if !plan.watermarks.isEmpty {
+            watermark = WatermarkTracker(inputs: plan.watermarks.count, policy: config.watermarkPolicy, restoredMicros: nil)
         }
         let committed = try resumeFromCheckpoint()
         try crossCheckSink(committed: committed)
@@ -165,7 +164,7 @@ final class MicroBatchExecution: @unchecked Sendable {
 
     private func restoreWatermark(_ micros: Int64) {
         guard let w = watermark else { return }
-        watermark = WatermarkTracker(inputs: plan.eventTimeCollectors.count, policy: w.policy, restoredMicros: micros)
+        watermark = WatermarkTracker(inputs: plan.watermarks.count, policy: w.policy, restoredMicros: micros)
     }
 
     // MARK: - Sink against checkpoint
@@ -255,9 +254,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         let lastSinkBatch = try sink.lastAppliedBatch().lastBatchId
 
         // Phase 4: mark the batch done.
-        let eventStats = plan.eventTimeCollectors
-        watermark?.update(
-            maxEventTimes: eventStats.map { $0.count > 0 ? $0.max : nil }, delaysMs: eventStats.map(\.delayMs))
+        watermark?.update(maxEventTimes: ran.eventTime.map(\.maxEventTime), delaysMs: plan.watermarks.map(\.delayMs))
         lastBatchWatermarkMicros = batchWatermark ?? 0
         trace?.enter(.commitsWrite, batch: batchId)
         try timer.time("commitOffsets") {
@@ -275,7 +272,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         let progress = makeProgress(
             batchId: batchId, timestamp: timestamp, timer: timer, triggerStart: triggerStart,
             inputRows: ran.inputRows, malformedRows: ran.malformedRows, sourceMetrics: ran.sourceMetrics,
-            operatorMetrics: ran.operatorMetrics, startOffsets: startOffsets,
+            operatorMetrics: ran.operatorMetrics, eventTime: ran.eventTime, startOffsets: startOffsets,
             endOffsets: seq.sourceOffsets, latestOffsets: latestOffsets, outputRows: Int64(ran.output.rowCount),
             batchWatermark: batchWatermark)
         try progressLog.append(progress)
@@ -291,8 +288,10 @@ final class MicroBatchExecution: @unchecked Sendable {
         var malformedRows: [Int64]
         /// Source-specific figures for progress (`SourceProgress.metrics`), one per source.
         var sourceMetrics: [[String: String]]
-        /// Each stateful operator's metrics, in plan order.
+        /// Each stateful operator's metrics, by operator id.
         var operatorMetrics: [StatefulOperatorMetrics]
+        /// Each watermark's event-time statistics, by watermark id.
+        var eventTime: [EventTimeStats]
     }
 
     /// Step 3 of batch `batchId`: reads each source from `start` to the batch's end offsets, runs
@@ -306,11 +305,11 @@ final class MicroBatchExecution: @unchecked Sendable {
         var sourceMetrics: [[String: String]] = Array(repeating: [:], count: sources.count)
         trace?.enter(.dataRead, batch: batchId)
         let inputs: [[RecordBatch]] = try timer.time("getBatch") {
-            try sources.indices.compactMap { i in
+            try sources.indices.map { i in
                 guard let end = seq.sourceOffsets[i], end != start[i] else {
                     inputRows.append(0)
                     malformedRows.append(0)
-                    return nil
+                    return []
                 }
                 let read = try sources[i].getBatch(start: start[i], end: end, batchId: batchId)
                 inputRows.append(Int64(read.numInputRows))
@@ -324,9 +323,8 @@ final class MicroBatchExecution: @unchecked Sendable {
             batchId: batchId,
             watermarkForLateEvents: batchWatermark == nil ? nil : lateEventsWatermark,
             watermarkForEviction: batchWatermark)
-        for c in plan.eventTimeCollectors { c.reset(batchTimestampMicros: seq.metadata.batchTimestampMs * 1000) }
         let result = try timer.time("execution") {
-            try plan.execute(inputs.flatMap { $0 }, inputSchema: sources[0].schema, context: context)
+            try plan.execute(BatchInput(sources: inputs, stateful: context, batchTimestampMicros: seq.metadata.batchTimestampMs * 1000))
         }
         let output = result.rows
         try faultHook?(.afterDataRead, batchId)
@@ -341,7 +339,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         try faultHook?(.afterSinkCommit, batchId)
         return BatchRun(
             output: output, inputRows: inputRows, malformedRows: malformedRows, sourceMetrics: sourceMetrics,
-            operatorMetrics: result.operatorMetrics)
+            operatorMetrics: result.operatorMetrics, eventTime: result.eventTime)
     }
 
     /// The offsets of the next batch (a pending re-run first), or nil when no source has new data.
@@ -375,6 +373,7 @@ final class MicroBatchExecution: @unchecked Sendable {
     private func makeProgress(
         batchId: Int64, timestamp: Date, timer: PhaseTimer, triggerStart: ContinuousClock.Instant,
         inputRows: [Int64], malformedRows: [Int64], sourceMetrics: [[String: String]], operatorMetrics: [StatefulOperatorMetrics],
+        eventTime: [EventTimeStats],
         startOffsets: [SourceOffset?], endOffsets: [SourceOffset?],
         latestOffsets: [SourceOffset?], outputRows: Int64, batchWatermark: Int64?
     ) -> StreamingQueryProgress {
@@ -390,7 +389,7 @@ final class MicroBatchExecution: @unchecked Sendable {
                 inputRowsPerSecond: inputRate(inputRows[i]), processedRowsPerSecond: Double(inputRows[i]) / triggerSeconds,
                 metrics: sourceMetrics[i].isEmpty ? nil : sourceMetrics[i])
         }
-        let eventTime = EventTimeProgress.map(plan.eventTimeCollectors, batchWatermarkMicros: batchWatermark)
+        let eventTimeMap = EventTimeProgress.map(eventTime, batchWatermarkMicros: batchWatermark)
         let stateOperators = operatorMetrics.map { m in
             StateOperatorProgress(
                 operatorName: m.name, numRowsTotal: m.numRowsTotal, numRowsUpdated: m.numRowsUpdated,
@@ -401,7 +400,7 @@ final class MicroBatchExecution: @unchecked Sendable {
             id: config.queryId, runId: config.runId, name: config.name,
             timestamp: EventTimeProgress.format(timestamp), batchId: batchId, numInputRows: total,
             inputRowsPerSecond: inputRate(total), processedRowsPerSecond: Double(total) / triggerSeconds,
-            durationMs: timer.durations, eventTime: eventTime, stateOperators: stateOperators, sources: sourceProgress,
+            durationMs: timer.durations, eventTime: eventTimeMap, stateOperators: stateOperators, sources: sourceProgress,
             sink: SinkProgress(description: sink.description, numOutputRows: outputRows))
     }
 }

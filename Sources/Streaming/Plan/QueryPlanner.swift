@@ -19,7 +19,11 @@ enum QueryPlanner {
 
     static func outputSchema(_ plan: LogicalPlan, outputMode: OutputMode = .append) throws -> Schema {
         let plan = ColumnPruning.apply(plan)
-        return try physical(plan, sourceSchemas: plan.sources.map { try $0.resolvedSchema() }, outputMode: outputMode, state: .dryRun).outputSchema
+        let sources = plan.sources
+        return try physical(
+            plan, sourceSchemas: sources.map { try $0.resolvedSchema() }, sourceDescriptions: sources.map { _ in "" }, outputMode: outputMode,
+            state: .dryRun
+        ).outputSchema
     }
 
     /// The rewrites a query's plan goes through before its sources are built: filters below the
@@ -30,11 +34,16 @@ enum QueryPlanner {
         return pruneColumns ? ColumnPruning.apply(pushed) : pushed
     }
 
-    /// - Parameter sourceSchemas: the schema of each source in `plan.sources` order.
-    static func physical(_ plan: LogicalPlan, sourceSchemas: [Schema], outputMode: OutputMode, state: StateConfig) throws -> PhysicalPlan {
+    /// - Parameters:
+    ///   - sourceSchemas: the schema of each source in `plan.sources` order.
+    ///   - sourceDescriptions: each source's description, for the plan's description.
+    static func physical(
+        _ plan: LogicalPlan, sourceSchemas: [Schema], sourceDescriptions: [String], outputMode: OutputMode, state: StateConfig
+    ) throws -> PhysicalPlan {
         var builder = Builder(sources: sourceSchemas, mode: outputMode, state: state)
+        builder.sourceDescriptions = sourceDescriptions
         let out = try builder.build(pushFiltersBelowWatermark(plan))
-        return PhysicalPlan(stages: builder.stages, outputSchema: out.schema)
+        return PhysicalPlan(root: out.node)
     }
 
     /// Spark pushes filters that do not read the event-time column below `withWatermark`, so
@@ -82,9 +91,11 @@ enum QueryPlanner {
         return out.schema
     }
 
-    /// A node's output: its schema and, if still present, the watermarked event-time column.
+    /// A node's output: its physical node, schema and, if still present, the watermarked
+    /// event-time column.
     struct Output {
-        var schema: Schema
+        var node: any PhysicalNode
+        var schema: Schema { node.schema }
         var eventTime: String?
         var delayMs: Int64?
         /// Columns a stateful operator derived from the watermarked column (a window's bounds, a
@@ -98,8 +109,9 @@ enum QueryPlanner {
         let mode: OutputMode
         let state: StateConfig
         var nextSource = 0
+        var sourceDescriptions: [String] = []
         var nextOperatorId = 0
-        var stages: [Stage] = []
+        var nextWatermarkId = 0
         /// The stateful operators met, bottom up, for `StreamingRules`.
         var statefulNodes: [StatefulNode] = []
         /// Set by `validate`: build only to analyse, leaving operators the rules will refuse unbuilt.
@@ -123,41 +135,43 @@ enum QueryPlanner {
             switch plan {
             case .source:
                 defer { nextSource += 1 }
-                return Output(schema: sources[nextSource])
+                let description = nextSource < sourceDescriptions.count ? sourceDescriptions[nextSource] : ""
+                return Output(node: SourceScanNode(sourceIndex: nextSource, schema: sources[nextSource], sourceDescription: description))
             case .filter(let cond, let child):
                 let input = try build(child)
                 let op = try wrap("filter(\(cond))") { try FilterOperator(predicate: cond, input: input.schema) }
-                stages.append(.stateless(op))
-                return Output(schema: op.outputSchema, eventTime: input.eventTime, delayMs: input.delayMs, derivedEventTime: input.derivedEventTime)
+                return Output(
+                    node: FilterNode(child: input.node, op: op, what: "filter(\(cond))"), eventTime: input.eventTime, delayMs: input.delayMs,
+                    derivedEventTime: input.derivedEventTime)
             case .project(let exprs, .filter(let cond, let child)):
                 // Filter, then copy only the columns the projection reads.
                 let input = try build(child)
                 let refs = exprs.reduce(into: Set<String>()) { $0.formUnion($1.referencedColumns) }
                 let filter = try wrap("filter(\(cond))") { try FilterOperator(predicate: cond, input: input.schema, keep: refs) }
-                stages.append(.stateless(filter))
                 let narrowed = Output(
-                    schema: filter.outputSchema, eventTime: input.eventTime.flatMap { refs.contains($0) ? $0 : nil }, delayMs: input.delayMs,
+                    node: FilterNode(child: input.node, op: filter, what: "filter(\(cond)) keeping \(refs.sorted().joined(separator: ", "))"),
+                    eventTime: input.eventTime.flatMap { refs.contains($0) ? $0 : nil }, delayMs: input.delayMs,
                     derivedEventTime: input.derivedEventTime.intersection(refs))
                 let op = try wrap("select(\(exprs.map(\.description).joined(separator: ", ")))") {
                     try ProjectOperator(expressions: exprs, input: narrowed.schema)
                 }
-                return project(op, exprs, narrowed)
+                return project(op, exprs, narrowed, what: "select(\(exprs.map(\.description).joined(separator: ", ")))")
             case .project(let exprs, let child):
                 let input = try build(child)
                 let op = try wrap("select(\(exprs.map(\.description).joined(separator: ", ")))") {
                     try ProjectOperator(expressions: exprs, input: input.schema)
                 }
-                return project(op, exprs, input)
+                return project(op, exprs, input, what: "select(\(exprs.map(\.description).joined(separator: ", ")))")
             case .withColumn(let name, let expr, let child):
                 let input = try build(child)
                 var exprs = input.schema.names.map { $0 == name ? expr.as(name) : col($0) }
                 if input.schema.index(of: name) == nil { exprs.append(expr.as(name)) }
                 let op = try wrap("withColumn(\"\(name)\", \(expr))") { try ProjectOperator(expressions: exprs, input: input.schema) }
-                return project(op, exprs, input)
+                return project(op, exprs, input, what: "withColumn(\"\(name)\", \(expr))")
             case .drop(let names, let child):
                 let input = try build(child)
                 let exprs = input.schema.names.filter { !names.contains($0) }.map(col)
-                return project(try ProjectOperator(expressions: exprs, input: input.schema), exprs, input)
+                return project(try ProjectOperator(expressions: exprs, input: input.schema), exprs, input, what: "drop(\(names.joined(separator: ", ")))")
             case .watermark(let column, let delayMs, let maxAhead, let child):
                 let input = try build(child)
                 let what = "withWatermark(\"\(column)\", \(delayMs) ms)"
@@ -167,12 +181,13 @@ enum QueryPlanner {
                 guard f.type == .timestamp else { throw QueryError.analysis(.eventTimeNotTimestamp(column, f.type)) }
                 guard delayMs >= 0 else { throw QueryError.invalidQuery("withWatermark: the delay should not be negative") }
                 guard input.eventTime == nil else { throw QueryError.invalidQuery("withWatermark: redefining the watermark is not supported") }
-                stages.append(.eventTime(EventTimeStatsCollector(column: column, delayMs: delayMs, maxAhead: maxAhead)))
-                return Output(schema: input.schema, eventTime: column, delayMs: delayMs, derivedEventTime: input.derivedEventTime)
+                let node = WatermarkNode(child: input.node, id: nextWatermarkId, column: column, delayMs: delayMs, maxAhead: maxAhead)
+                nextWatermarkId += 1
+                return Output(node: node, eventTime: column, delayMs: delayMs, derivedEventTime: input.derivedEventTime)
             case .aggregate(let keys, let window, let aggregates, let child):
                 let input = try build(child)
                 let what = Self.describeAggregation(keys: keys, window: window, aggregates: aggregates)
-                let op: any StatefulOperator
+                let node: any PhysicalNode
                 let id = nextOperatorId
                 nextOperatorId += 1
                 var derived: Set<String> = []
@@ -181,11 +196,12 @@ enum QueryPlanner {
                     statefulNodes.append(StatefulNode(kind: .sessionWindowAggregation, name: what, watermarked: watermarked))
                     // Update mode is refused by the rules; analysis builds it as append to learn its schema.
                     let emit = mode == .update && analysisOnly ? .append : mode
-                    op = try wrap(what) {
+                    let op = try wrap(what) {
                         try SessionWindowAggregation(
                             keys: keys, window: window, aggregates: aggregates, input: input.schema, eventTimeColumn: input.eventTime,
                             mode: emit, operatorId: id, stateProvider: provider(id))
                     }
+                    node = SessionAggregationNode(child: input.node, operatorId: id, op: op, what: what)
                     if watermarked { derived = [window.startColumn, window.endColumn] }
                 } else {
                     let agg = try wrap(what) {
@@ -198,17 +214,17 @@ enum QueryPlanner {
                         if let window { derived = [window.startColumn, window.endColumn] }
                         for k in keys { if case .column(let c) = k.unaliased, c == input.eventTime { derived.insert(k.outputName) } }
                     }
-                    op = agg
+                    node = AggregationNode(child: input.node, operatorId: id, op: agg, what: what)
                 }
-                stages.append(.stateful(op))
-                return Output(schema: op.outputSchema, derivedEventTime: derived)
+                return Output(node: node, derivedEventTime: derived)
             case .joinStatic(let table, let keys, let type, let outputs, let child):
                 let input = try build(child)
                 let op = try wrap("join(on: \(keys.joined(separator: ", ")))") {
                     try HashJoinOperator(stream: input.schema, staticTable: table.batch, on: keys, type: type, outputs: outputs)
                 }
-                stages.append(.stateless(op))
-                return Output(schema: op.outputSchema, eventTime: input.eventTime, delayMs: input.delayMs, derivedEventTime: input.derivedEventTime)
+                return Output(
+                    node: StaticJoinNode(child: input.node, op: op, what: "join(on: \(keys.joined(separator: ", ")), \(type.rawValue))"),
+                    eventTime: input.eventTime, delayMs: input.delayMs, derivedEventTime: input.derivedEventTime)
             case .deduplicate(let columns, let within, let child):
                 let input = try build(child)
                 let what = "\(within ? "dropDuplicatesWithinWatermark" : "dropDuplicates")(\(columns.joined(separator: ", ")))"
@@ -235,8 +251,9 @@ enum QueryPlanner {
                         columns: columns, input: input.schema, eventTimeColumn: input.eventTime, withinWatermarkDelay: delay,
                         operatorId: id, stateProvider: provider(id))
                 }
-                stages.append(.stateful(op))
-                return Output(schema: op.outputSchema, eventTime: input.eventTime, delayMs: input.delayMs, derivedEventTime: input.derivedEventTime)
+                return Output(
+                    node: DeduplicationNode(child: input.node, operatorId: id, op: op, what: what), eventTime: input.eventTime,
+                    delayMs: input.delayMs, derivedEventTime: input.derivedEventTime)
             }
         }
 
@@ -257,8 +274,7 @@ enum QueryPlanner {
         }
 
         /// Adds a projection; the event-time column survives if it is selected as is or renamed.
-        private mutating func project(_ op: ProjectOperator, _ exprs: [Expr], _ input: Output) -> Output {
-            stages.append(.stateless(op))
+        private func project(_ op: ProjectOperator, _ exprs: [Expr], _ input: Output, what: String) -> Output {
             var eventTime: String?
             if let et = input.eventTime {
                 for e in exprs {
@@ -267,7 +283,9 @@ enum QueryPlanner {
             }
             var derived: Set<String> = []
             for e in exprs { if case .column(let c) = e.unaliased, input.derivedEventTime.contains(c) { derived.insert(e.outputName) } }
-            return Output(schema: op.outputSchema, eventTime: eventTime, delayMs: eventTime == nil ? nil : input.delayMs, derivedEventTime: derived)
+            return Output(
+                node: ProjectNode(child: input.node, op: op, what: what), eventTime: eventTime, delayMs: eventTime == nil ? nil : input.delayMs,
+                derivedEventTime: derived)
         }
     }
 }

@@ -42,7 +42,7 @@ struct ReplayRun {
 
         let planMode = try Self.planMode(logical, user: mode, aggregates: rules.aggregates, sourceSchema: input.schema)
         let physical = try QueryPlanner.physical(
-            logical, sourceSchemas: [input.schema], outputMode: planMode,
+            logical, sourceSchemas: [input.schema], sourceDescriptions: ["replay input"], outputMode: planMode,
             state: .init(checkpointRoot: FilePaths.join(scratch, "state"), partitions: 1))
         let replacement = try DeltaPartitionReplacement(
             table: table, schema: physical.outputSchema, partitionBy: partitionBy,
@@ -68,10 +68,11 @@ struct ReplayRun {
                 result.rowsRead += batch.numInputRows
                 result.malformedRows += batch.malformedRows
                 for part in batch.parts { result.inputRows += try predicate.evaluateMask(part).lazy.filter { $0 }.count }
-                for c in physical.eventTimeCollectors { c.reset(batchTimestampMicros: now) }
                 let rows = try physical.execute(
-                    batch.parts, inputSchema: input.schema,
-                    context: StatefulContext(batchId: Int64(index), watermarkForLateEvents: nil, watermarkForEviction: nil)
+                    BatchInput(
+                        sources: [batch.parts],
+                        stateful: StatefulContext(batchId: Int64(index), watermarkForLateEvents: nil, watermarkForEviction: nil),
+                        batchTimestampMicros: now)
                 ).rows
                 for op in physical.statefulOperators { try op.commit() }
                 // An aggregation's result comes from the final batch (in complete mode every batch
@@ -83,8 +84,10 @@ struct ReplayRun {
                 var eviction: Int64? = Self.everythingFinal
                 if mode == .append, let boundary { eviction = boundary.watermarkMicros }
                 let rows = try physical.execute(
-                    [], inputSchema: input.schema,
-                    context: StatefulContext(batchId: Int64(input.batchCount), watermarkForLateEvents: nil, watermarkForEviction: eviction)
+                    BatchInput(
+                        sources: [[]],
+                        stateful: StatefulContext(batchId: Int64(input.batchCount), watermarkForLateEvents: nil, watermarkForEviction: eviction),
+                        batchTimestampMicros: now)
                 ).rows
                 try output.add(rows)
             }
@@ -121,7 +124,8 @@ struct ReplayRun {
     /// when the groups are keyed by event time, and complete mode otherwise.
     static func planMode(_ plan: LogicalPlan, user: OutputMode, aggregates: Bool, sourceSchema: Schema) throws -> OutputMode {
         guard aggregates, user != .append else { return user }
-        let appendWorks = (try? QueryPlanner.physical(plan, sourceSchemas: [sourceSchema], outputMode: .append, state: .dryRun)) != nil
+        let appendWorks =
+            (try? QueryPlanner.physical(plan, sourceSchemas: [sourceSchema], sourceDescriptions: [""], outputMode: .append, state: .dryRun)) != nil
         return appendWorks ? .append : .complete
     }
 }
