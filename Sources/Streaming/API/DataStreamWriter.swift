@@ -117,7 +117,6 @@ public struct DataStreamWriter: Sendable {
             // Late rows go out whole, so a query with a late-rows sink reads every column.
             let logical = QueryPlanner.optimize(stream.plan, pruneColumns: lateRows == nil)
             let specs = logical.sources
-            guard specs.count == 1 else { throw QueryError.invalidQuery("a query reads exactly one stream (got \(specs.count))") }
             // Before any source, state or sink is touched: the checkpoint must belong to this query.
             let storedOffsets = try OffsetLog(checkpoint: layout).latest()
             var nextBatch = storedOffsets?.batchId
@@ -148,7 +147,7 @@ public struct DataStreamWriter: Sendable {
             let manager = stream.session.streams
             let config = MicroBatchExecution.Config(
                 queryId: meta.id, runId: runId, name: name, layout: layout, trigger: triggerValue,
-                readLimit: specs[0].readLimit, conf: conf,
+                readLimits: specs.map(\.readLimit), conf: conf,
                 watermarkPolicy: WatermarkPolicy(rawValue: conf["sluice.watermark.policy"]!) ?? .min,
                 minBatchesToRetain: minBatchesToRetain, sinkSinceBatch: meta.sinkSinceBatch ?? 0)
             let execution = try MicroBatchExecution(

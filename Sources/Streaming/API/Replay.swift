@@ -106,7 +106,7 @@ extension DataStreamWriter {
         if let error = stream.error { throw QueryError.invalidQuery(error) }
         try QueryPlanner.validate(outputMode: mode, plan: stream.plan)
         let specs = stream.plan.sources
-        guard specs.count == 1 else { throw QueryError.invalidQuery("a query reads exactly one stream (got \(specs.count))") }
+        guard specs.count == 1 else { throw QueryError.invalidQuery("replay reads queries of one stream; this one reads \(specs.count)") }
         guard let column = eventTime ?? Self.watermarkColumn(stream.plan) else {
             throw QueryError.invalidQuery("replay needs the event-time column: pass eventTime: or declare withWatermark")
         }
@@ -140,7 +140,6 @@ extension DataStreamWriter {
     /// event-time column and the rows out of range go first.
     static func filteringSource(_ plan: LogicalPlan, _ predicate: Expr) -> LogicalPlan {
         if case .source = plan { return .filter(predicate, plan) }
-        guard let child = plan.children.first else { return plan }
-        return QueryPlanner.rebuild(plan, filteringSource(child, predicate))
+        return plan.mapChildren { filteringSource($0, predicate) }
     }
 }

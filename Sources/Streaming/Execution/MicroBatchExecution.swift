@@ -34,7 +34,8 @@ final class MicroBatchExecution: @unchecked Sendable {
         var name: String?
         var layout: CheckpointLayout
         var trigger: Trigger
-        var readLimit: ReadLimit
+        /// How much one batch may take from each source, by source index.
+        var readLimits: [ReadLimit]
         var conf: [String: String]
         var watermarkPolicy: WatermarkPolicy = .min
         /// Offsets and commits older than this many batches are deleted.
@@ -347,7 +348,7 @@ final class MicroBatchExecution: @unchecked Sendable {
     private func constructNextBatch() throws -> (OffsetSeq, [SourceOffset?])? {
         if let pending = pendingBatch { return (pending, pending.sourceOffsets) }
         let latest = try sources.enumerated().map { i, s in
-            try s.latestOffset(start: committedOffsets[i], limit: config.readLimit)
+            try s.latestOffset(start: committedOffsets[i], limit: config.readLimits[i])
         }
         if latest == committedOffsets {
             // No new data: run anyway if the watermark moved and an operator would act on it.

@@ -40,6 +40,10 @@ enum ColumnPruning {
         case .joinStatic(let table, let keys, let type, _, let child):
             let needs = required.map { $0.subtracting(table.schema.names).union(keys) }
             return .joinStatic(table, keys: keys, type: type, outputs: required, prune(child, required: needs))
+        case .union(let a, let b):
+            // Columns are matched by position, and a source may keep more columns than asked
+            // (whole-record judgement), so the inputs keep all theirs.
+            return .union(prune(a, required: nil), prune(b, required: nil))
         }
     }
 }

@@ -58,23 +58,7 @@ enum QueryPlanner {
             }
             return .filter(cond, pushed)
         default:
-            guard let child = plan.children.first else { return plan }
-            return rebuild(plan, pushFiltersBelowWatermark(child))
-        }
-    }
-
-    /// `plan` with its (only) child replaced.
-    static func rebuild(_ plan: LogicalPlan, _ child: LogicalPlan) -> LogicalPlan {
-        switch plan {
-        case .source: return plan
-        case .filter(let c, _): return .filter(c, child)
-        case .project(let e, _): return .project(e, child)
-        case .withColumn(let n, let e, _): return .withColumn(n, e, child)
-        case .drop(let n, _): return .drop(n, child)
-        case .watermark(let c, let d, let a, _): return .watermark(column: c, delayMs: d, maxAhead: a, child)
-        case .aggregate(let k, let w, let a, _): return .aggregate(keys: k, window: w, aggregates: a, child)
-        case .deduplicate(let c, let w, _): return .deduplicate(columns: c, withinWatermark: w, child)
-        case .joinStatic(let t, let k, let ty, let o, _): return .joinStatic(t, keys: k, type: ty, outputs: o, child)
+            return plan.mapChildren(pushFiltersBelowWatermark)
         }
     }
 
@@ -225,6 +209,18 @@ enum QueryPlanner {
                 return Output(
                     node: StaticJoinNode(child: input.node, op: op, what: "join(on: \(keys.joined(separator: ", ")), \(type.rawValue))"),
                     eventTime: input.eventTime, delayMs: input.delayMs, derivedEventTime: input.derivedEventTime)
+            case .union(let first, let second):
+                let a = try build(first), b = try build(second)
+                guard a.schema.count == b.schema.count else {
+                    throw QueryError.analysis(.unionColumnCount(first: a.schema.count, second: b.schema.count))
+                }
+                for (i, (x, y)) in zip(a.schema.fields, b.schema.fields).enumerated() where x.type != y.type {
+                    throw QueryError.analysis(.unionColumnType(column: i, first: x.type, second: y.type))
+                }
+                // As in Spark, the output columns are the first input's, with its event-time marking.
+                return Output(
+                    node: UnionNode(children: [a.node, b.node], schema: UnionNode.schema(of: [a.schema, b.schema])), eventTime: a.eventTime,
+                    delayMs: a.delayMs, derivedEventTime: a.derivedEventTime)
             case .deduplicate(let columns, let within, let child):
                 let input = try build(child)
                 let what = "\(within ? "dropDuplicatesWithinWatermark" : "dropDuplicates")(\(columns.joined(separator: ", ")))"
