@@ -38,7 +38,9 @@ public struct DataStreamReader: Sendable {
     public func load(_ path: String) throws -> DataStream {
         if format == .delta {
             guard DeltaTable.exists(at: path) else { throw DeltaError.notATable(FileSystem.absolute(path)) }
-            return DataStream(session: session, plan: .source(DeltaSourceSpec(path: path, options: options)))
+            // The schema is the table's, read once here, so the stream's schema is known without I/O later.
+            let schema = try DeltaTable(path: path).snapshot().schema
+            return DataStream(session: session, plan: .source(DeltaSourceSpec(path: path, options: options, tableSchema: schema)))
         }
         guard let schema = userSchema else {
             throw QueryError.invalidQuery("a file stream needs a schema: call .schema(...) before load(\"\(path)\")")
@@ -71,22 +73,35 @@ extension DataStreamReader {
 struct FileSourceSpec: Sendable {
     let path: String
     let format: SourceFormat
-    let schema: Schema
+    /// The fields the user declared (after column pruning, those the query reads); a field named
+    /// like a partition directory key is filled from the directory.
+    let declared: Schema
     let options: FileSourceOptions
 
-    /// The source's schema as it would be at start (partition directories are discovered by listing).
-    func resolvedSchema() throws -> Schema {
-        try makeFileSource(metadataPath: nil).schema
+    init(path: String, format: SourceFormat, schema: Schema, options: FileSourceOptions) {
+        self.path = path
+        self.format = format
+        self.declared = schema
+        self.options = options
+    }
+
+    /// The columns the source produces: the declared fields under their column names, then any
+    /// the reader adds. Partition columns are the declared fields named like a directory key,
+    /// so no directory is listed to know them.
+    var schema: Schema {
+        FileStreamSource.columns(declared: declared, readerOutput: makeReader(declared).outputSchema)
+    }
+
+    private func makeReader(_ fileSchema: Schema) -> any RecordFileReader {
+        switch format {
+        case .jsonLines: return JSONLinesReader(schema: fileSchema, options: options.effectiveReader)
+        case .csv: return CSVReader(schema: fileSchema, options: options.effectiveReader)
+        case .delta: preconditionFailure("load() builds a DeltaSourceSpec for .delta")
+        }
     }
 
     /// - Parameter metadataPath: the source log's directory; nil for a throwaway instance that only reports its schema.
     func makeFileSource(metadataPath: String?) throws -> FileStreamSource {
-        try FileStreamSource(root: path, dataSchema: schema, options: options, metadataPath: metadataPath) { fileSchema in
-            switch format {
-            case .jsonLines: return JSONLinesReader(schema: fileSchema, options: options.effectiveReader)
-            case .csv: return CSVReader(schema: fileSchema, options: options.effectiveReader)
-            case .delta: preconditionFailure("load() builds a DeltaSourceSpec for .delta")
-            }
-        }
+        try FileStreamSource(root: path, dataSchema: declared, options: options, metadataPath: metadataPath, makeReader: makeReader)
     }
 }

@@ -110,12 +110,12 @@ extension DataStreamWriter {
         guard let column = eventTime ?? Self.watermarkColumn(stream.plan) else {
             throw QueryError.invalidQuery("replay needs the event-time column: pass eventTime: or declare withWatermark")
         }
-        let sourceSchema = try specs[0].resolvedSchema()
+        let sourceSchema = specs[0].schema
         guard sourceSchema.field(column)?.type == .timestamp else {
             throw QueryError.invalidQuery("replay: '\(column)' is not a timestamp column of the source (\(sourceSchema.names.joined(separator: ", ")))")
         }
         let rules = try ReplayRules.check(stream.plan, mode: mode, eventTime: column, live: checkpoint != nil)
-        let outputSchema = try QueryPlanner.outputSchema(stream.plan, outputMode: mode)
+        let outputSchema = try QueryPlanner.outputSchema(stream.plan)
         guard let dateColumn = partitionBy.first, outputSchema.field(dateColumn)?.type == .date else {
             throw QueryError.invalidQuery("replay replaces whole days: the table's first partition column must be a date column of the output")
         }

@@ -57,7 +57,7 @@ enum ReplayInputs {
         guard let file = spec as? FileSourceSpec, let declaredFile = declared as? FileSourceSpec else {
             throw QueryError.invalidQuery("replay reads file and Delta sources only")
         }
-        return try FileReplayInput(spec: file, declaredSchema: declaredFile.schema, selection: selection, scratch: scratch)
+        return try FileReplayInput(spec: file, declaredSchema: declaredFile.declared, selection: selection, scratch: scratch)
     }
 }
 
@@ -100,7 +100,7 @@ final class FileReplayInput: ReplayInput {
         // the stream's `batch=<id>` files with its own batch ids.
         var options = spec.options
         options.badRecordsPath = nil
-        source = try FileSourceSpec(path: spec.path, format: spec.format, schema: spec.schema, options: options).makeFileSource(metadataPath: logPath)
+        source = try FileSourceSpec(path: spec.path, format: spec.format, schema: spec.declared, options: options).makeFileSource(metadataPath: logPath)
         schema = source.schema
     }
 

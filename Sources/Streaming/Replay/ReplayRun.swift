@@ -124,8 +124,6 @@ struct ReplayRun {
     /// when the groups are keyed by event time, and complete mode otherwise.
     static func planMode(_ plan: LogicalPlan, user: OutputMode, aggregates: Bool, sourceSchema: Schema) throws -> OutputMode {
         guard aggregates, user != .append else { return user }
-        let appendWorks =
-            (try? QueryPlanner.physical(plan, sourceSchemas: [sourceSchema], sourceDescriptions: [""], outputMode: .append, state: .dryRun)) != nil
-        return appendWorks ? .append : .complete
+        return QueryPlanner.accepts(plan, outputMode: .append) ? .append : .complete
     }
 }

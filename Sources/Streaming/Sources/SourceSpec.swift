@@ -3,8 +3,9 @@ import Columnar
 /// A source as the user described it, before the query's checkpoint is known. The planner asks
 /// it for its schema; `start()` asks it to build the live source with its checkpoint directory.
 protocol SourceSpec: Sendable {
-    /// The schema the source will produce (may list files or read a table log to find out).
-    func resolvedSchema() throws -> Schema
+    /// The schema the source will produce, known without any I/O (declared by the user, or read
+    /// once when the source was described).
+    var schema: Schema { get }
     /// The live source, keeping its own metadata (if any) under `metadataPath`.
     func makeSource(metadataPath: String) throws -> any StreamSource
     /// How much one batch may take from this source.
@@ -38,11 +39,11 @@ extension FileSourceSpec: SourceSpec {
     func pruned(to columns: Set<String>) -> any SourceSpec {
         var options = options
         // A partition directory named like a pruned column is still a declared column.
-        if options.declaredSchema == nil { options.declaredSchema = schema }
+        if options.declaredSchema == nil { options.declaredSchema = declared }
         let corrupt = options.reader.corruptRecordColumn
         let wholeRecords = options.judgesWholeRecords(reading: columns)
         // Partition columns come from directory names; keep their declared types.
-        let kept = schema.fields.filter { f in
+        let kept = declared.fields.filter { f in
             let name = FieldPath.columnName(f.name)
             return columns.contains(name) || (wholeRecords && name != corrupt)
         }
@@ -52,10 +53,10 @@ extension FileSourceSpec: SourceSpec {
     /// JSON readers test pushed conditions in place; CSV ones would gain little (every field is
     /// split anyway), so CSV sources are left as they are.
     func pushingFilter(_ predicate: Expr) -> any SourceSpec {
-        let columns = Schema(schema.fields.map { Field(FieldPath.columnName($0.name), $0.type) })
+        let columns = Schema(declared.fields.map { Field(FieldPath.columnName($0.name), $0.type) })
         guard format == .jsonLines, let filter = FilterPushdown.scanFilter(predicate, schema: columns) else { return self }
         var options = options
         options.reader.scanFilter = filter
-        return FileSourceSpec(path: path, format: format, schema: schema, options: options)
+        return FileSourceSpec(path: path, format: format, schema: declared, options: options)
     }
 }

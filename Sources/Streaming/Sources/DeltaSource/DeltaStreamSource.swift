@@ -152,12 +152,13 @@ final class DeltaStreamSource: StreamSource {
 struct DeltaSourceSpec: SourceSpec {
     let path: String
     let options: FileSourceOptions
+    /// The table's schema when the stream was described (`load()`).
+    let tableSchema: Schema
     var columns: [String]?
 
-    func resolvedSchema() throws -> Schema {
-        let schema = try DeltaTable(path: path).snapshot().schema
-        guard let columns else { return schema }
-        return Schema(schema.fields.filter { columns.contains($0.name) })
+    var schema: Schema {
+        guard let columns else { return tableSchema }
+        return Schema(tableSchema.fields.filter { columns.contains($0.name) })
     }
 
     func makeSource(metadataPath: String) throws -> any StreamSource {
