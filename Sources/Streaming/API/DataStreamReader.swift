@@ -34,20 +34,26 @@ public struct DataStreamReader: Sendable {
         return c
     }
 
+    /// The stream a source provider describes: a source of your own (see `SourceProvider`).
+    /// `format`, `schema` and `option` do not apply to it; the provider carries its settings.
+    public func source(_ provider: any SourceProvider) -> DataStream {
+        DataStream(session: session, plan: .source(provider))
+    }
+
     /// The stream of files under `path` (or of the Delta table at `path`).
     public func load(_ path: String) throws -> DataStream {
         if format == .delta {
             guard DeltaTable.exists(at: path) else { throw DeltaError.notATable(FileSystem.absolute(path)) }
             // The schema is the table's, read once here, so the stream's schema is known without I/O later.
             let schema = try DeltaTable(path: path).snapshot().schema
-            return DataStream(session: session, plan: .source(DeltaSourceSpec(path: path, options: options, tableSchema: schema)))
+            return DataStream(session: session, plan: .source(DeltaSourceProvider(path: path, options: options, tableSchema: schema)))
         }
         guard let schema = userSchema else {
             throw QueryError.invalidQuery("a file stream needs a schema: call .schema(...) before load(\"\(path)\")")
         }
         try Self.validateFieldNames(schema)
         guard FileSystem.isDirectory(path) else { throw SourceError.missingDirectory(FileSystem.absolute(path)) }
-        let spec = FileSourceSpec(path: path, format: format, schema: schema, options: options)
+        let spec = FileSourceProvider(path: path, format: format, schema: schema, options: options)
         return DataStream(session: session, plan: .source(spec))
     }
 }
@@ -66,42 +72,5 @@ extension DataStreamReader {
             }
             seen[column] = field.name
         }
-    }
-}
-
-/// Everything needed to build a file source once the query's checkpoint is known.
-struct FileSourceSpec: Sendable {
-    let path: String
-    let format: SourceFormat
-    /// The fields the user declared (after column pruning, those the query reads); a field named
-    /// like a partition directory key is filled from the directory.
-    let declared: Schema
-    let options: FileSourceOptions
-
-    init(path: String, format: SourceFormat, schema: Schema, options: FileSourceOptions) {
-        self.path = path
-        self.format = format
-        self.declared = schema
-        self.options = options
-    }
-
-    /// The columns the source produces: the declared fields under their column names, then any
-    /// the reader adds. Partition columns are the declared fields named like a directory key,
-    /// so no directory is listed to know them.
-    var schema: Schema {
-        FileStreamSource.columns(declared: declared, readerOutput: makeReader(declared).outputSchema)
-    }
-
-    private func makeReader(_ fileSchema: Schema) -> any RecordFileReader {
-        switch format {
-        case .jsonLines: return JSONLinesReader(schema: fileSchema, options: options.effectiveReader)
-        case .csv: return CSVReader(schema: fileSchema, options: options.effectiveReader)
-        case .delta: preconditionFailure("load() builds a DeltaSourceSpec for .delta")
-        }
-    }
-
-    /// - Parameter metadataPath: the source log's directory; nil for a throwaway instance that only reports its schema.
-    func makeFileSource(metadataPath: String?) throws -> FileStreamSource {
-        try FileStreamSource(root: path, dataSchema: declared, options: options, metadataPath: metadataPath, makeReader: makeReader)
     }
 }

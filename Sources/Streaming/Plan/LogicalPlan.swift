@@ -4,7 +4,7 @@ import State
 
 /// What a query computes, as the user described it; the planner turns it into operators.
 indirect enum LogicalPlan: Sendable {
-    case source(any SourceSpec)
+    case source(any SourceProvider)
     case filter(Expr, LogicalPlan)
     case project([Expr], LogicalPlan)
     case withColumn(String, Expr, LogicalPlan)
@@ -53,7 +53,7 @@ indirect enum LogicalPlan: Sendable {
     }
 
     /// The leaf sources, left to right.
-    var sources: [any SourceSpec] {
+    var sources: [any SourceProvider] {
         if case .source(let s) = self { return [s] }
         return children.flatMap(\.sources)
     }

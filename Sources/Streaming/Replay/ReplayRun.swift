@@ -16,7 +16,7 @@ struct ReplayRun {
     /// The query with the event-time range filter right above its source.
     var plan: LogicalPlan
     /// The source as declared (before column pruning).
-    var declaredSource: any SourceSpec
+    var declaredSource: any SourceProvider
     var predicate: Expr
     var days: Range<Int32>
     var inputDays: Range<Int32>
