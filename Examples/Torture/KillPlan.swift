@@ -21,7 +21,7 @@ enum KillPlan: Sendable, Equatable, CustomStringConvertible {
 /// aimed at the steps of the batch protocol in shuffled rounds, so that each step is hit early.
 struct KillScheduler {
     /// Every phase a worker goes through; aimed kills cycle through all of them.
-    static let targets = PhaseTrace.Phase.allCases
+    static let targets = BatchPhase.traced
 
     private var rng: SplitMix64
     private let maxDelayMs: Int

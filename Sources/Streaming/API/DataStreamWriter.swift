@@ -28,6 +28,8 @@ public struct DataStreamWriter: Sendable {
     var name: String?
     var triggerValue: Trigger = .default
     var faultHook: FaultHook?
+    /// More phase observers (tests).
+    var phaseObservers: [any BatchPhaseObserver] = []
     var lateRows: (any Sink)?
     var watermarkPolicy: WatermarkPolicy = .min
     var statePartitions = 2
@@ -64,6 +66,9 @@ public struct DataStreamWriter: Sendable {
     }
 
     func faultInjection(_ hook: @escaping FaultHook) -> DataStreamWriter { with { $0.faultHook = hook } }
+
+    /// Tells `observer` of every phase the query enters and leaves (tests).
+    func observingPhases(_ observer: any BatchPhaseObserver) -> DataStreamWriter { with { $0.phaseObservers.append(observer) } }
 
     /// How many batches of offsets and commits the checkpoint keeps (tests of retention only).
     func retainingBatches(_ n: Int64) -> DataStreamWriter { with { $0.minBatchesToRetain = n } }
@@ -152,7 +157,7 @@ public struct DataStreamWriter: Sendable {
                 minBatchesToRetain: minBatchesToRetain, sinkSinceBatch: meta.sinkSinceBatch ?? 0)
             let execution = try MicroBatchExecution(
                 config: config, query: query, sources: sources, plan: plan, sink: sink, lateRowsSink: lateRows,
-                listeners: { manager.listeners }, faultHook: faultHook, trace: trace)
+                listeners: { manager.listeners }, faultHook: faultHook, trace: trace, observers: phaseObservers)
             if lateRows != nil, plan.statefulOperators.isEmpty {
                 throw QueryError.invalidQuery("lateRows(to:) needs a stateful operator (aggregation or deduplication) to drop late rows")
             }

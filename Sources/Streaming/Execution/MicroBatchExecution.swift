@@ -56,9 +56,9 @@ final class MicroBatchExecution: @unchecked Sendable {
     private let commitLog: CommitLog
     private let progressLog: ProgressLog
     private let listeners: @Sendable () -> [any StreamingQueryListener]
-    private let faultHook: FaultHook?
-    /// Set by `SLUICE_TRACE_PHASES` for crash testing; nil otherwise.
-    private let trace: PhaseTrace?
+    /// Told of every phase of every batch: fault injection (tests) and the crash-torture trace
+    /// (`SLUICE_TRACE_PHASES`) when set; each trigger adds its timer.
+    private let phases: PhaseObservers
 
     /// Where each source stands after the last committed batch.
     private var committedOffsets: [SourceOffset?]
@@ -79,7 +79,7 @@ final class MicroBatchExecution: @unchecked Sendable {
     init(
         config: Config, query: StreamingQuery, sources: [any StreamSource], plan: PhysicalPlan, sink: any Sink,
         lateRowsSink: (any Sink)?, listeners: @escaping @Sendable () -> [any StreamingQueryListener], faultHook: FaultHook?,
-        trace: PhaseTrace? = nil
+        trace: PhaseTrace? = nil, observers: [any BatchPhaseObserver] = []
     ) throws {
         self.config = config
         self.query = query
@@ -88,8 +88,11 @@ final class MicroBatchExecution: @unchecked Sendable {
         self.sink = sink
         self.lateRowsSink = lateRowsSink
         self.listeners = listeners
-        self.faultHook = faultHook
-        self.trace = trace
+        let extraObservers = observers
+        var observers: [any BatchPhaseObserver] = []
+        if let faultHook { observers.append(FaultInjector(hook: faultHook)) }
+        if let trace { observers.append(trace) }
+        phases = PhaseObservers(observers: observers + extraObservers)
         offsetLog = try OffsetLog(checkpoint: config.layout)
         commitLog = try CommitLog(checkpoint: config.layout)
         progressLog = try ProgressLog(checkpoint: config.layout)
@@ -216,8 +219,7 @@ final class MicroBatchExecution: @unchecked Sendable {
                 start = previous.sourceOffsets
                 lateEvents = previous.metadata.batchWatermarkMicros ?? 0
             }
-            var timer = PhaseTimer()
-            _ = try runBatch(batchId, seq, start: start, lateEventsWatermark: lateEvents, timer: &timer)
+            _ = try runBatch(batchId, seq, start: start, lateEventsWatermark: lateEvents, phases: phases)
         } catch let e as InjectedFault {
             throw e
         } catch {
@@ -233,43 +235,39 @@ final class MicroBatchExecution: @unchecked Sendable {
 
     /// Runs one batch if there is one to run; false if there was nothing new.
     private func runTrigger() throws -> Bool {
-        var timer = PhaseTimer()
+        let timer = PhaseDurations()
+        let phases = self.phases.adding(timer)
         let triggerStart = ContinuousClock.now
         let timestamp = Date()
+        try phases.enter(.trigger, currentBatchId)
 
         // Phase 1 + 2: construct the batch and write it ahead.
-        trace?.enter(.latestOffset, batch: currentBatchId)
-        guard let (seq, latestOffsets) = try timer.time("latestOffset", constructNextBatch) else { return false }
+        guard let (seq, latestOffsets) = try phases.during(.latestOffset, currentBatchId, constructNextBatch) else { return false }
         let batchId = currentBatchId
         if pendingBatch == nil {
-            try faultHook?(.beforeOffsetsWritten, batchId)
-            trace?.enter(.offsetsWrite, batch: batchId)
-            try timer.time("walCommit") { try offsetLog.write(batchId, seq) }
+            try phases.during(.offsetsWrite, batchId) { try offsetLog.write(batchId, seq) }
         }
         pendingBatch = nil
-        try faultHook?(.afterOffsetsWritten, batchId)
 
         // Phase 3: read, transform, commit state, hand to the sink.
         let batchWatermark = seq.metadata.batchWatermarkMicros
-        let ran = try runBatch(batchId, seq, start: committedOffsets, lateEventsWatermark: lastBatchWatermarkMicros, timer: &timer)
+        let ran = try runBatch(batchId, seq, start: committedOffsets, lateEventsWatermark: lastBatchWatermarkMicros, phases: phases)
         let lastSinkBatch = try sink.lastAppliedBatch().lastBatchId
 
         // Phase 4: mark the batch done.
         watermark?.update(maxEventTimes: ran.eventTime.map(\.maxEventTime), delaysMs: plan.watermarks.map(\.delayMs))
         lastBatchWatermarkMicros = batchWatermark ?? 0
-        trace?.enter(.commitsWrite, batch: batchId)
-        try timer.time("commitOffsets") {
+        try phases.during(.commitsWrite, batchId) {
             try commitLog.write(batchId, CommitMetadata(nextBatchWatermarkMicros: watermark?.currentMicros, lastSinkBatch: lastSinkBatch))
             for (i, s) in sources.enumerated() { if let end = seq.sourceOffsets[i] { try s.commit(end) } }
         }
         let startOffsets = committedOffsets
         committedOffsets = seq.sourceOffsets
         currentBatchId += 1
-        trace?.enter(.idle, batch: batchId)
+        try phases.enter(.idle, batchId)
         try purgeOldBatches()
-        try faultHook?(.afterBatchCommitted, batchId)
 
-        timer.record("triggerExecution", ContinuousClock.now - triggerStart)
+        try phases.leave(.trigger, batchId)
         let progress = makeProgress(
             batchId: batchId, timestamp: timestamp, timer: timer, triggerStart: triggerStart,
             inputRows: ran.inputRows, malformedRows: ran.malformedRows, sourceMetrics: ran.sourceMetrics,
@@ -299,13 +297,12 @@ final class MicroBatchExecution: @unchecked Sendable {
     /// the plan with the batch's watermarks, commits state version N+1 and hands the result to
     /// the sink (and late rows to theirs).
     private func runBatch(
-        _ batchId: Int64, _ seq: OffsetSeq, start: [SourceOffset?], lateEventsWatermark: Int64, timer: inout PhaseTimer
+        _ batchId: Int64, _ seq: OffsetSeq, start: [SourceOffset?], lateEventsWatermark: Int64, phases: PhaseObservers
     ) throws -> BatchRun {
         var inputRows: [Int64] = []
         var malformedRows: [Int64] = []
         var sourceMetrics: [[String: String]] = Array(repeating: [:], count: sources.count)
-        trace?.enter(.dataRead, batch: batchId)
-        let inputs: [[RecordBatch]] = try timer.time("getBatch") {
+        let inputs: [[RecordBatch]] = try phases.during(.dataRead, batchId) {
             try sources.indices.map { i in
                 guard let end = seq.sourceOffsets[i], end != start[i] else {
                     inputRows.append(0)
@@ -324,20 +321,16 @@ final class MicroBatchExecution: @unchecked Sendable {
             batchId: batchId,
             watermarkForLateEvents: batchWatermark == nil ? nil : lateEventsWatermark,
             watermarkForEviction: batchWatermark)
-        let result = try timer.time("execution") {
+        let result = try phases.during(.execution, batchId) {
             try plan.execute(BatchInput(sources: inputs, stateful: context, batchTimestampMicros: seq.metadata.batchTimestampMs * 1000))
         }
         let output = result.rows
-        try faultHook?(.afterDataRead, batchId)
-        try timer.time("stateCommit") { for op in plan.statefulOperators { try op.commit() } }
-        try faultHook?(.afterStateCommit, batchId)
-        trace?.enter(.sinkWrite, batch: batchId)
+        try phases.during(.stateCommit, batchId) { for op in plan.statefulOperators { try op.commit() } }
         let info = SinkBatchInfo(endOffsets: seq.sourceOffsets.map { $0?.json ?? "-" })
-        try timer.time("addBatch") {
+        try phases.during(.sinkWrite, batchId) {
             try sink.addBatch(batchId, output, info: info)
             if let lateRowsSink, let late = result.lateRows { try lateRowsSink.addBatch(batchId, late) }
         }
-        try faultHook?(.afterSinkCommit, batchId)
         return BatchRun(
             output: output, inputRows: inputRows, malformedRows: malformedRows, sourceMetrics: sourceMetrics,
             operatorMetrics: result.operatorMetrics, eventTime: result.eventTime)
@@ -372,7 +365,7 @@ final class MicroBatchExecution: @unchecked Sendable {
     // MARK: - Progress
 
     private func makeProgress(
-        batchId: Int64, timestamp: Date, timer: PhaseTimer, triggerStart: ContinuousClock.Instant,
+        batchId: Int64, timestamp: Date, timer: PhaseDurations, triggerStart: ContinuousClock.Instant,
         inputRows: [Int64], malformedRows: [Int64], sourceMetrics: [[String: String]], operatorMetrics: [StatefulOperatorMetrics],
         eventTime: [EventTimeStats],
         startOffsets: [SourceOffset?], endOffsets: [SourceOffset?],
@@ -403,20 +396,5 @@ final class MicroBatchExecution: @unchecked Sendable {
             inputRowsPerSecond: inputRate(total), processedRowsPerSecond: Double(total) / triggerSeconds,
             durationMs: timer.durations, eventTime: eventTimeMap, stateOperators: stateOperators, sources: sourceProgress,
             sink: SinkProgress(description: sink.description, numOutputRows: outputRows))
-    }
-}
-
-/// Accumulates phase durations in milliseconds.
-struct PhaseTimer {
-    private(set) var durations: [String: Int64] = [:]
-
-    mutating func time<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
-        let start = ContinuousClock.now
-        defer { record(phase, ContinuousClock.now - start) }
-        return try body()
-    }
-
-    mutating func record(_ phase: String, _ d: Duration) {
-        durations[phase, default: 0] += d.milliseconds
     }
 }
