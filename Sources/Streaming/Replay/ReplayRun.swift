@@ -40,7 +40,7 @@ struct ReplayRun {
             maxBytesPerBatch: options.maxBytesPerBatch, maxFilesPerBatch: options.maxFilesPerBatch)
         let input = try ReplayInputs.make(spec: logical.sources[0], declared: declaredSource, selection: selection, scratch: scratch)
 
-        let planMode = try Self.planMode(logical, user: mode, aggregates: rules.aggregates, sourceSchema: input.schema)
+        let planMode = Self.planMode(logical, user: mode, aggregates: rules.aggregates)
         let physical = try QueryPlanner.physical(
             logical, sourceSchemas: [input.schema], sourceDescriptions: ["replay input"], outputMode: planMode,
             state: .init(checkpointRoot: FilePaths.join(scratch, "state"), partitions: 1))
@@ -121,8 +121,9 @@ struct ReplayRun {
     /// The mode the replay's plan runs in. An aggregation runs in append mode, which holds every
     /// group in state until the final batch and then emits those final at its watermark; update
     /// and complete mode want every group, which append mode with an unbounded watermark gives
-    /// when the groups are keyed by event time, and complete mode otherwise.
-    static func planMode(_ plan: LogicalPlan, user: OutputMode, aggregates: Bool, sourceSchema: Schema) throws -> OutputMode {
+    /// when the groups are keyed by event time (exactly when the streaming rules accept append
+    /// mode for the plan), and complete mode otherwise.
+    static func planMode(_ plan: LogicalPlan, user: OutputMode, aggregates: Bool) -> OutputMode {
         guard aggregates, user != .append else { return user }
         return QueryPlanner.accepts(plan, outputMode: .append) ? .append : .complete
     }
