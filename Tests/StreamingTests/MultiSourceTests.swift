@@ -99,6 +99,40 @@ import Testing
         #expect(emitted() == [[20, 1]])
     }
 
+    /// Each input of a union reads only the columns used above it, even one that keeps more
+    /// (a malformed-line mode judges whole records): both sides are projected to the same positions.
+    @Test func unionInputsReadOnlyTheColumnsUsed() throws {
+        let dir = TempDir()
+        try writeEvents(dir.sub("a"), "f0.jsonl", ids: 0..<5)
+        try writeEvents(dir.sub("b"), "g0.jsonl", ids: 100..<105)
+        let session = StreamingSession()
+        let a = try session.readStream.schema(eventSchema).load(dir.sub("a"))
+        let b = try session.readStream.schema(eventSchema).option(.mode(.dropMalformed)).load(dir.sub("b"))
+        let stream = a.union(b.select(col("id"), col("user").as("who"), col("amount"), col("ts"))).select(col("id"), col("amount"))
+        let pruned = ColumnPruning.apply(stream.plan)
+        #expect(pruned.sources.map(\.schema.names) == [["id", "amount"], eventSchema.names])
+        let sink = MemorySink(name: "union-pruned-\(UUID())")
+        try stream.writeStream.format(.custom(sink)).checkpointLocation(dir.sub("cp")).trigger(.availableNow).start().awaitTermination()
+        #expect(sink.rows.sorted { Value.compareRows($0, $1) < 0 } == (Array(0..<5) + Array(100..<105)).map { [.int64(Int64($0)), .double(Double($0) * 1.5)] })
+    }
+
+    /// The event-time column stays when pruning, so a watermarked operator above the union works.
+    @Test func aPrunedUnionKeepsItsEventTime() throws {
+        let dir = TempDir()
+        try writeEvents(dir.sub("a"), "f0.jsonl", ids: 0..<5)
+        try writeEvents(dir.sub("b"), "g0.jsonl", ids: 3..<8)
+        let session = StreamingSession()
+        let a = try session.readStream.schema(eventSchema).load(dir.sub("a")).withWatermark("ts", delay: .seconds(5))
+        let b = try session.readStream.schema(eventSchema).load(dir.sub("b")).withWatermark("ts", delay: .seconds(5))
+        let stream = a.union(b).dropDuplicatesWithinWatermark("id")
+        let pruned = ColumnPruning.apply(stream.plan)
+        #expect(pruned.sources.map(\.schema.names) == [eventSchema.names, eventSchema.names])
+        let sink = MemorySink(name: "union-dedup-\(UUID())")
+        try stream.select("id").writeStream.format(.custom(sink)).checkpointLocation(dir.sub("cp")).trigger(.availableNow).start().awaitTermination()
+        #expect(ids(sink).sorted() == (0..<8).map(Int64.init))
+        #expect(ColumnPruning.apply(stream.select("id").plan).sources.map(\.schema.names) == [["id", "ts"], ["id", "ts"]])
+    }
+
     @Test func aUnionOfStreamsWithOtherColumnsIsRefused() throws {
         let dir = TempDir()
         try FileSystem.createDirectory(dir.sub("a"))
