@@ -9,9 +9,10 @@ import Sinks
 /// For batch N:
 /// 1. **Construct**: ask every source for its latest offset. Nothing new: no batch.
 /// 2. **Write-ahead**: write `offsets/N` durably *before* reading any data.
-/// 3. **Run**: read exactly the data between the offsets of N-1 and N, run the plan (stateful
-///    operators load state version N), commit state version N+1, hand the result to the sink
-///    with batch id N (a sink applies each id at most once).
+/// 3. **Run**: read exactly the data between the offsets of N-1 and N (each source its own
+///    range), run the plan over each source's rows (stateful operators load state version N),
+///    commit state version N+1, hand the result to the sink with batch id N (a sink applies
+///    each id at most once).
 /// 4. **Mark done**: compute the next watermark; write `commits/N`; tell the sources they may
 ///    forget data before N.
 ///
@@ -25,6 +26,9 @@ import Sinks
 /// Before that, the sink's last applied batch is compared with the checkpoint (`SinkCrossCheck`).
 /// A sink that lost committed batches gets them again, each re-run from its logged offsets and
 /// watermarks and the state version it first loaded; a sink ahead of the checkpoint is refused.
+///
+/// Each step runs as a `BatchPhase` (`phases.during(...)`): the observers time it for progress,
+/// trace it for crash testing and, in tests, inject failures at its boundaries.
 ///
 /// Runs on the query's own thread; nothing here is shared with other threads except `query`.
 final class MicroBatchExecution: @unchecked Sendable {

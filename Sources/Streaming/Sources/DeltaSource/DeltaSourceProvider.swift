@@ -1,7 +1,8 @@
 import Columnar
 import Delta
 
-/// The Delta source as the user described it.
+/// A Delta table streamed by following its log, as a query describes it
+/// (`readStream.format(.delta).load(path)`): the `SourceProvider` of `DeltaStreamSource`.
 struct DeltaSourceProvider: SourceProvider {
     let path: String
     let options: FileSourceOptions

@@ -1,7 +1,8 @@
 import Columnar
 import Formats
 
-/// Everything needed to build a file source once the query's checkpoint is known.
+/// A directory of JSON-lines or CSV files as a query describes it (`readStream...load(path)`):
+/// the `SourceProvider` of the file source.
 struct FileSourceProvider: Sendable {
     let path: String
     let format: SourceFormat
@@ -32,8 +33,8 @@ struct FileSourceProvider: Sendable {
         }
     }
 
-    /// - Parameter metadataPath: the source log's directory; nil for a throwaway instance that only reports its schema.
-    func makeFileSource(metadataPath: String?) throws -> FileStreamSource {
+    /// - Parameter metadataPath: the source log's directory.
+    func makeFileSource(metadataPath: String) throws -> FileStreamSource {
         try FileStreamSource(root: path, dataSchema: declared, options: options, metadataPath: metadataPath, makeReader: makeReader)
     }
 }
