@@ -133,6 +133,8 @@ let package = Package(
         .testTarget(name: "StateTests", dependencies: ["State", "StateTestSupport", "Formats", "Columnar"]),
         .testTarget(name: "OperatorsTests", dependencies: ["Operators", "State", "StateTestSupport", "Formats", "Columnar"]),
         .testTarget(name: "StreamingTests", dependencies: ["Streaming", "YSBWorkload"]),
+        // A source and a sink written against the public API only: imports Streaming, nothing else.
+        .testTarget(name: "SourceProviderTests", dependencies: ["Streaming"]),
         .testTarget(name: "DeltaTests", dependencies: ["Delta", "Sinks", "Formats", "Columnar", "TestSupport"]),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport"]),
         // Starts its own PostgreSQL server (initdb + pg_ctl on a free loopback port) per suite.

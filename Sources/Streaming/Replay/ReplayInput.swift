@@ -55,12 +55,12 @@ enum ReplayInputs {
     ///   - spec: the source after the planner's rewrites (pruned columns, pushed filters).
     ///   - declared: the source as the user declared it (for the types of partition columns).
     ///   - scratch: a directory of the replay's own, removed afterwards.
-    static func make(spec: any SourceSpec, declared: any SourceSpec, selection: ReplaySelection, scratch: String) throws -> any ReplayInput {
-        if let delta = spec as? DeltaSourceSpec { return try DeltaReplayInput(spec: delta, selection: selection) }
-        guard let file = spec as? FileSourceSpec, let declaredFile = declared as? FileSourceSpec else {
+    static func make(spec: any SourceProvider, declared: any SourceProvider, selection: ReplaySelection, scratch: String) throws -> any ReplayInput {
+        if let delta = spec as? DeltaSourceProvider { return try DeltaReplayInput(spec: delta, selection: selection) }
+        guard let file = spec as? FileSourceProvider, let declaredFile = declared as? FileSourceProvider else {
             throw QueryError.invalidQuery("replay reads file and Delta sources only")
         }
-        return try FileReplayInput(spec: file, declaredSchema: declaredFile.schema, selection: selection, scratch: scratch)
+        return try FileReplayInput(spec: file, declaredSchema: declaredFile.declared, selection: selection, scratch: scratch)
     }
 }
 
@@ -79,7 +79,7 @@ final class FileReplayInput: ReplayInput {
     let batchFiles: [(files: Int, firstDay: Int32?)]
     private let source: FileStreamSource
 
-    init(spec: FileSourceSpec, declaredSchema: Schema, selection: ReplaySelection, scratch: String) throws {
+    init(spec: FileSourceProvider, declaredSchema: Schema, selection: ReplaySelection, scratch: String) throws {
         let root = FileSystem.absolute(spec.path)
         let candidates: [ListedFile]
         if let boundary = selection.boundary {
@@ -105,7 +105,7 @@ final class FileReplayInput: ReplayInput {
         // the stream's `batch=<id>` files with its own batch ids.
         var options = spec.options
         options.badRecordsPath = nil
-        source = try FileSourceSpec(path: spec.path, format: spec.format, schema: spec.schema, options: options).makeFileSource(metadataPath: logPath)
+        source = try FileSourceProvider(path: spec.path, format: spec.format, schema: spec.declared, options: options).makeFileSource(metadataPath: logPath)
         schema = source.schema
     }
 
@@ -150,7 +150,7 @@ final class DeltaReplayInput: ReplayInput {
     private let batches: [[DeltaAddFile]]
     private let predicate: Expr
 
-    init(spec: DeltaSourceSpec, selection: ReplaySelection) throws {
+    init(spec: DeltaSourceProvider, selection: ReplaySelection) throws {
         let table = DeltaTable(path: spec.path)
         let latest = try table.snapshot()
         let columns = spec.columns.map { c in latest.schema.names.filter { c.contains($0) } } ?? latest.schema.names

@@ -16,7 +16,7 @@ struct ReplayRun {
     /// The query with the event-time range filter right above its source.
     var plan: LogicalPlan
     /// The source as declared (before column pruning).
-    var declaredSource: any SourceSpec
+    var declaredSource: any SourceProvider
     var predicate: Expr
     var days: Range<Int32>
     var inputDays: Range<Int32>
@@ -40,9 +40,9 @@ struct ReplayRun {
             maxBytesPerBatch: options.maxBytesPerBatch, maxFilesPerBatch: options.maxFilesPerBatch)
         let input = try ReplayInputs.make(spec: logical.sources[0], declared: declaredSource, selection: selection, scratch: scratch)
 
-        let planMode = try Self.planMode(logical, user: mode, aggregates: rules.aggregates, sourceSchema: input.schema)
+        let planMode = Self.planMode(logical, user: mode, aggregates: rules.aggregates)
         let physical = try QueryPlanner.physical(
-            logical, sourceSchemas: [input.schema], outputMode: planMode,
+            logical, sourceSchemas: [input.schema], sourceDescriptions: ["replay input"], outputMode: planMode,
             state: .init(checkpointRoot: FilePaths.join(scratch, "state"), partitions: 1))
         let replacement = try DeltaPartitionReplacement(
             table: table, schema: physical.outputSchema, partitionBy: partitionBy,
@@ -72,10 +72,12 @@ struct ReplayRun {
                 result.rowsRead += batch.numInputRows
                 result.malformedRows += batch.malformedRows
                 for part in batch.parts { result.inputRows += try predicate.evaluateMask(part).lazy.filter { $0 }.count }
-                for c in physical.eventTimeCollectors { c.reset(batchTimestampMicros: now) }
                 let rows = try physical.execute(
-                    batch.parts, inputSchema: input.schema,
-                    context: StatefulContext(batchId: Int64(index), watermarkForLateEvents: nil, watermarkForEviction: nil))
+                    BatchInput(
+                        sources: [batch.parts],
+                        stateful: StatefulContext(batchId: Int64(index), watermarkForLateEvents: nil, watermarkForEviction: nil),
+                        batchTimestampMicros: now)
+                ).rows
                 for op in physical.statefulOperators { try op.commit() }
                 // An aggregation's result comes from the final batch (in complete mode every batch
                 // emits all groups; only the last one counts).
@@ -88,8 +90,11 @@ struct ReplayRun {
                 var eviction: Int64? = Self.everythingFinal
                 if mode == .append, let boundary { eviction = boundary.watermarkMicros }
                 let rows = try physical.execute(
-                    [], inputSchema: input.schema,
-                    context: StatefulContext(batchId: Int64(input.batchCount), watermarkForLateEvents: nil, watermarkForEviction: eviction))
+                    BatchInput(
+                        sources: [[]],
+                        stateful: StatefulContext(batchId: Int64(input.batchCount), watermarkForLateEvents: nil, watermarkForEviction: eviction),
+                        batchTimestampMicros: now)
+                ).rows
                 try output.add(rows)
             }
             try output.flush()
@@ -122,10 +127,10 @@ struct ReplayRun {
     /// The mode the replay's plan runs in. An aggregation runs in append mode, which holds every
     /// group in state until the final batch and then emits those final at its watermark; update
     /// and complete mode want every group, which append mode with an unbounded watermark gives
-    /// when the groups are keyed by event time, and complete mode otherwise.
-    static func planMode(_ plan: LogicalPlan, user: OutputMode, aggregates: Bool, sourceSchema: Schema) throws -> OutputMode {
+    /// when the groups are keyed by event time (exactly when the streaming rules accept append
+    /// mode for the plan), and complete mode otherwise.
+    static func planMode(_ plan: LogicalPlan, user: OutputMode, aggregates: Bool) -> OutputMode {
         guard aggregates, user != .append else { return user }
-        let appendWorks = (try? QueryPlanner.physical(plan, sourceSchemas: [sourceSchema], outputMode: .append, state: .dryRun)) != nil
-        return appendWorks ? .append : .complete
+        return QueryPlanner.accepts(plan, outputMode: .append) ? .append : .complete
     }
 }
