@@ -33,6 +33,9 @@ public enum ScalarFunction: Sendable, Hashable, Codable {
     /// Truncates a timestamp to the start of its unit.
     case dateTrunc(TimeUnit)
     case year, month, dayOfMonth, hour, minute, second
+    /// Spark's `window_time`: the event time of a window's row, its end minus 1 µs (the
+    /// argument is the window's end column).
+    case windowTime
 }
 
 /// Units for `dateTrunc`.
@@ -107,6 +110,7 @@ extension ScalarFunction {
     var name: String {
         switch self {
         case .dateTrunc(let u): return "date_trunc_\(u.rawValue)"
+        case .windowTime: return "window_time"
         default: return String(describing: self)
         }
     }

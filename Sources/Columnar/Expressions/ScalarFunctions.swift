@@ -30,6 +30,8 @@ enum ScalarFunctions {
             try need(1, [.timestamp, .date]); return .int64
         case .hour, .minute, .second:
             try need(1, [.timestamp]); return .int64
+        case .windowTime:
+            try need(1, [.timestamp]); return .timestamp
         }
     }
 
@@ -78,6 +80,9 @@ enum ScalarFunctions {
         case .year, .month, .dayOfMonth, .hour, .minute, .second:
             let ts = Casts.cast(cols[0], to: .timestamp)
             return .column(.int64s(ts.int64Values.map { TimeFields.extract(f, $0) }, validity: ts.validity))
+        case .windowTime:
+            // A window is [start, end): its last instant is one microsecond before the end.
+            return .column(.timestamps(cols[0].int64Values.map { $0 - 1 }, validity: cols[0].validity))
         }
     }
 

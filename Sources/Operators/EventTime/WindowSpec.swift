@@ -56,16 +56,17 @@ public struct WindowSpec: Sendable, Hashable {
     }
 }
 
-/// A tumbling window of `duration` over `timeColumn`.
+/// A tumbling window of `duration` over `timeColumn` (a timestamp column, or an earlier
+/// aggregation's window by name or by `windowTime(...)`: see `WindowSpec.timeSource`).
 public func window(_ timeColumn: Expr, _ duration: Duration) -> WindowSpec {
     let size = duration.microseconds
-    return WindowSpec(kind: .tumbling, timeColumn: timeColumn.outputName, size: size, slide: size)
+    return WindowSpec(kind: .tumbling, timeColumn: timeColumn.windowTimeOf ?? timeColumn.outputName, size: size, slide: size)
 }
 
 /// A sliding window of `duration` starting every `slide` over `timeColumn`.
 public func window(_ timeColumn: Expr, _ duration: Duration, slide: Duration) -> WindowSpec {
     WindowSpec(
-        kind: duration == slide ? .tumbling : .sliding, timeColumn: timeColumn.outputName,
+        kind: duration == slide ? .tumbling : .sliding, timeColumn: timeColumn.windowTimeOf ?? timeColumn.outputName,
         size: duration.microseconds, slide: slide.microseconds)
 }
 

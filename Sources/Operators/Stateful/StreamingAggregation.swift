@@ -20,6 +20,8 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
 
     private let keys: [Expr]
     private let window: WindowSpec?
+    /// Where the window's time is read (a column, or an earlier window's end minus 1 µs).
+    private let windowTime: WindowTimeSource?
     private let layout: AggregateLayout
     private let mode: OutputMode
     /// Position of a key that is the watermarked event-time column itself (`groupBy(col("ts"))`).
@@ -46,14 +48,16 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
         layout = try AggregateLayout(aggregates, input: input)
 
         if let window {
-            guard let f = input.field(window.timeColumn) else {
-                throw ColumnarError.unknownColumn(window.timeColumn, available: input.names)
-            }
+            let source = try window.timeSource(in: input)
+            let f = input.fields[try input.require(source.column)]
             guard f.type == .timestamp else { throw ColumnarError.typeMismatch("window column '\(f.name)' is \(f.type), not timestamp") }
             guard window.kind != .session else { throw ColumnarError.invalidArgument("session windows are aggregated by SessionWindowAggregation") }
+            windowTime = source
+        } else {
+            windowTime = nil
         }
         eventTimeKey = eventTimeColumn.flatMap { c in keys.firstIndex { if case .column(c) = $0.unaliased { return true } else { return false } } }
-        hasEventTime = eventTimeColumn != nil && (window?.timeColumn == eventTimeColumn || eventTimeKey != nil)
+        hasEventTime = eventTimeColumn != nil && (windowTime?.column == eventTimeColumn || eventTimeKey != nil)
 
         var keyFields: [Field] = window.map { [Field($0.startColumn, .timestamp)] } ?? []
         keyFields += zip(keys, keyTypes).map { Field($0.outputName, $1) }
@@ -80,9 +84,10 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
         var starts: [Int64] = []
         var lateRowIndexes: [Int] = []
         let keyColumns = try keys.map { try $0.evaluate(batch) }
-        if let window {
-            let ts = try batch.column(window.timeColumn)
-            let t = ts.int64Values
+        if let window, let windowTime {
+            let ts = try batch.column(windowTime.column)
+            let shift = windowTime.shift
+            let t = shift == 0 ? ts.int64Values : ts.int64Values.map { $0 + shift }
             rows.reserveCapacity(batch.rowCount * window.windowsPerRow)
             starts.reserveCapacity(batch.rowCount * window.windowsPerRow)
             if window.kind == .tumbling {

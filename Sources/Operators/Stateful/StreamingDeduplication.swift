@@ -27,9 +27,15 @@ public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable
     private let values = RowCodec(Schema([Field("expiresAt", .timestamp)]), normalizesDoubles: false)
     private var state: PendingState
 
+    /// - Parameters:
+    ///   - eventTimeColumn: the input's watermarked column: rows at or before the late-events
+    ///     watermark are dropped.
+    ///   - evictionKeyColumn: the key column that carries the watermark, by which `dropDuplicates`
+    ///     forgets keys; nil for `eventTimeColumn` if it is a key. After an aggregation they can
+    ///     differ (late rows by the window's end, eviction by a `windowTime` key), as in Spark.
     public init(
-        columns: [String], input: Schema, eventTimeColumn: String?, withinWatermarkDelay: Int64?, operatorId: Int,
-        stateProvider: (_ keySchema: Schema, _ valueSchema: Schema) throws -> any StateStoreProvider
+        columns: [String], input: Schema, eventTimeColumn: String?, evictionKeyColumn: String? = nil, withinWatermarkDelay: Int64?,
+        operatorId: Int, stateProvider: (_ keySchema: Schema, _ valueSchema: Schema) throws -> any StateStoreProvider
     ) throws {
         let cols = columns.isEmpty ? input.names : columns
         let keyFields = try cols.map { input.fields[try input.require($0)] }
@@ -38,7 +44,7 @@ public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable
         }
         self.columns = cols
         self.eventTimeColumn = eventTimeColumn
-        self.eventTimeKey = eventTimeColumn.flatMap { cols.firstIndex(of: $0) }
+        self.eventTimeKey = eventTimeColumn == nil ? nil : (evictionKeyColumn ?? eventTimeColumn).flatMap { cols.firstIndex(of: $0) }
         self.withinWatermarkDelay = withinWatermarkDelay
         keyTypes = keyFields.map(\.type)
         outputSchema = input

@@ -30,7 +30,7 @@ extension DataStream {
     public func dropDuplicates(_ columns: String...) -> DataStream { dropDuplicates(columns) }
     /// `dropDuplicates` with the columns in an array.
     public func dropDuplicates(_ columns: [String]) -> DataStream {
-        with(.deduplicate(columns: columns.map(FieldPath.columnName), withinWatermark: false, plan))
+        with(.deduplicate(columns: resolvingWindows(names: columns.map(FieldPath.columnName)), withinWatermark: false, plan))
     }
 
     /// Drops rows whose `columns` were seen within the watermark delay of their first occurrence;
@@ -38,7 +38,7 @@ extension DataStream {
     public func dropDuplicatesWithinWatermark(_ columns: String...) -> DataStream { dropDuplicatesWithinWatermark(columns) }
     /// `dropDuplicatesWithinWatermark` with the columns in an array.
     public func dropDuplicatesWithinWatermark(_ columns: [String]) -> DataStream {
-        with(.deduplicate(columns: columns.map(FieldPath.columnName), withinWatermark: true, plan))
+        with(.deduplicate(columns: resolvingWindows(names: columns.map(FieldPath.columnName)), withinWatermark: true, plan))
     }
 }
 
@@ -74,6 +74,7 @@ public struct GroupedDataStream: Sendable {
             case .window(let w): windows.append(w)
             }
         }
+        exprs = stream.resolvingWindows(exprs)
         let windowSpec: WindowSpec? = windows.first
         let plan = LogicalPlan.aggregate(keys: exprs, window: windowSpec, aggregates: aggregates, stream.plan)
         if windows.count > 1 { return DataStream(session: stream.session, plan: plan, error: "group by at most one window") }

@@ -15,22 +15,28 @@ public struct DataStream: Sendable {
         self.error = error
     }
 
-    /// Computes the given expressions (each one output column).
+    /// Computes the given expressions (each one output column). After a windowed aggregation,
+    /// `col("window")` selects the window's bounds and `col("window.start")` one bound, as in Spark.
     public func select(_ exprs: Expr...) -> DataStream { select(exprs) }
-    public func select(_ exprs: [Expr]) -> DataStream { with(.project(exprs, plan)) }
+    /// `select` with the expressions in an array.
+    public func select(_ exprs: [Expr]) -> DataStream { with(.project(resolvingWindows(exprs), plan)) }
     /// Keeps the named columns.
-    public func select(_ names: String...) -> DataStream { select(names.map(col)) }
+    public func select(_ names: String...) -> DataStream { select(names) }
+    /// `select` with the column names in an array.
+    public func select(_ names: [String]) -> DataStream { select(names.map(col)) }
 
     /// Keeps the rows where `condition` is true.
-    public func filter(_ condition: Expr) -> DataStream { with(.filter(condition, plan)) }
+    public func filter(_ condition: Expr) -> DataStream { with(.filter(resolvingWindows(in: condition), plan)) }
     /// Same as `filter`.
     public func `where`(_ condition: Expr) -> DataStream { filter(condition) }
 
     /// Adds a column, or replaces the column of the same name.
-    public func withColumn(_ name: String, _ expr: Expr) -> DataStream { with(.withColumn(name, expr, plan)) }
+    public func withColumn(_ name: String, _ expr: Expr) -> DataStream { with(.withColumn(name, resolvingWindows(in: expr), plan)) }
 
     /// Removes columns (names that do not exist are ignored, as in Spark).
-    public func drop(_ names: String...) -> DataStream { with(.drop(names.map(FieldPath.columnName), plan)) }
+    public func drop(_ names: String...) -> DataStream { drop(names) }
+    /// `drop` with the column names in an array.
+    public func drop(_ names: [String]) -> DataStream { with(.drop(resolvingWindows(names: names.map(FieldPath.columnName)), plan)) }
 
     /// The rows of this stream and of `other` (Spark's `union`): columns are matched by
     /// position and named as this stream's; types must be equal. Each input keeps its own

@@ -5,7 +5,7 @@ import Columnar
 /// `condition` is Spark's error condition (`error-conditions.json`), and `message` is what
 /// Spark's `getMessage` prints: `[CONDITION] text SQLSTATE: xxxxx` for a named condition, the
 /// bare text for the checks Spark still raises as `_LEGACY_ERROR_TEMP_3102`. Rules Spark does
-/// not have (what Spark runs but Sluice does not yet) use conditions starting `SLUICE_`.
+/// not have would use conditions starting `SLUICE_`.
 public struct AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     public let condition: String
     public let sqlState: String?
@@ -131,17 +131,16 @@ public struct AnalysisError: Error, Sendable, Equatable, CustomStringConvertible
         return "\(n)\(suffix)"
     }
 
-    // MARK: - Sluice's own rules
+    /// Spark's refusal of `count(DISTINCT …)` and other distinct aggregates on a stream.
+    static let distinctAggregation = legacy(
+        "Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.")
 
-    /// What Spark runs but Sluice does not yet: more than one stateful operator in a query.
-    static func chainedStatefulOperators(_ operators: [String]) -> AnalysisError {
-        AnalysisError(
-            "SLUICE_UNSUPPORTED_OPERATION.CHAINED_STATEFUL_OPERATORS", sqlState: "0A000",
-            parameters: ["operators": operators.joined(separator: ", ")],
-            text: "This query chains \(operators.count) stateful operators (\(operators.joined(separator: " then "))). "
-                + "Spark runs such chains in append mode; Sluice runs one stateful operator per query for now. "
-                + "Split the query: write the first stateful result to a Delta table and read that table as a stream.")
-    }
+    /// Spark's refusal of a sort that is not on an aggregation's whole result (complete mode).
+    static let sortWithoutCompleteAggregation = legacy(
+        "Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode")
+
+    /// Spark's refusal of `limit` in update mode.
+    static let limitInUpdateMode = legacy("Limits are not supported on streaming DataFrames/Datasets in Update output mode")
 
     // MARK: - Formatting as Spark does
 

@@ -11,6 +11,9 @@ struct Resolved: Sendable {
     /// grouping key that is the event time): Spark keeps the watermark on them, which decides
     /// how it classifies a stateful operator that follows (`StreamingRules`).
     var derivedEventTime: Set<String> = []
+
+    /// Every column that carries the watermark: the event-time column and those derived from it.
+    var eventTimeColumns: Set<String> { derivedEventTime.union(eventTime.map { [$0] } ?? []) }
 }
 
 /// Resolves a logical plan bottom up: every node derives its schema from its children's, and
@@ -104,34 +107,64 @@ struct Analyzer {
                     throw ColumnarError.typeMismatch("session window column '\(window.timeColumn)' must be a timestamp")
                 }
                 let watermarked = input.eventTime != nil && input.eventTime == window.timeColumn
-                statefulNodes.append(StatefulNode(kind: .sessionWindowAggregation, name: what, watermarked: watermarked))
+                statefulNodes.append(
+                    StatefulNode(
+                        kind: .sessionWindowAggregation, name: what, watermarked: watermarked, hasDistinctAggregate: aggregates.contains(where: \.isDistinct)))
                 fields = [Field(window.startColumn, .timestamp), Field(window.endColumn, .timestamp)]
                 fields += try Self.keyFields(keys, input.schema) + Self.resultFields(aggregates, input.schema)
-                if watermarked { derived = [window.startColumn, window.endColumn] }
+                guard watermarked else { return Resolved(schema: Schema(fields)) }
+                // As Spark's session struct, the session carries the watermark: a later operator
+                // compares its end with the watermark.
+                return Resolved(
+                    schema: Schema(fields), eventTime: window.endColumn, delayMs: input.delayMs, derivedEventTime: [window.startColumn])
             } else {
                 let keyFields = try Self.keyFields(keys, input.schema)
                 let results = try Self.resultFields(aggregates, input.schema)
                 if let window {
-                    guard let f = input.schema.field(window.timeColumn) else {
-                        throw ColumnarError.unknownColumn(window.timeColumn, available: input.schema.names)
-                    }
+                    let source = try window.timeSource(in: input.schema)
+                    let f = input.schema.fields[try input.schema.require(source.column)]
                     guard f.type == .timestamp else { throw ColumnarError.typeMismatch("window column '\(f.name)' is \(f.type), not timestamp") }
                     fields = [Field(window.startColumn, .timestamp), Field(window.endColumn, .timestamp)]
                 }
                 fields += keyFields + results
-                // The grouping holds the event time when the window is on it or a key is it.
-                let keyIsEventTime = keys.contains { k in
-                    if case .column(let c) = k.unaliased { return c == input.eventTime } else { return false }
+                let eventTime = try Self.aggregationEventTime(keys: keys, window: window, input)
+                statefulNodes.append(
+                    StatefulNode(kind: .aggregation, name: what, watermarked: eventTime != nil, hasDistinctAggregate: aggregates.contains(where: \.isDistinct)))
+                guard eventTime != nil else { return Resolved(schema: Schema(fields)) }
+                // The output carries the watermark on the window (compared by its end, as Spark
+                // compares a window struct) or on the keys that carried it, so a later stateful
+                // operator of the chain drops and evicts by it.
+                let carried = keys.filter { k in
+                    if case .column(let c) = k.unaliased { return input.eventTimeColumns.contains(c) } else { return false }
+                }.map(\.outputName)
+                if let window {
+                    derived = Set(carried).union([window.startColumn])
+                    return Resolved(schema: Schema(fields), eventTime: window.endColumn, delayMs: input.delayMs, derivedEventTime: derived)
                 }
-                let watermarked = input.eventTime != nil && (window?.timeColumn == input.eventTime || keyIsEventTime)
-                statefulNodes.append(StatefulNode(kind: .aggregation, name: what, watermarked: watermarked))
-                if watermarked {
-                    if let window { derived = [window.startColumn, window.endColumn] }
-                    for k in keys { if case .column(let c) = k.unaliased, c == input.eventTime { derived.insert(k.outputName) } }
-                }
+                return Resolved(schema: Schema(fields), eventTime: carried[0], delayMs: input.delayMs, derivedEventTime: Set(carried.dropFirst()))
             }
-            return Resolved(schema: Schema(fields), derivedEventTime: derived)
         }
+    }
+
+    /// The column by which an aggregation drops late rows and finalises groups: the column its
+    /// window is computed from, or else a key, when that column carries the watermark; nil if
+    /// the grouping has no event time.
+    static func aggregationEventTime(keys: [Expr], window: WindowSpec?, _ input: Resolved) throws -> String? {
+        let carrying = input.eventTimeColumns
+        if let window, window.kind != .session, carrying.contains(try window.timeSource(in: input.schema).column) {
+            return try window.timeSource(in: input.schema).column
+        }
+        let columns = keys.compactMap { k -> String? in if case .column(let c) = k.unaliased { return c } else { return nil } }
+        if let et = input.eventTime, columns.contains(et) { return et }
+        return columns.first { carrying.contains($0) }
+    }
+
+    /// The key column by which a deduplication forgets keys: the event-time column if it is a
+    /// key, else a key carrying the watermark (a `windowTime` column after an aggregation).
+    static func deduplicationEvictionKey(columns: [String], _ input: Resolved) -> String? {
+        let keys = columns.isEmpty ? input.schema.names : columns
+        if let et = input.eventTime, keys.contains(et) { return et }
+        return keys.first { input.derivedEventTime.contains($0) }
     }
 
     private static func keyFields(_ keys: [Expr], _ input: Schema) throws -> [Field] {
@@ -164,7 +197,13 @@ struct Analyzer {
             }
         }
         var derived: Set<String> = []
-        for e in exprs { if case .column(let c) = e.unaliased, input.derivedEventTime.contains(c) { derived.insert(e.outputName) } }
+        let carrying = input.eventTimeColumns
+        for e in exprs {
+            if case .column(let c) = e.unaliased, input.derivedEventTime.contains(c) { derived.insert(e.outputName) }
+            // `window_time(window)` carries the watermark, as in Spark.
+            if let w = e.windowTimeOf, carrying.contains(w + "_end") { derived.insert(e.outputName) }
+        }
+        derived.remove(eventTime ?? "")
         return Resolved(schema: schema, eventTime: eventTime, delayMs: eventTime == nil ? nil : input.delayMs, derivedEventTime: derived)
     }
 

@@ -67,6 +67,7 @@ struct PhysicalPlanner {
             let id = nextOperatorId
             nextOperatorId += 1
             let eventTime = input!.resolved.eventTime
+            let groupingEventTime = try Analyzer.wrap(what) { try Analyzer.aggregationEventTime(keys: keys, window: window, input!.resolved) }
             if let window, window.kind == .session {
                 let op = try Analyzer.wrap(what) {
                     try SessionWindowAggregation(
@@ -77,7 +78,7 @@ struct PhysicalPlanner {
             }
             let op = try Analyzer.wrap(what) {
                 try StreamingAggregation(
-                    keys: keys, window: window, aggregates: aggregates, input: input!.schema, eventTimeColumn: eventTime,
+                    keys: keys, window: window, aggregates: aggregates, input: input!.schema, eventTimeColumn: groupingEventTime,
                     mode: mode, operatorId: id, stateProvider: stateProvider(id))
             }
             return try checked(AggregationNode(child: input!.node, operatorId: id, op: op, what: what), resolved)
@@ -96,7 +97,8 @@ struct PhysicalPlanner {
             let delay = within ? input.resolved.delayMs.map { $0 * 1000 } : nil
             let op = try Analyzer.wrap(what) {
                 try StreamingDeduplication(
-                    columns: columns, input: input.schema, eventTimeColumn: input.resolved.eventTime, withinWatermarkDelay: delay,
+                    columns: columns, input: input.schema, eventTimeColumn: input.resolved.eventTime,
+                    evictionKeyColumn: Analyzer.deduplicationEvictionKey(columns: columns, input.resolved), withinWatermarkDelay: delay,
                     operatorId: id, stateProvider: stateProvider(id))
             }
             return try checked(DeduplicationNode(child: input.node, operatorId: id, op: op, what: what), resolved)

@@ -1,13 +1,19 @@
 import Delta
 import Sinks
 
-/// A stateful operator of a query, as the streaming rules see it.
+/// An operator of a query the streaming rules look at: the stateful ones, and sorts and limits.
 struct StatefulNode: Sendable {
     enum Kind: Sendable {
         case aggregation
         case sessionWindowAggregation
         case dropDuplicates
         case dropDuplicatesWithinWatermark
+        /// `transformWithState`: a user's processor with per-key state and timers.
+        case transformWithState
+        /// `orderBy`: not stateful, allowed only on an aggregation's whole result.
+        case sort
+        /// `limit`: stateful in append mode (it counts the rows it let through).
+        case limit
     }
 
     var kind: Kind
@@ -18,14 +24,31 @@ struct StatefulNode: Sendable {
     var watermarked: Bool
     /// Deduplications: a key column carries the watermark.
     var keysHaveEventTime = false
+    /// Aggregations: an aggregate is over distinct values (`countDistinct`).
+    var hasDistinctAggregate = false
+    /// Sorts: an aggregation is below it.
+    var aggregationBelow = false
 
     var isAggregation: Bool { kind == .aggregation || kind == .sessionWindowAggregation }
+
+    /// Spark's `isStatefulOperation`: what the correctness check looks for after an aggregation.
+    /// A `dropDuplicates` counts only when a key carries the watermark.
+    var isCheckedAsStateful: Bool {
+        switch kind {
+        case .aggregation, .sessionWindowAggregation, .dropDuplicatesWithinWatermark, .transformWithState: return true
+        case .dropDuplicates: return keysHaveEventTime
+        case .sort, .limit: return false
+        }
+    }
 }
 
 /// Spark's streaming rules (`UnsupportedOperationChecker.checkForStreaming` in Spark 4), in
-/// Spark's order, over the stateful operators of a query, then what Sluice does not run yet.
+/// Spark's order. Chains of stateful operators run as in Spark ≥ 3.4: in append mode, and in
+/// update or complete mode when no aggregation is followed by another stateful operator (the
+/// global-watermark correctness check, which is how Spark refuses update mode with chains).
 enum StreamingRules {
-    /// - Parameter nodes: the query's stateful operators, bottom up (the first reads the source).
+    /// - Parameter nodes: the query's stateful operators, sorts and limits, bottom up (the first
+    ///   reads the source).
     static func check(_ nodes: [StatefulNode], outputMode: OutputMode) throws {
         // Output modes. Spark looks at the topmost aggregation.
         let aggregations = nodes.filter(\.isAggregation)
@@ -44,23 +67,29 @@ enum StreamingRules {
             }
         }
         // Per operator, bottom up.
-        for n in nodes where n.kind == .dropDuplicatesWithinWatermark && !n.watermarked {
-            throw QueryError.analysis(.dropDuplicatesWithinWatermarkWithoutWatermark)
+        for n in nodes {
+            switch n.kind {
+            case .aggregation, .sessionWindowAggregation:
+                if n.hasDistinctAggregate { throw QueryError.analysis(.distinctAggregation) }
+            case .dropDuplicatesWithinWatermark:
+                if !n.watermarked { throw QueryError.analysis(.dropDuplicatesWithinWatermarkWithoutWatermark) }
+            case .limit:
+                if outputMode == .update { throw QueryError.analysis(.limitInUpdateMode) }
+            case .sort:
+                // Spark's `containsCompleteData`: an aggregation below, in complete mode.
+                if !(n.aggregationBelow && outputMode == .complete) { throw QueryError.analysis(.sortWithoutCompleteAggregation) }
+            case .dropDuplicates, .transformWithState:
+                break
+            }
         }
         // Spark's global-watermark correctness check: outside append mode, an aggregation emits
-        // rows a later stateful operator would count as late. Spark counts `dropDuplicates` as
-        // stateful here only when a key carries the watermark.
+        // rows a later stateful operator would count as late.
         if outputMode != .append {
-            for (i, n) in nodes.enumerated() where i > 0 {
-                let stateful = n.isAggregation || n.kind == .dropDuplicatesWithinWatermark || (n.kind == .dropDuplicates && n.keysHaveEventTime)
-                if stateful && nodes[..<i].contains(where: \.isAggregation) {
+            for (i, n) in nodes.enumerated() where i > 0 && n.isCheckedAsStateful {
+                if nodes[..<i].contains(where: \.isAggregation) {
                     throw QueryError.analysis(.globalWatermarkCorrectness)
                 }
             }
-        }
-        // What Spark runs and Sluice does not yet.
-        if nodes.count > 1 {
-            throw QueryError.analysis(.chainedStatefulOperators(nodes.map(\.name)))
         }
     }
 }

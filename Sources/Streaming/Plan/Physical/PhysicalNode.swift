@@ -26,6 +26,12 @@ struct BatchInput: Sendable {
     /// The batch's processing time in µs (from `offsets/N`, so a re-run sees the same value):
     /// event times further ahead than a watermark's limit do not count.
     var batchTimestampMicros: Int64
+    /// Each stateful operator's own watermarks, by operator id (`WatermarkPropagation`); an
+    /// operator missing here runs with `stateful`.
+    var operatorContexts: [Int: StatefulContext] = [:]
+
+    /// The context stateful operator `operatorId` runs with.
+    func context(for operatorId: Int) -> StatefulContext { operatorContexts[operatorId] ?? stateful }
 }
 
 /// What a node produced for one batch: its rows and everything measured below it.

@@ -30,6 +30,8 @@ struct PhysicalPlan: Sendable, CustomStringConvertible {
     var outputSchema: Schema { root.schema }
 
     func execute(_ batch: BatchInput) throws -> PlanOutput {
+        var batch = batch
+        batch.operatorContexts = WatermarkPropagation.contexts(root, batch.stateful, batchTimestampMs: batch.batchTimestampMicros / 1000)
         let out = try root.execute(batch)
         return PlanOutput(
             rows: try out.joined(), lateRows: out.lateRows[0],

@@ -17,7 +17,7 @@ struct StatefulOperatorNode<Operator: StatefulOperator>: StatefulPlanNode {
 
     func execute(_ batch: BatchInput) throws -> NodeOutput {
         var output = try child.execute(batch)
-        let result = try op.process(try output.joined(), context: batch.stateful)
+        let result = try op.process(try output.joined(), context: batch.context(for: operatorId))
         output.parts = [result.rows]
         output.schema = schema
         output.operatorMetrics[operatorId] = result.metrics
@@ -31,6 +31,15 @@ protocol StatefulPlanNode: PhysicalNode {
     /// The operator's number in the checkpoint (`state/<id>`), children first.
     var operatorId: Int { get }
     var statefulOperator: any StatefulOperator { get }
+    /// The watermark this operator's output carries, given its input watermark (µs), for the
+    /// operators after it (`WatermarkPropagation`); nil when its output has no event time.
+    func outputWatermark(input: Int64) -> Int64?
+}
+
+extension StatefulPlanNode {
+    /// Aggregations and deduplications emit no row older than their input watermark (Spark's
+    /// default `produceOutputWatermark`).
+    func outputWatermark(input: Int64) -> Int64? { input }
 }
 
 typealias AggregationNode = StatefulOperatorNode<StreamingAggregation>
