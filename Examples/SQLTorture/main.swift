@@ -3,13 +3,15 @@
 // uninterrupted run.
 //
 //   sluice-sql-torture --mode append|update|complete --input DIR --checkpoint DIR \
-//       --sink postgres://USER@HOST:PORT/DB | sqlite:PATH --table NAME
+//       --sink postgres://USER@HOST:PORT/DB | sqlite:PATH --table NAME [--query chained]
 //
 // Input: JSON lines with `id` (int64), `ts` (timestamp), `sensor` (string), `value` (double),
 // one file per micro-batch (availableNow). The queries:
 //   append    every row as it is;
 //   update    per 10 s window and sensor: count and sum, watermark 10 s (keys window_start, sensor);
 //   complete  per sensor: count and sum.
+// `--query chained` (append mode) chains three stateful operators: dropDuplicates(id, ts), per
+// 10 s window and sensor count and sum, then per minute over those windows (watermark 10 s).
 import Foundation
 import SluicePostgres
 import SluiceSQLite
@@ -41,6 +43,13 @@ do {
     let result: DataStream
     let keys: [String]
     switch mode {
+    case .append where argument("query") == "chained":
+        result = rows.withWatermark("ts", delay: .seconds(10))
+            .dropDuplicates("id", "ts")
+            .groupBy(window(col("ts"), .seconds(10)), col("sensor")).agg(count().as("n"), sum(col("value")).as("total"))
+            .groupBy(window(col("window"), .seconds(60))).agg(count().as("windows"), sum(col("n")).as("n"), sum(col("total")).as("total"))
+            .select(col("window.start").as("minute"), col("windows"), col("n"), col("total"))
+        keys = []
     case .append:
         result = rows
         keys = []

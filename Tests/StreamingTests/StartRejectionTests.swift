@@ -4,8 +4,7 @@ import Testing
 @testable import Streaming
 
 /// What `start()` refuses, with Spark 4's error conditions and messages (Spark's
-/// `UnsupportedOperationsSuite`, `error-conditions.json`), and Sluice's own condition for what
-/// Spark runs but Sluice does not yet. A refused query writes nothing.
+/// `UnsupportedOperationsSuite`, `error-conditions.json`). A refused query writes nothing.
 @Suite struct StartRejectionTests {
     static let schema = Schema([Field("service", .string), Field("level", .string), Field("ts", .timestamp), Field("message", .string)])
 
@@ -87,23 +86,48 @@ import Testing
         }
     }
 
-    @Test func chainsSparkRunsAreRefusedWithSluicesOwnCondition() throws {
+    /// The chains Spark ≥ 3.4 runs start: aggregations and deduplications in any order in append
+    /// mode, and, outside append mode, chains where no aggregation feeds a stateful operator.
+    @Test func chainsSparkRunsStart() throws {
         let chains: [(OutputMode, (DataStream) -> DataStream)] = [
-            // Spark runs chained aggregations and deduplications in append mode.
             (.append, { $0.withWatermark("ts", delay: .seconds(10)).dropDuplicates("service", "ts").groupBy(window(col("ts"), .seconds(60))).count() }),
             (.append, { $0.withWatermark("ts", delay: .seconds(10)).groupBy(window(col("ts"), .seconds(60))).count().dropDuplicates("count") }),
-            // And a deduplication without event time after an aggregation in update mode.
+            (.append, {
+                $0.withWatermark("ts", delay: .seconds(10)).groupBy(window(col("ts"), .seconds(60))).count()
+                    .groupBy(window(col("window"), .seconds(600))).agg(sum(col("count")).as("n"))
+            }),
+            // A dropDuplicates without event time is not stateful for Spark's correctness check.
             (.update, { $0.groupBy("service").count().dropDuplicates("service") }),
             (.update, { $0.dropDuplicates("message").groupBy("service").count() }),
+            (.complete, { $0.dropDuplicates("message").groupBy("service").count() }),
         ]
-        for (mode, build) in chains {
-            let e = try refusal(mode, build)
-            #expect(e.condition == "SLUICE_UNSUPPORTED_OPERATION.CHAINED_STATEFUL_OPERATORS")
-            #expect(e.message.hasPrefix("[SLUICE_UNSUPPORTED_OPERATION.CHAINED_STATEFUL_OPERATORS] This query chains 2 stateful operators ("))
-            #expect(e.message.hasSuffix("read that table as a stream. SQLSTATE: 0A000"))
+        for (i, (mode, build)) in chains.enumerated() {
+            let q = try build(try stream()).writeStream.format(.memory("chain\(i)")).outputMode(mode).checkpointLocation(dir.sub("cp\(i)")).start()
+            q.stop()
         }
-        let e = try refusal(.update) { $0.dropDuplicates("message").groupBy("service").count() }
-        #expect(e.parameters["operators"] == "dropDuplicates(message), groupBy(service).agg(count)")
+    }
+
+    /// Spark's refusal of a sort that is not on a complete-mode aggregation, of a limit in update
+    /// mode, and of distinct aggregates (`UnsupportedOperationChecker`).
+    @Test func sortLimitAndDistinctAggregatesWhereSparkRefusesThem() throws {
+        let sortMessage = "Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode"
+        let sorts: [(OutputMode, (DataStream) -> DataStream)] = [
+            (.append, { $0.orderBy("service") }),
+            (.update, { $0.groupBy("service").count().orderBy(col("count").desc) }),
+            (.complete, { $0.orderBy("service").groupBy("service").count() }),
+        ]
+        for (mode, build) in sorts {
+            let e = try refusal(mode, build)
+            #expect(e.condition == "_LEGACY_ERROR_TEMP_3102")
+            #expect(e.message == sortMessage)
+        }
+        let limit = try refusal(.update) { $0.groupBy("service").count().limit(3) }
+        #expect(limit.message == "Limits are not supported on streaming DataFrames/Datasets in Update output mode")
+        let distinct = try refusal(.update) { $0.groupBy("service").agg(countDistinct(col("message"))) }
+        #expect(distinct.condition == "_LEGACY_ERROR_TEMP_3102")
+        #expect(
+            distinct.message
+                == "Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.")
     }
 
     @Test func watermarkOnAColumnThatIsNotATimestamp() throws {

@@ -17,6 +17,25 @@ public enum SortPermutation {
         return order
     }
 
+    /// The row indexes of `columns` ordered by each column ascending or, where `descending` says
+    /// so, descending (the ascending order reversed, so nulls come last, as Spark's `desc`
+    /// default). Ties keep their input order, so the result is deterministic.
+    public static func ordered(_ columns: [Column], descending: [Bool], rowCount: Int) -> [Int] {
+        let comparators = zip(columns, descending).map { column, desc in
+            let c = comparator(column)
+            return desc ? { x, y in c(y, x) } : c
+        }
+        var order = Array(0..<rowCount)
+        order.sort { a, b in
+            for compare in comparators {
+                let c = compare(a, b)
+                if c != 0 { return c < 0 }
+            }
+            return a < b
+        }
+        return order
+    }
+
     /// `batch` with its rows in `ascending` order of all its columns.
     public static func sorted(_ batch: RecordBatch) throws -> RecordBatch {
         let order = ascending(batch.columns, rowCount: batch.rowCount)

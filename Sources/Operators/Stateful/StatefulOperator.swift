@@ -7,15 +7,11 @@ public struct StatefulContext: Sendable {
     public var watermarkForLateEvents: Int64?
     /// State older than this (µs) is final: emitted (append) and evicted. The batch's own watermark.
     public var watermarkForEviction: Int64?
-    /// The batch's processing time in ms (from `offsets/N`, so a re-run sees the same value):
-    /// processing-time timers and state TTL are measured against it. nil where there is none.
-    public var batchTimestampMs: Int64?
 
-    public init(batchId: Int64, watermarkForLateEvents: Int64?, watermarkForEviction: Int64?, batchTimestampMs: Int64? = nil) {
+    public init(batchId: Int64, watermarkForLateEvents: Int64?, watermarkForEviction: Int64?) {
         self.batchId = batchId
         self.watermarkForLateEvents = watermarkForLateEvents
         self.watermarkForEviction = watermarkForEviction
-        self.batchTimestampMs = batchTimestampMs
     }
 }
 
@@ -62,12 +58,4 @@ public protocol StatefulOperator: AnyObject, Sendable {
     /// True if a rising watermark can make this operator emit or evict, so the engine runs a
     /// batch without new data whenever the watermark moves (Spark's no-data batches).
     var reactsToWatermark: Bool { get }
-
-    /// True if the operator has work due at processing time `nowMs` even without new data
-    /// (a processing-time timer or expired state), so the engine runs a no-data batch.
-    func wantsBatchWithoutData(atProcessingTimeMs nowMs: Int64) -> Bool
-}
-
-extension StatefulOperator {
-    public func wantsBatchWithoutData(atProcessingTimeMs nowMs: Int64) -> Bool { false }
 }

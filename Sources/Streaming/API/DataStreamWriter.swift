@@ -129,7 +129,7 @@ public struct DataStreamWriter: Sendable {
             var nextBatch = storedOffsets?.batchId
             if let id = nextBatch, try CommitLog(checkpoint: layout).read(id) != nil { nextBatch = id + 1 }
             try meta.adopt(
-                sources: try specs.map { try $0.identity() }, operators: OperatorShape.operators(of: stream.plan),
+                sources: try specs.map { try $0.identity() }, operators: OperatorShape.operators(of: stream.plan, outputMode: mode),
                 sink: SinkIdentity(sink), nextBatch: nextBatch, layout: layout)
             let sources: [any StreamSource] = try specs.enumerated().map { i, spec in
                 try spec.makeSource(metadataPath: layout.source(i))

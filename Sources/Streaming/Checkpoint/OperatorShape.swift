@@ -7,7 +7,7 @@ import State
 /// differ (a 1-minute and a 5-minute window keep the same key and value columns), so the
 /// definition itself is compared on every start, as text per property.
 public struct OperatorShape: Codable, Sendable, Equatable {
-    /// `aggregation`, `session window aggregation` or `deduplication`.
+    /// `aggregation`, `session window aggregation`, `deduplication` or `limit`.
     public var kind: String
     /// Property name to its value as text, e.g. "window size": "1 minute".
     public var properties: [String: String]
@@ -35,15 +35,18 @@ public struct OperatorShape: Codable, Sendable, Equatable {
     }
 
     /// The stateful operators of `plan`, in the order the planner numbers them (children first).
-    static func operators(of plan: LogicalPlan) -> [OperatorShape] {
+    /// A `limit` keeps state only in append mode (`outputMode`), so only there is it one of them.
+    static func operators(of plan: LogicalPlan, outputMode: OutputMode = .append) -> [OperatorShape] {
         var out: [OperatorShape] = []
-        collect(plan, into: &out)
+        collect(plan, outputMode, into: &out)
         return out
     }
 
-    private static func collect(_ plan: LogicalPlan, into out: inout [OperatorShape]) {
-        for c in plan.children { collect(c, into: &out) }
+    private static func collect(_ plan: LogicalPlan, _ mode: OutputMode, into out: inout [OperatorShape]) {
+        for c in plan.children { collect(c, mode, into: &out) }
         switch plan {
+        case .limit(let n, _) where mode == .append:
+            out.append(OperatorShape(kind: "limit", properties: ["limit": String(n)]))
         case .aggregate(let keys, let window, let aggregates, let child):
             var p: [String: String] = [
                 "grouping keys": keys.isEmpty ? "none" : keys.map { $0.unaliased.description }.joined(separator: ", "),

@@ -21,7 +21,7 @@ struct Resolved: Sendable {
 /// source is opened, no state store, no hash index. Errors are the ones the operators would
 /// raise, worded as Spark words them (`AnalysisError`) where Spark has a name for them.
 struct Analyzer {
-    /// The stateful operators met, bottom up, for `StreamingRules`.
+    /// The stateful operators, sorts and limits met, bottom up, for `StreamingRules`.
     private(set) var statefulNodes: [StatefulNode] = []
 
     /// The whole plan's output.
@@ -75,6 +75,17 @@ struct Analyzer {
                 StatefulNode(
                     kind: within ? .dropDuplicatesWithinWatermark : .dropDuplicates, name: what, watermarked: !eventTimeColumns.isEmpty,
                     keysHaveEventTime: !keyColumns.isDisjoint(with: eventTimeColumns)))
+            return input
+        case .sort(let orders, let child):
+            let input = children[0]
+            let what = "orderBy(\(orders.map(\.description).joined(separator: ", ")))"
+            _ = try Self.wrap(what) { try SortOperator(orders: orders, input: input.schema) }
+            statefulNodes.append(StatefulNode(kind: .sort, name: what, watermarked: false, aggregationBelow: child.containsAggregation))
+            return input
+        case .limit(let n, _):
+            let input = children[0]
+            _ = try Self.wrap("limit(\(n))") { try LimitOperator(count: n, input: input.schema) }
+            statefulNodes.append(StatefulNode(kind: .limit, name: "limit(\(n))", watermarked: false))
             return input
         case .union:
             let (a, b) = (children[0], children[1])

@@ -44,7 +44,8 @@ enum ColumnPruning {
         case .aggregate(let keys, let window, let aggregates, let child):
             var needs = keys.reduce(into: Set<String>()) { $0.formUnion($1.referencedColumns) }
             for a in aggregates { if let e = a.input { needs.formUnion(e.referencedColumns) } }
-            if let window { needs.insert(window.timeColumn) }
+            // A window over an earlier window reads that window's end (`WindowSpec.timeSource`).
+            if let window { needs.formUnion([window.timeColumn, window.timeColumn + "_end"]) }
             return .aggregate(keys: keys, window: window, aggregates: aggregates, prune(child, required: needs))
         case .deduplicate(let columns, let within, let child):
             // Deduplication emits whole input rows, and with no columns given compares them all.
@@ -52,6 +53,11 @@ enum ColumnPruning {
         case .joinStatic(let table, let keys, let type, _, let child):
             let needs = required.map { $0.subtracting(table.schema.names).union(keys) }
             return .joinStatic(table, keys: keys, type: type, outputs: required, prune(child, required: needs))
+        case .sort(let orders, let child):
+            let needs = orders.reduce(into: Set<String>()) { $0.formUnion($1.expr.referencedColumns) }
+            return .sort(orders, prune(child, required: required.map { $0.union(needs) }))
+        case .limit(let n, let child):
+            return .limit(n, prune(child, required: required))
         case .union(let a, let b):
             // Columns are matched by position, and a source may keep more columns than asked
             // (whole-record judgement): each input is pruned, then projected to exactly the

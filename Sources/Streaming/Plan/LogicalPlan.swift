@@ -18,12 +18,17 @@ indirect enum LogicalPlan: Sendable {
     case joinStatic(StaticTable, keys: [String], type: JoinType, outputs: Set<String>?, LogicalPlan)
     /// The rows of both inputs (Spark's `union`: columns matched by position, named as the first's).
     case union(LogicalPlan, LogicalPlan)
+    /// `orderBy`: the rows sorted (allowed on an aggregation's complete result only).
+    case sort([SortOrder], LogicalPlan)
+    /// `limit(n)`: at most n rows (per batch in complete mode, over the query's life in append mode).
+    case limit(Int, LogicalPlan)
 
     var children: [LogicalPlan] {
         switch self {
         case .source: return []
         case .filter(_, let c), .project(_, let c), .withColumn(_, _, let c), .drop(_, let c),
-            .watermark(_, _, _, let c), .aggregate(_, _, _, let c), .deduplicate(_, _, let c), .joinStatic(_, _, _, _, let c):
+            .watermark(_, _, _, let c), .aggregate(_, _, _, let c), .deduplicate(_, _, let c), .joinStatic(_, _, _, _, let c),
+            .sort(_, let c), .limit(_, let c):
             return [c]
         case .union(let a, let b):
             return [a, b]
@@ -43,6 +48,8 @@ indirect enum LogicalPlan: Sendable {
         case .deduplicate(let cols, let w, _): return .deduplicate(columns: cols, withinWatermark: w, c[0])
         case .joinStatic(let t, let k, let ty, let o, _): return .joinStatic(t, keys: k, type: ty, outputs: o, c[0])
         case .union: return .union(c[0], c[1])
+        case .sort(let o, _): return .sort(o, c[0])
+        case .limit(let n, _): return .limit(n, c[0])
         }
     }
 
@@ -50,6 +57,12 @@ indirect enum LogicalPlan: Sendable {
     func mapChildren(_ transform: (LogicalPlan) throws -> LogicalPlan) rethrows -> LogicalPlan {
         let c = children
         return c.isEmpty ? self : withChildren(try c.map(transform))
+    }
+
+    /// Whether an aggregation is in this plan (this node or below).
+    var containsAggregation: Bool {
+        if case .aggregate = self { return true }
+        return children.contains(where: \.containsAggregation)
     }
 
     /// The leaf sources, left to right.

@@ -102,6 +102,20 @@ struct PhysicalPlanner {
                     operatorId: id, stateProvider: stateProvider(id))
             }
             return try checked(DeduplicationNode(child: input.node, operatorId: id, op: op, what: what), resolved)
+        case .sort(let orders, _):
+            let op = try Analyzer.wrap("orderBy") { try SortOperator(orders: orders, input: input!.schema) }
+            return try checked(SortNode(child: input!.node, op: op, what: "orderBy(\(orders.map(\.description).joined(separator: ", ")))"), resolved)
+        case .limit(let n, _):
+            // Append mode: the limit holds over the query's life, counted in state. Complete mode:
+            // each batch is the whole result table, so it is that table's first n rows.
+            guard mode == .append else {
+                let op = try Analyzer.wrap("limit(\(n))") { try LimitOperator(count: n, input: input!.schema) }
+                return try checked(LimitNode(child: input!.node, op: op, what: "limit(\(n))"), resolved)
+            }
+            let id = nextOperatorId
+            nextOperatorId += 1
+            let op = try Analyzer.wrap("limit(\(n))") { try StreamingLimit(limit: n, input: input!.schema, stateProvider: stateProvider(id)) }
+            return try checked(StreamingLimitNode(child: input!.node, operatorId: id, op: op, what: "limit(\(n))"), resolved)
         case .union:
             return try checked(UnionNode(children: children.map(\.node), schema: resolved.schema), resolved)
         }

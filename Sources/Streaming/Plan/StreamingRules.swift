@@ -8,8 +8,6 @@ struct StatefulNode: Sendable {
         case sessionWindowAggregation
         case dropDuplicates
         case dropDuplicatesWithinWatermark
-        /// `transformWithState`: a user's processor with per-key state and timers.
-        case transformWithState
         /// `orderBy`: not stateful, allowed only on an aggregation's whole result.
         case sort
         /// `limit`: stateful in append mode (it counts the rows it let through).
@@ -35,7 +33,7 @@ struct StatefulNode: Sendable {
     /// A `dropDuplicates` counts only when a key carries the watermark.
     var isCheckedAsStateful: Bool {
         switch kind {
-        case .aggregation, .sessionWindowAggregation, .dropDuplicatesWithinWatermark, .transformWithState: return true
+        case .aggregation, .sessionWindowAggregation, .dropDuplicatesWithinWatermark: return true
         case .dropDuplicates: return keysHaveEventTime
         case .sort, .limit: return false
         }
@@ -78,7 +76,7 @@ enum StreamingRules {
             case .sort:
                 // Spark's `containsCompleteData`: an aggregation below, in complete mode.
                 if !(n.aggregationBelow && outputMode == .complete) { throw QueryError.analysis(.sortWithoutCompleteAggregation) }
-            case .dropDuplicates, .transformWithState:
+            case .dropDuplicates:
                 break
             }
         }

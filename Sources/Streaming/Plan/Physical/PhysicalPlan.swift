@@ -31,7 +31,7 @@ struct PhysicalPlan: Sendable, CustomStringConvertible {
 
     func execute(_ batch: BatchInput) throws -> PlanOutput {
         var batch = batch
-        batch.operatorContexts = WatermarkPropagation.contexts(root, batch.stateful, batchTimestampMs: batch.batchTimestampMicros / 1000)
+        batch.operatorContexts = WatermarkPropagation.contexts(root, batch.stateful)
         let out = try root.execute(batch)
         return PlanOutput(
             rows: try out.joined(), lateRows: out.lateRows[0],

@@ -45,3 +45,4 @@ extension StatefulPlanNode {
 typealias AggregationNode = StatefulOperatorNode<StreamingAggregation>
 typealias SessionAggregationNode = StatefulOperatorNode<SessionWindowAggregation>
 typealias DeduplicationNode = StatefulOperatorNode<StreamingDeduplication>
+typealias StreamingLimitNode = StatefulOperatorNode<StreamingLimit>

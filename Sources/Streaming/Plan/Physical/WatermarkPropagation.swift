@@ -12,7 +12,7 @@ import Operators
 /// Children without a watermark are left out of the minimum; an operator none reaches gets 0.
 enum WatermarkPropagation {
     /// Each stateful operator's context for the batch, by operator id.
-    static func contexts(_ root: any PhysicalNode, _ batch: StatefulContext, batchTimestampMs: Int64) -> [Int: StatefulContext] {
+    static func contexts(_ root: any PhysicalNode, _ batch: StatefulContext) -> [Int: StatefulContext] {
         let late = batch.watermarkForLateEvents.map { inputWatermarks(root, global: $0) }
         let eviction = batch.watermarkForEviction.map { inputWatermarks(root, global: $0) }
         var out: [Int: StatefulContext] = [:]
@@ -20,7 +20,7 @@ enum WatermarkPropagation {
             guard let op = node as? any StatefulPlanNode else { continue }
             out[op.operatorId] = StatefulContext(
                 batchId: batch.batchId, watermarkForLateEvents: late.map { $0[op.operatorId] ?? 0 },
-                watermarkForEviction: eviction.map { $0[op.operatorId] ?? 0 }, batchTimestampMs: batchTimestampMs)
+                watermarkForEviction: eviction.map { $0[op.operatorId] ?? 0 })
         }
         return out
     }
