@@ -54,6 +54,9 @@ struct ReplayRules {
                     "replay of dropDuplicates(\(columns.joined(separator: ", "))): without the event-time column '\(eventTime)' among the columns a duplicate can be days"
                         + " apart from its first copy, and a replay of some days cannot know the keys of the others; add '\(eventTime)' to the columns")
             }
+        case .limit(let n, _):
+            throw QueryError.invalidQuery(
+                "replay of limit(\(n)): which rows a stream lets through depends on every batch since it started, which a replay of some days cannot reproduce")
         default:
             break
         }

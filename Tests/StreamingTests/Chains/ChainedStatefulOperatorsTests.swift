@@ -94,6 +94,22 @@ import Testing
         #expect(Self.ints(h.newRows()) == [[5, 5], [10, 5]])
     }
 
+    /// Sessionization into a per-window count: a session's event time is its end minus 1 µs.
+    @Test func sessionWindowsThenWindowAggregation() throws {
+        let h = try StreamHarness(mode: .append) { s in
+            s.withWatermark("ts", delay: .seconds(0))
+                .groupBy(sessionWindow(col("ts"), .seconds(5)), col("key")).agg(count().as("events"))
+                .groupBy(window(col("window"), .seconds(10))).agg(count().as("sessions"), sum(col("events")).as("events"))
+                .select(col("window.start"), col("sessions"), col("events"))
+        }
+        try h.add([("a", 1, 1), ("a", 3, 1), ("b", 2, 1)])
+        #expect(h.newRows().isEmpty)
+        // Watermark 20: sessions a [1,8) and b [2,7) close; both fall in [0,10), which closes too.
+        try h.add([("c", 20, 1)])
+        #expect(Self.ints(h.newRows()) == [[0, 2, 3]])
+        #expect(stateRows(h) == [1, 0])
+    }
+
     @Test func aggregationThenDeduplicationWithoutEventTimeKeepsItsState() throws {
         let h = try StreamHarness(mode: .append) { s in
             s.withWatermark("ts", delay: .seconds(0))

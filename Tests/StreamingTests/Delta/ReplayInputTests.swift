@@ -128,6 +128,8 @@ import Testing
         refused(try within.writeStream.format(.delta(table, partitionBy: ["date"])), "dropDuplicatesWithinWatermark")
         let byUser = try files.stream().dropDuplicates("user").withColumn("date", toDate(col("ts")))
         refused(try byUser.writeStream.format(.delta(table, partitionBy: ["date"])), "add 'ts' to the columns")
+        let limited = try files.stream().limit(10).withColumn("date", toDate(col("ts")))
+        refused(try limited.writeStream.format(.delta(table, partitionBy: ["date"])), "replay of limit(10)")
         // A date partition not derived from the event time.
         let fixed = try files.stream().withColumn("date", lit(.date(0)))
         let error = #expect(throws: QueryError.self) {
