@@ -148,7 +148,7 @@ struct Analyzer {
                 let carried = keys.filter { k in
                     if case .column(let c) = k.unaliased { return input.eventTimeColumns.contains(c) } else { return false }
                 }.map(\.outputName)
-                if let window {
+                if let window, try window.timeSource(in: input.schema).column == eventTime {
                     derived = Set(carried).union([window.startColumn])
                     return Resolved(schema: Schema(fields), eventTime: window.endColumn, delayMs: input.delayMs, derivedEventTime: derived)
                 }

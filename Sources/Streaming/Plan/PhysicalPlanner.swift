@@ -95,10 +95,13 @@ struct PhysicalPlanner {
             let input = input!
             guard !within || input.resolved.eventTime != nil else { throw QueryError.analysis(.dropDuplicatesWithinWatermarkWithoutWatermark) }
             let delay = within ? input.resolved.delayMs.map { $0 * 1000 } : nil
+            // A key carrying the watermark stands in for an event-time column projected away
+            // (`select(windowTime(col("window")).as("wt"), …)` keeps only the derived column).
+            let evictionKey = Analyzer.deduplicationEvictionKey(columns: columns, input.resolved)
             let op = try Analyzer.wrap(what) {
                 try StreamingDeduplication(
-                    columns: columns, input: input.schema, eventTimeColumn: input.resolved.eventTime,
-                    evictionKeyColumn: Analyzer.deduplicationEvictionKey(columns: columns, input.resolved), withinWatermarkDelay: delay,
+                    columns: columns, input: input.schema, eventTimeColumn: input.resolved.eventTime ?? evictionKey,
+                    evictionKeyColumn: evictionKey, withinWatermarkDelay: delay,
                     operatorId: id, stateProvider: stateProvider(id))
             }
             return try checked(DeduplicationNode(child: input.node, operatorId: id, op: op, what: what), resolved)

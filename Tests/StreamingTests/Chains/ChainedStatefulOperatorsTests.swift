@@ -145,6 +145,19 @@ import Testing
         #expect(stateRows(h) == [1, 0])
     }
 
+    /// With only `windowTime` kept, the deduplication drops late rows and forgets keys by it.
+    @Test func deduplicationOnAProjectedWindowTime() throws {
+        let h = try StreamHarness(mode: .append) { s in
+            s.withWatermark("ts", delay: .seconds(0))
+                .groupBy(window(col("ts"), .seconds(5))).agg(count().as("count"))
+                .select(windowTime(col("window")).as("wt"), col("count"))
+                .dropDuplicates("wt")
+        }
+        try h.add(Self.values(1, 5, 10, 15))
+        #expect(h.newRows().count == 3)
+        #expect(stateRows(h) == [1, 0])
+    }
+
     /// The output's event time feeds the next operator as Spark's window struct does.
     @Test func windowTimeAndWindowBoundsAreReadable() throws {
         let dir = TempDir()
