@@ -158,6 +158,27 @@ import Testing
         #expect(stateRows(h) == [1, 0])
     }
 
+    /// The README's example chain analyses to the columns it describes and starts in append mode.
+    @Test func readmeChainStarts() throws {
+        let dir = TempDir()
+        try FileSystem.createDirectory(dir.sub("in"))
+        let logs = try StreamingSession().readStream.schema(Schema([
+            Field("timestamp", .timestamp), Field("level", .string), Field("service", .string), Field("latency_ms", .int64),
+        ])).load(dir.sub("in"))
+        let perService = logs
+            .withWatermark("timestamp", delay: .minutes(10))
+            .dropDuplicates("timestamp", "service", "latency_ms")
+            .groupBy(window(col("timestamp"), .minutes(1)), col("service"))
+            .agg(count().as("errors"))
+        let busyMinutes = perService
+            .groupBy(window(col("window"), .minutes(10)))
+            .agg(count().as("services"), sum(col("errors")).as("errors"))
+            .select(col("window.start"), col("window.end"), col("services"), col("errors"))
+        #expect(try busyMinutes.schema().names == ["start", "end", "services", "errors"])
+        let q = try busyMinutes.writeStream.format(.memory("readme_chain")).outputMode(.append).checkpointLocation(dir.sub("cp")).start()
+        q.stop()
+    }
+
     /// The output's event time feeds the next operator as Spark's window struct does.
     @Test func windowTimeAndWindowBoundsAreReadable() throws {
         let dir = TempDir()
