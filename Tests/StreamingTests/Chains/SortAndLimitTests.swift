@@ -43,6 +43,30 @@ import Testing
         #expect(h.q.lastProgress?.stateOperators.map(\.operatorName) == ["globalLimit"])
     }
 
+    /// The checkpoint remembers each operator of a chain: a restart that changes one is refused,
+    /// naming it (here the second aggregation's window and the limit).
+    @Test func aRestartThatChangesAnOperatorOfTheChainIsRefused() throws {
+        let dir = TempDir()
+        try FileSystem.createDirectory(dir.sub("in"))
+        func query(_ size: Duration, limit: Int) throws -> StreamingQuery {
+            try StreamingSession().readStream.schema(StreamHarness.schema).load(dir.sub("in"))
+                .withWatermark("ts", delay: .seconds(0))
+                .groupBy(window(col("ts"), .seconds(5))).count()
+                .groupBy(window(col("window"), size)).count()
+                .limit(limit)
+                .writeStream.format(.memory("shape-\(UUID())")).checkpointLocation(dir.sub("cp")).trigger(.availableNow).start()
+        }
+        try DurableFile.writeNew(dir.sub("in", "a.jsonl"), Array(#"{"key":"k","ts":"2026-11-25T10:00:01Z","value":1}"#.utf8) + [10])
+        try query(.seconds(10), limit: 3).awaitTermination()
+        do {
+            _ = try query(.seconds(20), limit: 4)
+            Issue.record("expected the changed chain to be refused")
+        } catch {
+            #expect("\(error)".contains("window size was 10 seconds, now 20 seconds"))
+            #expect("\(error)".contains("limit was 3, now 4"))
+        }
+    }
+
     /// A limit after a chain in append mode counts the final rows.
     @Test func appendModeLimitAfterAnAggregation() throws {
         let h = try StreamHarness(mode: .append) { s in
