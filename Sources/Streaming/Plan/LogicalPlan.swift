@@ -18,12 +18,15 @@ indirect enum LogicalPlan: Sendable {
     case joinStatic(StaticTable, keys: [String], type: JoinType, outputs: Set<String>?, LogicalPlan)
     /// The rows of both inputs (Spark's `union`: columns matched by position, named as the first's).
     case union(LogicalPlan, LogicalPlan)
+    /// `groupByKey(keys).transformWithState(processor, timeMode:)`.
+    case transformWithState(TransformWithStateSpec, LogicalPlan)
 
     var children: [LogicalPlan] {
         switch self {
         case .source: return []
         case .filter(_, let c), .project(_, let c), .withColumn(_, _, let c), .drop(_, let c),
-            .watermark(_, _, _, let c), .aggregate(_, _, _, let c), .deduplicate(_, _, let c), .joinStatic(_, _, _, _, let c):
+            .watermark(_, _, _, let c), .aggregate(_, _, _, let c), .deduplicate(_, _, let c), .joinStatic(_, _, _, _, let c),
+            .transformWithState(_, let c):
             return [c]
         case .union(let a, let b):
             return [a, b]
@@ -43,6 +46,7 @@ indirect enum LogicalPlan: Sendable {
         case .deduplicate(let cols, let w, _): return .deduplicate(columns: cols, withinWatermark: w, c[0])
         case .joinStatic(let t, let k, let ty, let o, _): return .joinStatic(t, keys: k, type: ty, outputs: o, c[0])
         case .union: return .union(c[0], c[1])
+        case .transformWithState(let spec, _): return .transformWithState(spec, c[0])
         }
     }
 
@@ -56,5 +60,17 @@ indirect enum LogicalPlan: Sendable {
     var sources: [any SourceProvider] {
         if case .source(let s) = self { return [s] }
         return children.flatMap(\.sources)
+    }
+}
+
+/// What `groupByKey(...).transformWithState(...)` was given.
+struct TransformWithStateSpec: Sendable {
+    var keys: [String]
+    var processor: any StatefulProcessor
+    var timeMode: TimeMode
+
+    /// `groupByKey(service).transformWithState(SpikeAlert, eventTime)`, for messages.
+    var description: String {
+        "groupByKey(\(keys.joined(separator: ", "))).transformWithState(\(type(of: processor)), \(timeMode.rawValue))"
     }
 }

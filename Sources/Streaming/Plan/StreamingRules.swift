@@ -8,6 +8,7 @@ struct StatefulNode: Sendable {
         case sessionWindowAggregation
         case dropDuplicates
         case dropDuplicatesWithinWatermark
+        case transformWithState
     }
 
     var kind: Kind

@@ -54,6 +54,10 @@ struct ReplayRules {
                     "replay of dropDuplicates(\(columns.joined(separator: ", "))): without the event-time column '\(eventTime)' among the columns a duplicate can be days"
                         + " apart from its first copy, and a replay of some days cannot know the keys of the others; add '\(eventTime)' to the columns")
             }
+        case .transformWithState:
+            throw QueryError.invalidQuery(
+                "replay of transformWithState: what a processor emits depends on when its timers fired and its state expired, which follow the stream's"
+                    + " watermark and processing time batch by batch; a replay cannot reproduce them")
         default:
             break
         }
