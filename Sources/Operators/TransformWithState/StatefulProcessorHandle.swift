@@ -25,8 +25,9 @@ public final class StatefulProcessorHandle {
     // MARK: Timers
 
     /// Registers a timer at `micros` (processing time or event time, as the time mode says);
-    /// registering a time the key already has is a no-op. A timer at or before the current
-    /// time fires in this batch when registered from `handleInputRows`, else in the next batch.
+    /// registering a time the key already has is a no-op. A timer at or before the batch's
+    /// timer threshold (its watermark or processing time) fires in this batch, except one that
+    /// `handleExpiredTimer` registers at or before the time firing: that one waits for the next.
     public func registerTimer(atMicros micros: Int64) throws {
         guard timeMode != .none else { throw TransformWithStateError.invalidTimeMode(operation: "registerTimer", timeMode: timeMode) }
         if state.timers.insert(micros).inserted { registeredTimers += 1 }

@@ -107,7 +107,9 @@ public final class TransformWithStateOperator: ProcessingTimeDrivenOperator, @un
             }
         }
 
-        // 3. Timers due, by time then key; a timer registered meanwhile waits for a later batch.
+        // 3. Timers due, by time then key. A handler may register more: those after the time
+        //    firing and due too fire in this batch, in order; one at or before it waits for a
+        //    later batch (so a handler that re-registers its own time cannot loop).
         if let threshold = timerThreshold(now: now, watermark: context.watermarkForEviction) {
             var due: [(time: Int64, key: [UInt8])] = []
             let codec = declared
@@ -116,13 +118,27 @@ public final class TransformWithStateOperator: ProcessingTimeDrivenOperator, @un
                 let keyState = try KeyState(decoding: Self.stateBytes(value), codec)
                 for t in keyState.timers where t <= threshold { due.append((t, Array(key))) }
             }
-            due.sort { $0.time != $1.time ? $0.time < $1.time : $0.key.lexicographicallyPrecedes($1.key) }
-            for (time, key) in due {
+            let earlier = { (a: (time: Int64, key: [UInt8]), b: (time: Int64, key: [UInt8])) in
+                a.time != b.time ? a.time < b.time : a.key.lexicographicallyPrecedes(b.key)
+            }
+            due.sort(by: earlier)
+            var next = 0
+            while next < due.count {
+                let (time, key) = due[next]
+                next += 1
+                var added: [Int64] = []
                 try run.call(key, in: &store) { handle, values in
                     // Deleted first, so a handler that registers the same time again keeps it.
                     guard handle.state.timers.remove(time) != nil else { return [] }
-                    return try processor.handleExpiredTimer(
+                    let before = handle.state.timers
+                    let rows = try processor.handleExpiredTimer(
                         key: handle.key, timerValues: values, expiredTimer: ExpiredTimerInfo(expiryTimeMicros: time), state: handle)
+                    added = handle.state.timers.subtracting(before).filter { $0 > time && $0 <= threshold }
+                    return rows
+                }
+                if !added.isEmpty {
+                    due.append(contentsOf: added.map { ($0, key) })
+                    due[next...].sort(by: earlier)
                 }
             }
         }
