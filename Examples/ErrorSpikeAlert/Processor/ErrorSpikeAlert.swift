@@ -4,13 +4,16 @@ import Streaming
 /// `window` of event time, and once more when it has calmed down: the window ending at a
 /// moment the watermark has passed holds `threshold` or fewer errors again.
 ///
-/// Each input row is one error; its time is `timeColumn`. State per key: the error times still
-/// inside the window (a list) and whether an episode is open (a value). One event-time timer
-/// per key, at the moment its oldest kept error leaves the window: that is when the count can
-/// drop, and it also clears the key's state once its errors have all aged out.
+/// Each input row is one error; its time is `timeColumn`. State per key: the error times that
+/// a window not yet checked can hold, and whether an episode is open. One event-time timer per
+/// key, at the moment its oldest kept error leaves the window: that is when the count can drop,
+/// so the window ending there is checked once the watermark has passed it (no error of it can
+/// still arrive), the oldest error is dropped and the next timer set; the chain also clears the
+/// key's state once its errors have all aged out.
 ///
 /// Output: (key, event, at, errors) with event "spike" (at = the error that crossed the
-/// threshold) or "calm" (at = the end of the first window back at or below it).
+/// threshold) or "calm" (at = the end of the first window, ending after the spike, back at or
+/// below it).
 public struct ErrorSpikeAlert: StatefulProcessor {
     public let keyColumn: String
     public let timeColumn: String
@@ -18,7 +21,8 @@ public struct ErrorSpikeAlert: StatefulProcessor {
     public let window: Int64
 
     static let errorTimes = ListStateSpec<Int64>("errorTimes")
-    static let alerting = ValueStateSpec<Bool>("alerting")
+    /// The time of the error that opened the current episode; absent between episodes.
+    static let episodeStart = ValueStateSpec<Int64>("episodeStart")
 
     /// - Parameters:
     ///   - keyColumn: the (string) grouping column, repeated as the output's first column.
@@ -34,7 +38,7 @@ public struct ErrorSpikeAlert: StatefulProcessor {
         Schema([Field(keyColumn, .string), Field("event", .string), Field("at", .timestamp), Field("errors", .int64)])
     }
 
-    public var stateVariables: [any StateVariableSpec] { [Self.errorTimes, Self.alerting] }
+    public var stateVariables: [any StateVariableSpec] { [Self.errorTimes, Self.episodeStart] }
 
     public func handleInputRows(key: [Value], rows: RecordBatch, timerValues: TimerValues, state: StatefulProcessorHandle) throws -> [[Value]] {
         let column = try rows.column(timeColumn)
@@ -43,21 +47,22 @@ public struct ErrorSpikeAlert: StatefulProcessor {
         let list = try state.list(Self.errorTimes)
         let all = (try list.get() + new).sorted()
         var out: [[Value]] = []
-        let alerting = try state.value(Self.alerting)
-        if try alerting.get() != true {
+        let episode = try state.value(Self.episodeStart)
+        if try episode.get() == nil {
             // The first new error whose window (t - window, t] holds more than `threshold`.
             var start = 0
             for (i, t) in all.enumerated() {
                 while all[start] <= t - window { start += 1 }
                 if i - start + 1 > threshold && new.contains(t) {
                     out.append([key[0], .string("spike"), .timestamp(t), .int64(Int64(i - start + 1))])
-                    try alerting.update(true)
+                    try episode.update(t)
                     break
                 }
             }
         }
-        let latest = all.last!
-        try keep(all.filter { $0 > latest - window }, list: list, state: state)
+        // Pruning is the timers' job: the windows ending at or before this batch's watermark are
+        // checked after this call (timers fire after the input), and need these errors.
+        try keep(all, list: list, state: state)
         return out
     }
 
@@ -66,21 +71,25 @@ public struct ErrorSpikeAlert: StatefulProcessor {
     {
         let end = expiredTimer.expiryTimeMicros
         let list = try state.list(Self.errorTimes)
-        let inWindow = try list.get().filter { $0 > end - window }
-        let alerting = try state.value(Self.alerting)
+        // Errors after `end` are kept (for later windows) but do not count in (end - window, end].
+        let kept = try list.get().filter { $0 > end - window }
+        let inWindow = kept.filter { $0 <= end }.count
+        let episode = try state.value(Self.episodeStart)
         var out: [[Value]] = []
-        if try alerting.get() == true && inWindow.count <= threshold {
-            out.append([key[0], .string("calm"), .timestamp(end), .int64(Int64(inWindow.count))])
-            alerting.clear()
+        // Only a window ending after the episode began can end it (a late error's window cannot).
+        if let start = try episode.get(), end >= start, inWindow <= threshold {
+            out.append([key[0], .string("calm"), .timestamp(end), .int64(Int64(inWindow))])
+            episode.clear()
         }
-        try keep(inWindow, list: list, state: state)
+        try keep(kept, list: list, state: state)
         return out
     }
 
-    /// Stores the errors still in the window and sets the one timer at the oldest one's exit.
+    /// Stores the errors and keeps exactly one timer, at the oldest one's exit from the window.
     private func keep(_ times: [Int64], list: ListState<Int64>, state: StatefulProcessorHandle) throws {
         try list.put(times)
-        for t in try state.listTimers() { try state.deleteTimer(atMicros: t) }
-        if let oldest = times.min() { try state.registerTimer(atMicros: oldest + window) }
+        let next = times.min().map { $0 + window }
+        for t in try state.listTimers() where t != next { try state.deleteTimer(atMicros: t) }
+        if let next { try state.registerTimer(atMicros: next) }
     }
 }
