@@ -1,5 +1,4 @@
 import Columnar
-import Foundation
 import State
 
 /// `groupByKey(...).transformWithState(processor, timeMode:)`: runs a user's
@@ -11,9 +10,8 @@ import State
 /// timer due (event time: at or before the batch's watermark; processing time: at or before the
 /// batch's timestamp) fires through `handleExpiredTimer`, ordered by time then key; then values
 /// whose TTL ran out are removed. The state store holds one entry per key with state or timers:
-/// the key's `GroupKeyBatch` bytes, and a row of the key's earliest timer, its earliest TTL
-/// expiry and its whole state (`KeyState`, base64). The first two are read from the stored
-/// bytes without decoding the state, so finding due timers and expired values is a scan of
+/// the key's `GroupKeyBatch` bytes and its `StoredKeyState` row, whose leading timestamps are
+/// read without decoding the state, so finding due timers and expired values is a scan of
 /// fixed-offset integers, as the deduplication's eviction is.
 public final class TransformWithStateOperator: ProcessingTimeDrivenOperator, @unchecked Sendable {
     public let outputSchema: Schema
@@ -29,11 +27,6 @@ public final class TransformWithStateOperator: ProcessingTimeDrivenOperator, @un
     /// batches to run a batch without data when one is due.
     private var dueAfterCommit: (version: Int64, due: Int64?)?
     private var dueOfHeldState: Int64?
-
-    /// The stored row per key: earliest timer, earliest TTL expiry, the `KeyState` bytes in base64.
-    static let storedValue = RowCodec(
-        Schema([Field("nextTimer", .timestamp), Field("nextExpiry", .timestamp), Field("state", .string, nullable: false)]),
-        normalizesDoubles: false)
 
     /// - Parameters:
     ///   - keys: the grouping columns of the input.
@@ -54,7 +47,7 @@ public final class TransformWithStateOperator: ProcessingTimeDrivenOperator, @un
         self.eventTimeColumn = eventTimeColumn
         self.declared = try DeclaredVariables(processor.stateVariables)
         self.outputSchema = processor.outputSchema
-        state = PendingState(provider: try stateProvider(Schema(keyFields), Self.storedValue.schema))
+        state = PendingState(provider: try stateProvider(Schema(keyFields), StoredKeyState.codec.schema))
     }
 
     public var reactsToWatermark: Bool { timeMode == .eventTime }
@@ -69,7 +62,9 @@ public final class TransformWithStateOperator: ProcessingTimeDrivenOperator, @un
             throw ColumnarError.invalidArgument("transformWithState needs the batch's processing time")
         }
         var store = try state.load(batchId: context.batchId)
-        var run = BatchRun(operator: self, now: now, watermark: context.watermarkForEviction)
+        var run = ProcessorCalls(
+            declared: declared, keyTypes: keyTypes, timeMode: timeMode, outputSchema: outputSchema, now: now,
+            watermark: context.watermarkForEviction)
         var m = StatefulOperatorMetrics(name: "transformWithStateExec")
 
         // 1. Late rows, by the previous batch's watermark (Spark drops them whatever the time mode).
@@ -114,8 +109,8 @@ public final class TransformWithStateOperator: ProcessingTimeDrivenOperator, @un
             var due: [(time: Int64, key: [UInt8])] = []
             let codec = declared
             try store.forEachEntry(inPartition: nil) { key, value in
-                guard let next = Self.header(value).nextTimer, next <= threshold else { return }
-                let keyState = try KeyState(decoding: Self.stateBytes(value), codec)
+                guard let next = StoredKeyState.header(value).nextTimer, next <= threshold else { return }
+                let keyState = try StoredKeyState.decode(value, codec)
                 for t in keyState.timers where t <= threshold { due.append((t, Array(key))) }
             }
             let earlier = { (a: (time: Int64, key: [UInt8]), b: (time: Int64, key: [UInt8])) in
@@ -145,25 +140,13 @@ public final class TransformWithStateOperator: ProcessingTimeDrivenOperator, @un
 
         // 4. TTL: values whose expiry the batch's processing time reached leave the store.
         var expired: [[UInt8]] = []
-        var earliestDue: Int64?
         store.forEachEntry(inPartition: nil) { key, value in
-            let h = Self.header(value)
-            if let e = h.nextExpiry, now >= e { expired.append(Array(key)) }
-            if timeMode == .processingTime {
-                for t in [h.nextTimer, h.nextExpiry].compactMap({ $0 }) { earliestDue = min(earliestDue ?? t, t) }
-            }
+            if let e = StoredKeyState.header(value).nextExpiry, now >= e { expired.append(Array(key)) }
         }
         for key in expired {
             try run.rewrite(key, in: &store) { _ = $0.removeExpired(now: now) }
         }
-        if !expired.isEmpty && timeMode == .processingTime {
-            earliestDue = nil
-            store.forEachEntry(inPartition: nil) { _, value in
-                let h = Self.header(value)
-                for t in [h.nextTimer, h.nextExpiry].compactMap({ $0 }) { earliestDue = min(earliestDue ?? t, t) }
-            }
-        }
-        dueOfHeldState = earliestDue
+        dueOfHeldState = timeMode == .processingTime ? Self.earliestProcessingTimeEvent(in: store) : nil
 
         let sm = store.metrics
         m.numRowsTotal = Int64(sm.numRowsTotal)
@@ -196,112 +179,18 @@ public final class TransformWithStateOperator: ProcessingTimeDrivenOperator, @un
         if let cached = dueAfterCommit, cached.version == version { return cached.due.map { $0 <= now } ?? false }
         var store = try state.load(batchId: version)
         defer { store.abort() }
-        var earliest: Int64?
-        store.forEachEntry(inPartition: nil) { _, value in
-            let h = Self.header(value)
-            for t in [h.nextTimer, h.nextExpiry].compactMap({ $0 }) { earliest = min(earliest ?? t, t) }
-        }
+        let earliest = Self.earliestProcessingTimeEvent(in: store)
         dueAfterCommit = (version, earliest)
         return earliest.map { $0 <= now } ?? false
     }
 
-    // MARK: - Stored rows
-
-    /// The earliest timer and TTL expiry of a stored row, read from its bytes (`RowCodec`'s
-    /// layout: a null bitmap, then each non-null field; both are 8-byte timestamps).
-    static func header(_ bytes: UnsafeRawBufferPointer) -> (nextTimer: Int64?, nextExpiry: Int64?) {
-        let nulls = bytes[0]
-        var offset = 1
-        var timer: Int64?
-        if nulls & 1 == 0 {
-            timer = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int64.self))
-            offset += 8
+    /// The earliest timer or TTL expiry of any key (in processing-time mode both are processing times).
+    private static func earliestProcessingTimeEvent(in store: any StateStore) -> Int64? {
+        var earliest: Int64?
+        store.forEachEntry(inPartition: nil) { _, value in
+            let h = StoredKeyState.header(value)
+            for t in [h.nextTimer, h.nextExpiry].compactMap({ $0 }) { earliest = min(earliest ?? t, t) }
         }
-        let expiry = nulls & 2 == 0 ? Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int64.self)) : nil
-        return (timer, expiry)
-    }
-
-    static func stateBytes(_ stored: UnsafeRawBufferPointer) throws -> [UInt8] {
-        let row = try storedValue.decode(stored)
-        guard case .string(let text) = row[2], let data = Data(base64Encoded: text) else {
-            throw TransformWithStateError.corruptState("the stored state is not base64")
-        }
-        return Array(data)
-    }
-
-    static func stored(_ s: KeyState, _ declared: DeclaredVariables) throws -> [UInt8] {
-        let text = Data(try s.encode(declared)).base64EncodedString()
-        return try storedValue.encode([
-            s.nextTimer.map { .timestamp($0) } ?? .null, s.nextExpiry.map { .timestamp($0) } ?? .null, .string(text),
-        ])
-    }
-
-    /// One batch's calls and what they produced.
-    private struct BatchRun {
-        let `operator`: TransformWithStateOperator
-        let now: Int64
-        let watermark: Int64?
-        var emitted: [[Value]] = []
-        var keysWritten = 0
-        var keysRemoved = 0
-
-        var timerValues: TimerValues {
-            TimerValues(currentProcessingTimeMicros: now, currentWatermarkMicros: `operator`.timeMode == .eventTime ? watermark : nil)
-        }
-
-        /// Runs `body` with a handle on `key`'s state, then stores what it left.
-        mutating func call(
-            _ key: [UInt8], in store: inout any StateStore, _ body: (StatefulProcessorHandle, TimerValues) throws -> [[Value]]
-        ) throws {
-            let op = `operator`
-            let before = try key.withUnsafeBytes { k in try store.value(forKey: k).map { try Self.decode($0, op.declared) } } ?? KeyState()
-            let handle = StatefulProcessorHandle(
-                key: GroupKeyLayout.decode(key.withUnsafeBytes { UnsafeRawBufferPointer($0) }, types: op.keyTypes), state: before,
-                timeMode: op.timeMode, now: now, declared: op.declared)
-            let rows = try body(handle, timerValues)
-            for r in rows { try op.check(r) }
-            emitted += rows
-            try save(key, before: before, after: handle.state, in: &store)
-        }
-
-        /// Changes `key`'s stored state with `change`.
-        mutating func rewrite(_ key: [UInt8], in store: inout any StateStore, _ change: (inout KeyState) -> Void) throws {
-            let op = `operator`
-            guard let before = try key.withUnsafeBytes({ k in try store.value(forKey: k).map { try Self.decode($0, op.declared) } }) else { return }
-            var after = before
-            change(&after)
-            try save(key, before: before, after: after, in: &store)
-        }
-
-        private mutating func save(_ key: [UInt8], before: KeyState, after: KeyState, in store: inout any StateStore) throws {
-            guard after != before else { return }
-            if after.isEmpty {
-                if try key.withUnsafeBytes({ try store.remove(key: $0) }) { keysRemoved += 1 }
-            } else {
-                let bytes = try TransformWithStateOperator.stored(after, `operator`.declared)
-                try key.withUnsafeBytes { try store.put(key: $0, value: bytes) }
-                keysWritten += 1
-            }
-        }
-
-        private static func decode(_ stored: [UInt8], _ declared: DeclaredVariables) throws -> KeyState {
-            try stored.withUnsafeBytes { try KeyState(decoding: TransformWithStateOperator.stateBytes($0), declared) }
-        }
-
-        func output() throws -> RecordBatch { try RecordBatch.fromRows(emitted, schema: `operator`.outputSchema) }
-    }
-
-    /// A clear error for a row that does not fit the output schema, instead of a bad column.
-    private func check(_ row: [Value]) throws {
-        guard row.count == outputSchema.count else {
-            throw TransformWithStateError.badOutputRow(row: row, reason: "it has \(row.count) values, the schema \(outputSchema.count) columns")
-        }
-        for (v, f) in zip(row, outputSchema.fields) {
-            if v == .null {
-                guard f.nullable else { throw TransformWithStateError.badOutputRow(row: row, reason: "column '\(f.name)' is not nullable") }
-            } else if v.type != f.type {
-                throw TransformWithStateError.badOutputRow(row: row, reason: "column '\(f.name)' is \(f.type), the value \(v) is not")
-            }
-        }
+        return earliest
     }
 }
