@@ -135,3 +135,30 @@ struct UndeclaredVariable: StatefulProcessor {
         return []
     }
 }
+
+/// A heartbeat per key: the first row starts a timer 5 s later; each firing emits its time (in
+/// seconds) and registers the next one 5 s after it, three beats in all.
+struct Heartbeat: StatefulProcessor {
+    static let beats = ValueStateSpec<Int64>("beats")
+    var outputSchema: Schema { keyAndText }
+    var stateVariables: [any StateVariableSpec] { [Self.beats] }
+
+    func handleInputRows(key: [Value], rows: RecordBatch, timerValues: TimerValues, state: StatefulProcessorHandle) throws -> [[Value]] {
+        if try state.listTimers().isEmpty { try state.registerTimer(atMicros: timerValues.currentProcessingTimeMicros + 5_000_000) }
+        return []
+    }
+
+    func handleExpiredTimer(key: [Value], timerValues: TimerValues, expiredTimer: ExpiredTimerInfo, state: StatefulProcessorHandle) throws
+        -> [[Value]]
+    {
+        let beats = try state.value(Self.beats)
+        let n = (try beats.get() ?? 0) + 1
+        if n < 3 {
+            try beats.update(n)
+            try state.registerTimer(atMicros: expiredTimer.expiryTimeMicros + 5_000_000)
+        } else {
+            beats.clear()
+        }
+        return [[.string(text(key)), .string("\(expiredTimer.expiryTimeMicros / 1_000_000)@\(timerValues.currentProcessingTimeMicros / 1_000_000)")]]
+    }
+}

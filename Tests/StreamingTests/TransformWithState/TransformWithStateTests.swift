@@ -48,6 +48,18 @@ import Testing
         #expect(h.q.lastProgress?.stateOperators.first?.numRowsTotal == 0)
     }
 
+    @Test func timersATimerRegistersCatchUpWithinTheBatchInTimeOrder() throws {
+        let h = try ProcessorHarness { $0.groupByKey("key").transformWithState(Heartbeat(), timeMode: .processingTime) }
+        try h.add(keys: "a")  // batch time 0: first beat due at 5 s
+        try h.advance(seconds: 6)
+        #expect(h.newRows() == ["a,5@6"])
+        let before = h.delivered.count
+        try h.advance(seconds: 20)  // 26 s: the beats at 10 s and 15 s fire in one batch, then the chain ends
+        #expect(h.newRows() == ["a,10@26", "a,15@26"])
+        #expect(h.delivered.count == before + 1)
+        #expect(h.q.lastProgress?.stateOperators.first?.numRowsTotal == 0)
+    }
+
     @Test func aProcessingTimeTimerDueWhileStoppedFiresOnRestartWithoutData() throws {
         let h = try ProcessorHarness { $0.groupByKey("key").transformWithState(RunningCountWithProcessingTimer(), timeMode: .processingTime) }
         try h.add(keys: "a")
