@@ -89,6 +89,9 @@ let package = Package(
         .executableTarget(name: "log-pipeline", dependencies: ["Service"], path: "Examples/LogPipeline"),
         .executableTarget(
             name: "ErrorsPerService", dependencies: ["Streaming"], path: "Examples/ErrorsPerService"),
+        // The error-spike processor (transformWithState), shared by its example, the tests and the torture.
+        .target(name: "SpikeAlert", dependencies: ["Streaming"], path: "Examples/ErrorSpikeAlert/Processor"),
+        .executableTarget(name: "ErrorSpikeAlert", dependencies: ["Streaming", "SpikeAlert"], path: "Examples/ErrorSpikeAlert/Command"),
         .target(name: "YSBWorkload", dependencies: ["Streaming"], path: "Examples/YSB/Workload"),
         .executableTarget(
             name: "sluice-ysb",
@@ -103,7 +106,7 @@ let package = Package(
             path: "Examples/SQLTorture"),
         .executableTarget(
             name: "sluice-torture",
-            dependencies: ["Streaming", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Streaming", "SpikeAlert", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Examples/Torture"),
         .executableTarget(
             name: "sluice-soak",
@@ -132,7 +135,7 @@ let package = Package(
         .target(name: "StateTestSupport", dependencies: ["State", "Formats", "Columnar"], path: "Tests/StateSupport"),
         .testTarget(name: "StateTests", dependencies: ["State", "StateTestSupport", "Formats", "Columnar"]),
         .testTarget(name: "OperatorsTests", dependencies: ["Operators", "State", "StateTestSupport", "Formats", "Columnar"]),
-        .testTarget(name: "StreamingTests", dependencies: ["Streaming", "YSBWorkload"]),
+        .testTarget(name: "StreamingTests", dependencies: ["Streaming", "YSBWorkload", "SpikeAlert"]),
         // A source and a sink written against the public API only: imports Streaming, nothing else.
         .testTarget(name: "SourceProviderTests", dependencies: ["Streaming"]),
         .testTarget(name: "DeltaTests", dependencies: ["Delta", "Sinks", "Formats", "Columnar", "TestSupport"]),

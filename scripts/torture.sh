@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Crash torture, bounded: builds sluice-torture in release mode and runs three queries (windowed
-# aggregation, deduplication, stateless) from files into Delta tables, SIGKILLing the worker at
+# Crash torture, bounded: builds sluice-torture in release mode and runs four queries (windowed
+# aggregation, deduplication, stateless, transformWithState error-spike alerts) from files into Delta tables, SIGKILLing the worker at
 # seeded random moments, acting as an operator between kills (restoring older copies of the
 # checkpoint and the table, deleting the table) and beside the workers (optimize and vacuum,
 # replays of a day), and comparing the result with an uninterrupted run. Exits non-zero on any

@@ -174,12 +174,16 @@ extension TortureRound {
             // What README "Backfill" says is refused, and why.
             let documented: [(String, String)] = [
                 ("dropDuplicatesWithinWatermark", "refused: dropDuplicatesWithinWatermark cannot be replayed exactly"),
+                ("replay of transformWithState", "refused: transformWithState cannot be replayed exactly"),
                 ("has no batch of the stream", "refused: the table holds no batch of the stream yet"),
                 ("has no metadata file", "refused: the stream has not created its checkpoint yet"),
                 ("is gone (a checkpoint keeps its last 100 batches)", "refused: offsets of the stream's batch purged"),
             ]
-            // The dedup query is refused for its operator, before the stream is looked at; the others never are.
-            guard let reason = documented.first(where: { text.contains($0.0) }), (query == .dedup) == (reason.0 == documented[0].0) else {
+            // The dedup and spike queries are refused for their operator, before the stream is looked at; the others never are.
+            let operatorRefusal = [TortureQuery.dedup: documented[0].0, .spike: documented[1].0][query]
+            guard let reason = documented.first(where: { text.contains($0.0) }),
+                operatorRefusal == nil ? !documented[..<2].contains(where: { $0.0 == reason.0 }) : reason.0 == operatorRefusal
+            else {
                 report.failures.append("the replay of \(r.day) was refused for a reason README \"Backfill\" does not give for this query:")
                 report.failures += Self.tail(r.log)
                 return false

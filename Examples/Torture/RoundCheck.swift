@@ -52,8 +52,8 @@ struct RoundCheck {
             guard let p = entry.commitInfo?.operationParameters, let from = p["replayFrom"].flatMap(Dates.parse),
                 let to = p["replayTo"].flatMap(Dates.parse), let batch = p["streamBatchId"].flatMap({ Int64($0) })
             else { continue }
-            guard query != .dedup else {
-                return failures + ["version \(entry.version) is a replay, but replays of dropDuplicatesWithinWatermark are refused"]
+            guard query != .dedup && query != .spike else {
+                return failures + ["version \(entry.version) is a replay, but replays of \(query.rawValue) are refused"]
             }
             for day in from..<to { lastReplay[day] = batch }
         }

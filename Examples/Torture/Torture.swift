@@ -32,7 +32,7 @@ extension Torture {
             abstract: "Generate, run the reference, then kill and restart workers until done; compare. Exits 1 on any mismatch.")
 
         @OptionGroup var dataset: DatasetOptions
-        @Option(help: "all, or a comma-separated list of windowed, dedup, stateless.") var query = "all"
+        @Option(help: "all, or a comma-separated list of windowed, dedup, stateless, spike.") var query = "all"
         @Option(help: "SIGKILLs per query (at least; rounds start over until reached).") var kills = 25
         @Option(help: "Work directory (deleted first; kept on failure or with --keep).") var work = "/tmp/sluice-torture"
         @Option(name: .customLong("phase-delay-ms"), help: "Workers sleep this long entering each phase (SLUICE_PHASE_DELAY_MS).")
@@ -77,7 +77,7 @@ extension Torture {
         }
 
         func validate() throws {
-            guard queries != nil else { throw ValidationError("--query must be all, or a comma-separated list of windowed, dedup, stateless") }
+            guard queries != nil else { throw ValidationError("--query must be all, or a comma-separated list of windowed, dedup, stateless, spike") }
             guard kills >= 0, loseLastCommitEvery >= 0, dataset.files > 0, dataset.rowsPerFile > 0, phaseDelayMs >= 0, maxKillDelayMs >= 0,
                 deleteTableEvery >= 0, maintainEvery >= 0, replayEvery >= 0
             else {
@@ -118,7 +118,7 @@ extension Torture {
 
     /// Options of a query run.
     struct QueryOptions: ParsableArguments {
-        @Option(help: "windowed, dedup or stateless.") var query: TortureQuery
+        @Option(help: "windowed, dedup, stateless or spike.") var query: TortureQuery
         @Option(help: "Directory of event files.") var input: String
         @Option(help: "The Delta table to write.") var table: String
         @Option(help: "The query's checkpoint directory.") var checkpoint: String

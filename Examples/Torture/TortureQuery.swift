@@ -1,4 +1,5 @@
 import ArgumentParser
+import SpikeAlert
 import Streaming
 
 /// The queries the harness crashes, each from the event files into a Delta table partitioned by
@@ -12,6 +13,10 @@ enum TortureQuery: String, CaseIterable, ExpressibleByArgument, Sendable {
     /// Events except refunds, some columns, no state: what a replay beside the stream rewrites
     /// row for row (README "Backfill").
     case stateless
+    /// Alerts per kind from `transformWithState` (`ErrorSpikeAlert`: list and value state,
+    /// event-time timers): "spike" when more than 12 events of a kind fall within 5 minutes,
+    /// "calm" when the watermark shows 12 or fewer again; 10-minute watermark.
+    case spike
 
     static let schema = Schema([
         Field("id", .string), Field("ts", .timestamp), Field("kind", .string), Field("user", .string), Field("amount", .int64),
@@ -43,6 +48,12 @@ enum TortureQuery: String, CaseIterable, ExpressibleByArgument, Sendable {
                 .withWatermark("ts", delay: .minutes(10))
                 .dropDuplicatesWithinWatermark("id")
                 .withColumn("date", toDate(col("ts")))
+        case .spike:
+            return events
+                .withWatermark("ts", delay: .minutes(10))
+                .groupByKey("kind")
+                .transformWithState(ErrorSpikeAlert(keyColumn: "kind", timeColumn: "ts", threshold: 12), timeMode: .eventTime)
+                .withColumn("date", toDate(col("at")))
         case .stateless:
             return events
                 .filter(col("kind") != "refund")

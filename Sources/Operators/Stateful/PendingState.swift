@@ -17,10 +17,14 @@ struct PendingState {
     /// Keeps the batch's changed store until `commit`.
     mutating func hold(_ store: any StateStore) { self.store = store }
 
-    /// Writes state version N+1; the provider schedules its own maintenance.
-    mutating func commit() throws {
-        guard var s = store else { return }
-        _ = try s.commit()
+    /// Writes state version N+1 and returns it (nil when the batch held no store); the
+    /// provider schedules its own maintenance.
+    @discardableResult
+    mutating func commit() throws -> Int64? {
+        guard var s = store else { return nil }
+        let version = try s.commit()
         store = nil
+        return version
     }
 }
+

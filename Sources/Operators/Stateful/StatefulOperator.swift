@@ -7,11 +7,15 @@ public struct StatefulContext: Sendable {
     public var watermarkForLateEvents: Int64?
     /// State older than this (µs) is final: emitted (append) and evicted. The batch's own watermark.
     public var watermarkForEviction: Int64?
+    /// The batch's processing time (µs, from `offsets/N`), for operators with processing-time
+    /// timers or TTL (`TransformWithStateOperator`); nil where the plan does not provide it.
+    public var batchTimestampMicros: Int64?
 
-    public init(batchId: Int64, watermarkForLateEvents: Int64?, watermarkForEviction: Int64?) {
+    public init(batchId: Int64, watermarkForLateEvents: Int64?, watermarkForEviction: Int64?, batchTimestampMicros: Int64? = nil) {
         self.batchId = batchId
         self.watermarkForLateEvents = watermarkForLateEvents
         self.watermarkForEviction = watermarkForEviction
+        self.batchTimestampMicros = batchTimestampMicros
     }
 }
 

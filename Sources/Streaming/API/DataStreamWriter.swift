@@ -34,6 +34,7 @@ public struct DataStreamWriter: Sendable {
     var watermarkPolicy: WatermarkPolicy = .min
     var statePartitions = 2
     var minBatchesToRetain: Int64 = 100
+    var clock: @Sendable () -> Date = { Date() }
 
     init(stream: DataStream) {
         self.stream = stream
@@ -69,6 +70,10 @@ public struct DataStreamWriter: Sendable {
 
     /// Tells `observer` of every phase the query enters and leaves (tests).
     func observingPhases(_ observer: any BatchPhaseObserver) -> DataStreamWriter { with { $0.phaseObservers.append(observer) } }
+
+    /// Where batch timestamps come from, instead of the system clock (tests of processing time,
+    /// as Spark's `StreamManualClock`).
+    func processingClock(_ clock: @escaping @Sendable () -> Date) -> DataStreamWriter { with { $0.clock = clock } }
 
     /// How many batches of offsets and commits the checkpoint keeps (tests of retention only).
     func retainingBatches(_ n: Int64) -> DataStreamWriter { with { $0.minBatchesToRetain = n } }
@@ -157,7 +162,7 @@ public struct DataStreamWriter: Sendable {
                 queryId: meta.id, runId: runId, name: name, layout: layout, trigger: triggerValue,
                 readLimits: specs.map(\.readLimit), conf: conf,
                 watermarkPolicy: WatermarkPolicy(rawValue: conf["sluice.watermark.policy"]!) ?? .min,
-                minBatchesToRetain: minBatchesToRetain, sinkSinceBatch: meta.sinkSinceBatch ?? 0)
+                minBatchesToRetain: minBatchesToRetain, sinkSinceBatch: meta.sinkSinceBatch ?? 0, clock: clock)
             let execution = try MicroBatchExecution(
                 config: config, query: query, sources: sources, plan: plan, sink: sink, lateRowsSink: lateRows,
                 listeners: { manager.listeners }, faultHook: faultHook, trace: trace, observers: phaseObservers)

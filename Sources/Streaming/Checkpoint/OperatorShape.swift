@@ -20,7 +20,7 @@ public struct OperatorShape: Codable, Sendable, Equatable {
     /// The order properties are listed in messages.
     static let order = [
         "window", "window size", "window slide", "session gap", "grouping keys", "aggregates", "keys",
-        "within watermark", "watermark column", "watermark delay",
+        "within watermark", "time mode", "state variables", "watermark column", "watermark delay",
     ]
 
     /// What changed from `old` to `self`, one phrase per property ("window size was 1 minute, now 5 minutes").
@@ -70,6 +70,13 @@ public struct OperatorShape: Codable, Sendable, Equatable {
             var p = ["keys": columns.isEmpty ? "all columns" : columns.joined(separator: ", "), "within watermark": within ? "yes" : "no"]
             addWatermark(below: child, to: &p)
             out.append(OperatorShape(kind: "deduplication", properties: p))
+        case .transformWithState(let spec, let child):
+            var p = [
+                "grouping keys": spec.keys.joined(separator: ", "), "time mode": spec.timeMode.rawValue,
+                "state variables": spec.processor.stateVariables.map(\.shapeDescription).sorted().joined(separator: "; "),
+            ]
+            addWatermark(below: child, to: &p)
+            out.append(OperatorShape(kind: "transformWithState", properties: p))
         default:
             break
         }

@@ -48,6 +48,8 @@ final class MicroBatchExecution: @unchecked Sendable {
         /// so a new sink starts where the checkpoint is and is only checked for holding batches
         /// the checkpoint lacks (Spark lets a query move to a new output directory).
         var sinkSinceBatch: Int64 = 0
+        /// Where batch timestamps (processing time) come from; tests pass a manual clock.
+        var clock: @Sendable () -> Date = { Date() }
     }
 
     private let config: Config
@@ -347,16 +349,26 @@ final class MicroBatchExecution: @unchecked Sendable {
         let latest = try sources.enumerated().map { i, s in
             try s.latestOffset(start: committedOffsets[i], limit: config.readLimits[i])
         }
+        let nowMs = Int64(config.clock().timeIntervalSince1970 * 1000)
         if latest == committedOffsets {
-            // No new data: run anyway if the watermark moved and an operator would act on it.
-            guard let w = watermark, w.currentMicros > lastBatchWatermarkMicros,
-                plan.statefulOperators.contains(where: \.reactsToWatermark)
-            else { return nil }
+            // No new data: run anyway if the watermark moved and an operator would act on it,
+            // or an operator has a processing-time timer or TTL expiry due.
+            let watermarkMoved =
+                watermark.map { $0.currentMicros > lastBatchWatermarkMicros } ?? false
+                && plan.statefulOperators.contains(where: \.reactsToWatermark)
+            let due = try watermarkMoved || processingTimeWorkDue(nowMicros: nowMs * 1000)
+            guard due else { return nil }
         }
-        let meta = OffsetSeq.Metadata(
-            batchWatermarkMicros: watermark?.currentMicros, batchTimestampMs: Int64(Date().timeIntervalSince1970 * 1000),
-            conf: config.conf)
+        let meta = OffsetSeq.Metadata(batchWatermarkMicros: watermark?.currentMicros, batchTimestampMs: nowMs, conf: config.conf)
         return (OffsetSeq(metadata: meta, sourceOffsets: latest), latest)
+    }
+
+    /// Whether an operator's state (the version the next batch loads) has a processing-time
+    /// timer or TTL expiry at or before `nowMicros`.
+    private func processingTimeWorkDue(nowMicros: Int64) throws -> Bool {
+        try plan.statefulOperators.contains { op in
+            try (op as? any ProcessingTimeDrivenOperator)?.processingTimeEventDue(stateVersion: currentBatchId, now: nowMicros) ?? false
+        }
     }
 
     private func purgeOldBatches() throws {

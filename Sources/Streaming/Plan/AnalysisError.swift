@@ -140,6 +140,17 @@ public struct AnalysisError: Error, Sendable, Equatable, CustomStringConvertible
         "Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode")
 
     /// Spark's refusal of `limit` in update mode.
+    /// Sluice's own: `transformWithState` has no output event-time column yet, so nothing
+    /// stateful can follow it, and it is not placed after another stateful operator either.
+    static func transformWithStateInChain(_ operators: [String]) -> AnalysisError {
+        AnalysisError(
+            "SLUICE_UNSUPPORTED_OPERATION.TRANSFORM_WITH_STATE_IN_CHAIN", sqlState: "0A000",
+            parameters: ["operators": operators.joined(separator: ", ")],
+            text: "This query chains transformWithState with other stateful operators (\(operators.joined(separator: " then "))). "
+                + "Sluice runs transformWithState as the query's only stateful operator for now. "
+                + "Split the query: write one stateful result to a Delta table and read that table as a stream.")
+    }
+
     static let limitInUpdateMode = legacy("Limits are not supported on streaming DataFrames/Datasets in Update output mode")
 
     // MARK: - Formatting as Spark does

@@ -87,6 +87,8 @@ struct Analyzer {
             _ = try Self.wrap("limit(\(n))") { try LimitOperator(count: n, input: input.schema) }
             statefulNodes.append(StatefulNode(kind: .limit, name: "limit(\(n))", watermarked: false))
             return input
+        case .transformWithState(let spec, _):
+            return try transformWithState(spec, children[0])
         case .union:
             let (a, b) = (children[0], children[1])
             guard a.schema.count == b.schema.count else {
@@ -100,6 +102,22 @@ struct Analyzer {
                 schema: UnionNode.schema(of: [a.schema, b.schema]), eventTime: a.eventTime, delayMs: a.delayMs,
                 derivedEventTime: a.derivedEventTime)
         }
+    }
+
+    /// `groupByKey(...).transformWithState(...)`: the processor's output columns, with no
+    /// event-time marking (Spark's output needs an event-time column named by the user for that).
+    private mutating func transformWithState(_ spec: TransformWithStateSpec, _ input: Resolved) throws -> Resolved {
+        let what = spec.description
+        for c in spec.keys where input.schema.index(of: c) == nil {
+            throw QueryError.analysis(.unresolvedColumn(c, candidates: input.schema.names, context: "== Query ==\n\(what)"))
+        }
+        if spec.keys.isEmpty { throw QueryError.invalidQuery("\(what): groupByKey needs at least one column") }
+        if spec.timeMode == .eventTime && input.eventTime == nil {
+            throw QueryError.invalidQuery("\(what): timeMode eventTime fires timers by the watermark; call withWatermark on its input first")
+        }
+        do { try TransformWithStateOperator.validate(spec.processor) } catch { throw QueryError.invalidQuery("\(what): \(error)") }
+        statefulNodes.append(StatefulNode(kind: .transformWithState, name: what, watermarked: input.eventTime != nil))
+        return Resolved(schema: spec.processor.outputSchema)
     }
 
     /// `groupBy(...).agg(...)`: the window's bounds, the keys, then one column per aggregate;

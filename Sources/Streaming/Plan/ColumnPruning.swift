@@ -58,6 +58,9 @@ enum ColumnPruning {
             return .sort(orders, prune(child, required: required.map { $0.union(needs) }))
         case .limit(let n, let child):
             return .limit(n, prune(child, required: required))
+        case .transformWithState(let spec, let child):
+            // The processor is handed whole input rows.
+            return .transformWithState(spec, prune(child, required: nil))
         case .union(let a, let b):
             // Columns are matched by position, and a source may keep more columns than asked
             // (whole-record judgement): each input is pruned, then projected to exactly the

@@ -22,13 +22,15 @@ indirect enum LogicalPlan: Sendable {
     case sort([SortOrder], LogicalPlan)
     /// `limit(n)`: at most n rows (per batch in complete mode, over the query's life in append mode).
     case limit(Int, LogicalPlan)
+    /// `groupByKey(keys).transformWithState(processor, timeMode:)`.
+    case transformWithState(TransformWithStateSpec, LogicalPlan)
 
     var children: [LogicalPlan] {
         switch self {
         case .source: return []
         case .filter(_, let c), .project(_, let c), .withColumn(_, _, let c), .drop(_, let c),
             .watermark(_, _, _, let c), .aggregate(_, _, _, let c), .deduplicate(_, _, let c), .joinStatic(_, _, _, _, let c),
-            .sort(_, let c), .limit(_, let c):
+            .sort(_, let c), .limit(_, let c), .transformWithState(_, let c):
             return [c]
         case .union(let a, let b):
             return [a, b]
@@ -50,6 +52,7 @@ indirect enum LogicalPlan: Sendable {
         case .union: return .union(c[0], c[1])
         case .sort(let o, _): return .sort(o, c[0])
         case .limit(let n, _): return .limit(n, c[0])
+        case .transformWithState(let spec, _): return .transformWithState(spec, c[0])
         }
     }
 
@@ -69,5 +72,17 @@ indirect enum LogicalPlan: Sendable {
     var sources: [any SourceProvider] {
         if case .source(let s) = self { return [s] }
         return children.flatMap(\.sources)
+    }
+}
+
+/// What `groupByKey(...).transformWithState(...)` was given.
+struct TransformWithStateSpec: Sendable {
+    var keys: [String]
+    var processor: any StatefulProcessor
+    var timeMode: TimeMode
+
+    /// `groupByKey(service).transformWithState(SpikeAlert, eventTime)`, for messages.
+    var description: String {
+        "groupByKey(\(keys.joined(separator: ", "))).transformWithState(\(type(of: processor)), \(timeMode.rawValue))"
     }
 }

@@ -119,6 +119,16 @@ struct PhysicalPlanner {
             nextOperatorId += 1
             let op = try Analyzer.wrap("limit(\(n))") { try StreamingLimit(limit: n, input: input!.schema, stateProvider: stateProvider(id)) }
             return try checked(StreamingLimitNode(child: input!.node, operatorId: id, op: op, what: "limit(\(n))"), resolved)
+        case .transformWithState(let spec, _):
+            let id = nextOperatorId
+            nextOperatorId += 1
+            let input = input!
+            let op = try Analyzer.wrap(spec.description) {
+                try TransformWithStateOperator(
+                    keys: spec.keys, input: input.schema, processor: spec.processor, timeMode: spec.timeMode,
+                    eventTimeColumn: input.resolved.eventTime, stateProvider: stateProvider(id))
+            }
+            return try checked(TransformWithStateNode(child: input.node, operatorId: id, op: op, what: spec.description), resolved)
         case .union:
             return try checked(UnionNode(children: children.map(\.node), schema: resolved.schema), resolved)
         }

@@ -12,6 +12,7 @@ struct StatefulNode: Sendable {
         case sort
         /// `limit`: stateful in append mode (it counts the rows it let through).
         case limit
+        case transformWithState
     }
 
     var kind: Kind
@@ -36,6 +37,7 @@ struct StatefulNode: Sendable {
         case .aggregation, .sessionWindowAggregation, .dropDuplicatesWithinWatermark: return true
         case .dropDuplicates: return keysHaveEventTime
         case .sort, .limit: return false
+        case .transformWithState: return true
         }
     }
 }
@@ -76,9 +78,13 @@ enum StreamingRules {
             case .sort:
                 // Spark's `containsCompleteData`: an aggregation below, in complete mode.
                 if !(n.aggregationBelow && outputMode == .complete) { throw QueryError.analysis(.sortWithoutCompleteAggregation) }
-            case .dropDuplicates:
+            case .dropDuplicates, .transformWithState:
                 break
             }
+        }
+        let stateful = nodes.filter { $0.kind != .sort && !($0.kind == .limit && outputMode != .append) }
+        if stateful.count > 1, stateful.contains(where: { $0.kind == .transformWithState }) {
+            throw QueryError.analysis(.transformWithStateInChain(stateful.map(\.name)))
         }
         // Spark's global-watermark correctness check: outside append mode, an aggregation emits
         // rows a later stateful operator would count as late.

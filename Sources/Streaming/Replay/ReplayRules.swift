@@ -57,6 +57,10 @@ struct ReplayRules {
         case .limit(let n, _):
             throw QueryError.invalidQuery(
                 "replay of limit(\(n)): which rows a stream lets through depends on every batch since it started, which a replay of some days cannot reproduce")
+        case .transformWithState:
+            throw QueryError.invalidQuery(
+                "replay of transformWithState: what a processor emits depends on when its timers fired and its state expired, which follow the stream's"
+                    + " watermark and processing time batch by batch; a replay cannot reproduce them")
         default:
             break
         }
