@@ -17,17 +17,17 @@ public struct DataStream: Sendable {
 
     /// Computes the given expressions (each one output column).
     public func select(_ exprs: Expr...) -> DataStream { select(exprs) }
-    public func select(_ exprs: [Expr]) -> DataStream { with(.project(exprs, plan)) }
+    public func select(_ exprs: [Expr]) -> DataStream { with(.project(exprs.map(inSession), plan)) }
     /// Keeps the named columns.
     public func select(_ names: String...) -> DataStream { select(names.map(col)) }
 
     /// Keeps the rows where `condition` is true.
-    public func filter(_ condition: Expr) -> DataStream { with(.filter(condition, plan)) }
+    public func filter(_ condition: Expr) -> DataStream { with(.filter(inSession(condition), plan)) }
     /// Same as `filter`.
     public func `where`(_ condition: Expr) -> DataStream { filter(condition) }
 
     /// Adds a column, or replaces the column of the same name.
-    public func withColumn(_ name: String, _ expr: Expr) -> DataStream { with(.withColumn(name, expr, plan)) }
+    public func withColumn(_ name: String, _ expr: Expr) -> DataStream { with(.withColumn(name, inSession(expr), plan)) }
 
     /// Removes columns (names that do not exist are ignored, as in Spark).
     public func drop(_ names: String...) -> DataStream { with(.drop(names.map(FieldPath.columnName), plan)) }
@@ -40,6 +40,9 @@ public struct DataStream: Sendable {
         if let error { throw QueryError.invalidQuery(error) }
         return try QueryPlanner.outputSchema(plan)
     }
+
+    /// `e` with the session time zone filled in (`toDate`, `dateFormat` without a zone).
+    func inSession(_ e: Expr) -> Expr { e.resolvingSessionTimeZone(session.timeZone) }
 
     func with(_ p: LogicalPlan) -> DataStream { DataStream(session: session, plan: p, error: error) }
 }
