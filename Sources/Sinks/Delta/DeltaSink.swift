@@ -36,6 +36,8 @@ public final class DeltaSink: Sink {
     public let mergeKeys: [String]
     /// Extra table properties written when the table is created (e.g. `delta.checkpointInterval`).
     public let configuration: [String: String]
+    /// With a layout, the sink compacts after its commits (auto-compaction, see `DeltaAutoCompaction`).
+    public let autoCompaction: DeltaAutoCompaction?
     private let state = Mutex(State())
     private let hook = Mutex<(@Sendable (DeltaSinkFaultPoint, Int64) throws -> Void)?>(nil)
 
@@ -43,11 +45,20 @@ public final class DeltaSink: Sink {
         var context: SinkContext?
     }
 
-    public init(path: String, partitionBy: [String] = [], mergeKeys: [String] = [], configuration: [String: String] = [:]) {
+    public convenience init(path: String, partitionBy: [String] = [], mergeKeys: [String] = [], configuration: [String: String] = [:]) {
+        self.init(path: path, partitionBy: partitionBy, mergeKeys: mergeKeys, configuration: configuration, layout: nil)
+    }
+
+    /// - Parameter layout: files written by the batches are compacted into this layout once a
+    ///   partition holds `layout.minFiles` of them (`dataChange=false` commits after the batch's).
+    public init(
+        path: String, partitionBy: [String] = [], mergeKeys: [String] = [], configuration: [String: String] = [:], layout: DeltaLayout?
+    ) {
         self.current = Mutex(DeltaTable(path: path))
         self.partitionBy = partitionBy
         self.mergeKeys = mergeKeys
         self.configuration = configuration
+        self.autoCompaction = layout.map(DeltaAutoCompaction.init(layout:))
     }
 
     public var description: String { "DeltaSink[\(table.path)]" }
@@ -153,7 +164,7 @@ public final class DeltaSink: Sink {
         let schema = context.schema
         let partitionBy = self.partitionBy
         let configuration = self.configuration
-        try table.commit(info, appTransaction: DeltaTxn(appId: appId, version: batchId)) { base in
+        let committed = try table.commit(info, appTransaction: DeltaTxn(appId: appId, version: batchId)) { base in
             var actions: [DeltaAction] = []
             if let base {
                 try base.checkCompatible(schema: schema, partitionBy: partitionBy)
@@ -175,6 +186,9 @@ public final class DeltaSink: Sink {
             return actions + adds.map { .add($0) }
         }
         try hook.withLock { $0 }?(.afterLogCommit, batchId)
+        if case .committed = committed, let autoCompaction {
+            autoCompaction.run(on: table, partitions: Set(adds.map(\.partitionValues)))
+        }
     }
 }
 
