@@ -53,6 +53,7 @@ let package = Package(
         .executableTarget(name: "ParquetBench", dependencies: ["Formats"], path: "Benchmarks/ParquetBench"),
         .executableTarget(name: "sluice-replay-bench", dependencies: ["Streaming"], path: "Benchmarks/ReplayBench"),
         .executableTarget(name: "file-source-bench", dependencies: ["Streaming"], path: "Benchmarks/FileSourceBench"),
+        .executableTarget(name: "sluice-logs-bench", dependencies: ["Streaming"], path: "Benchmarks/LogsBench"),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         // Helpers shared by test targets (not shipped).
         .target(name: "TestSupport", path: "Tests/Support"),

@@ -14,7 +14,7 @@ public struct DeltaLayout: Sendable, Hashable {
     /// (or this many small clustered files). Spark's `autoCompact.minNumFiles` is 50.
     public var minFiles: Int
 
-    public init(clustering: DeltaClustering? = nil, targetFileSize: Int64 = 128 << 20, rowGroupRows: Int = 65_536, minFiles: Int = 50) {
+    public init(clustering: DeltaClustering? = nil, targetFileSize: Int64 = 128 << 20, rowGroupRows: Int = 16_384, minFiles: Int = 50) {
         self.clustering = clustering
         self.targetFileSize = targetFileSize
         self.rowGroupRows = rowGroupRows

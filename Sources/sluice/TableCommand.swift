@@ -95,7 +95,7 @@ struct TableOptimizeCommand: ParsableCommand {
     var sortBy: String?
 
     @Option(help: "Rows per Parquet row group of the files written with --zorder-by/--sort-by.")
-    var rowGroupRows = 65_536
+    var rowGroupRows = 16_384
 
     func run() throws {
         let table = DeltaTable(path: path)
