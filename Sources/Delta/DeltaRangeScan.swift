@@ -79,8 +79,7 @@ public struct DeltaRangeScan: Sendable {
         schema = Schema(try outNames.map { tableSchema.fields[try tableSchema.require($0)] })
         var p = col(time) >= lit(.timestamp(from)) && col(time) < lit(.timestamp(to))
         if let condition { p = p && condition }
-        let probe = RecordBatch.empty(tableSchema)
-        guard try p.resultType(in: probe.schema) == .bool else { throw DeltaError.invalidArgument("the condition \(p) is not boolean") }
+        guard try p.resultType(in: tableSchema) == .bool else { throw DeltaError.invalidArgument("the condition \(p) is not boolean") }
         predicate = p
         comparisons = ScanPredicate.conjuncts(p).compactMap { ScanPredicate.Comparison($0, schema: tableSchema) }
         filterColumns = tableSchema.names.filter { p.referencedColumns.contains($0) }

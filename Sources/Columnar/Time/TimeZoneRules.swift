@@ -83,7 +83,16 @@ public final class TimeZoneRules: Sendable, CustomStringConvertible {
     /// Offset changes within `range` (UTC seconds), ascending.
     func transitions(in range: ClosedRange<Int64>) -> [Int64] {
         var out: [Int64] = []
-        for t in transitions where range.contains(t) { out.append(t) }
+        // First transition at or after the range's start.
+        var lo = 0, hi = transitions.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if transitions[mid] < range.lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        while lo < transitions.count, transitions[lo] <= range.upperBound {
+            out.append(transitions[lo])
+            lo += 1
+        }
         if let rule, transitions.last.map({ $0 < range.upperBound }) ?? true {
             let after = transitions.last ?? .min
             let y0 = PosixTimeZoneRule.year(ofLocal: range.lowerBound) - 1
