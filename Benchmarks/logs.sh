@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 DIR=${1:?usage: logs.sh DIR [DAYS] [BYTES_PER_DAY]}
 DAYS=${2:-30}
 BYTES=${3:-1000000000}
-swift build -c release --product sluice-logs-bench --product sluice >/dev/null
+swift build -c release --product sluice-logs-bench >/dev/null
+swift build -c release --product sluice >/dev/null
 BIN=$(swift build -c release --show-bin-path)
 B=$BIN/sluice-logs-bench
 mkdir -p "$DIR"
@@ -31,3 +32,5 @@ done
 wc -l < "$DIR/dump.jsonl"
 $B chart "$DIR" "2026-11-15 00:00" "2026-11-16 00:00" America/New_York 5
 python3 Benchmarks/duckdb_logs.py "$DIR" cust-0137 svc-07 "2026-11-15 18:00:00+00" "2026-11-15 21:00:00+00" "$DIR/raw/*.zst" 5
+# The same filter over every raw JSON file with Sluice's own reader (a streaming query, availableNow).
+$B scanraw "$DIR" cust-0137 svc-07 "2026-11-15 13:00" "2026-11-15 16:00" America/New_York "*.zst"

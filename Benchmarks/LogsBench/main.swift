@@ -89,7 +89,7 @@ func ingest(_ root: String, filesPerBatch: Int) throws {
         .writeStream.format(.custom(sink)).checkpointLocation(FilePaths.join(root, "checkpoints/logs")).trigger(.availableNow).start()
     try q.awaitTermination()
     let compaction = sink.autoCompaction!
-    print("raw table: \(q.recentProgress.count) batches in \(String(format: "%.1f", elapsed(started))) s; auto-compactions committed \(compaction.commits), failed \(compaction.failures)\(compaction.lastError.map { " (\($0))" } ?? "")")
+    print("raw table: \((q.lastProgress?.batchId ?? -1) + 1) batches in \(String(format: "%.1f", elapsed(started))) s; auto-compactions committed \(compaction.commits), failed \(compaction.failures)\(compaction.lastError.map { " (\($0))" } ?? "")")
 
     started = DispatchTime.now()
     let errors = DeltaSink(
@@ -103,7 +103,7 @@ func ingest(_ root: String, filesPerBatch: Int) throws {
         .withColumn("date", toDate(col("window_start")))
         .writeStream.format(.custom(errors)).checkpointLocation(FilePaths.join(root, "checkpoints/errors_per_minute")).trigger(.availableNow).start()
     try q2.awaitTermination()
-    print("errors_per_minute: \(q2.recentProgress.count) batches in \(String(format: "%.1f", elapsed(started))) s")
+    print("errors_per_minute: \((q2.lastProgress?.batchId ?? -1) + 1) batches in \(String(format: "%.1f", elapsed(started))) s")
     try describe(FilePaths.join(root, "tables/logs"))
     try describe(FilePaths.join(root, "tables/errors_per_minute"))
 }
@@ -175,6 +175,25 @@ func chart(_ root: String, from: String, to: String, zone: String, repeats: Int)
     print("totals agree: \(totals[0] == totals[1])")
 }
 
+/// Rows read by a query, over all its batches (progress keeps the last 100 in memory).
+func rowsRead(_ q: StreamingQuery) -> Int64 { q.recentProgress.reduce(Int64(0)) { $0 + $1.numInputRows } }
+
+/// The dump's filter over the raw JSON files, no partitions and no statistics: every file read
+/// and parsed (the string conditions are tested on the raw bytes of each line first).
+func scanRaw(_ root: String, customer: String, service: String, from: String, to: String, zone: String, glob: String) throws {
+    let rules = try TimeZoneRules.named(zone)
+    let start = try DeltaLogDump.parseLocal(from, in: rules, name: "from"), end = try DeltaLogDump.parseLocal(to, in: rules, name: "to")
+    let sink = MemorySink(name: "raw-scan-\(UUID())")
+    let started = DispatchTime.now()
+    let q = try StreamingSession().readStream.format(.jsonLines).schema(rawSchema)
+        .option(.maxFilesPerTrigger(24)).option(.pathGlobFilter(glob)).load(FilePaths.join(root, "raw"))
+        .filter(col("customer") == customer && col("service") == service && col("ts") >= lit(.timestamp(start)) && col("ts") < lit(.timestamp(end)))
+        .writeStream.format(.custom(sink)).checkpointLocation(FilePaths.join(root, "checkpoints/raw-scan-\(UUID())")).trigger(.availableNow).start()
+    try q.awaitTermination()
+    let rows = rowsRead(q)
+    print("sluice raw JSON scan (\(glob)): \(sink.rows.count) rows matched of \(rows) read in \(String(format: "%.1f", elapsed(started))) s")
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
 switch args.first {
 case "generate" where args.count == 4:
@@ -185,6 +204,8 @@ case "describe" where args.count == 2:
     try describe(args[1])
 case "dump" where args.count == 8:
     try dump(args[1], customer: args[2], service: args[3], from: args[4], to: args[5], zone: args[6], repeats: Int(args[7])!)
+case "scanraw" where args.count == 8:
+    try scanRaw(args[1], customer: args[2], service: args[3], from: args[4], to: args[5], zone: args[6], glob: args[7])
 case "chart" where args.count == 6:
     try chart(args[1], from: args[2], to: args[3], zone: args[4], repeats: Int(args[5])!)
 default:
@@ -194,6 +215,7 @@ default:
                sluice-logs-bench describe TABLE
                sluice-logs-bench dump DIR CUSTOMER SERVICE FROM TO ZONE REPEATS
                sluice-logs-bench chart DIR FROM TO ZONE REPEATS
+               sluice-logs-bench scanraw DIR CUSTOMER SERVICE FROM TO ZONE GLOB
         """)
     exit(2)
 }
