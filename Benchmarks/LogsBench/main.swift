@@ -89,7 +89,7 @@ func ingest(_ root: String, filesPerBatch: Int) throws {
         .writeStream.format(.custom(sink)).checkpointLocation(FilePaths.join(root, "checkpoints/logs")).trigger(.availableNow).start()
     try q.awaitTermination()
     let compaction = sink.autoCompaction!
-    print("raw table: \((q.lastProgress?.batchId ?? -1) + 1) batches in \(String(format: "%.1f", elapsed(started))) s; auto-compactions committed \(compaction.commits), failed \(compaction.failures)\(compaction.lastError.map { " (\($0))" } ?? "")")
+    print("raw table: \((q.lastProgress?.batchId ?? -1) + 1) batches in \(String(format: "%.1f", elapsed(started))) s; auto-compactions committed \(compaction.commits), lost races \(compaction.conflicts), failed \(compaction.failures)\(compaction.lastError.map { " (\($0))" } ?? "")")
 
     started = DispatchTime.now()
     let errors = DeltaSink(

@@ -52,9 +52,9 @@ import Testing
         #expect(outcomes.failures.isEmpty, "\(outcomes.failures)")
         #expect(outcomes.compactions > 0, "\(outcomes)")
         let auto = try #require(sink.autoCompaction)
-        #expect(auto.commits + auto.failures > 0)
-        // The sink's compaction only ever loses races; it never fails for another reason.
-        if let e = auto.lastError { #expect(e.contains("removed while being compacted"), "\(e)") }
+        #expect(auto.commits + auto.conflicts > 0)
+        // The sink's compaction only ever loses races (its input compacted or vacuumed away); it never fails otherwise.
+        #expect(auto.failures == 0, "\(auto.lastError ?? "")")
 
         #expect(try missingReferencedFiles(path).isEmpty)
         let expected = try RecordBatch.concat((0..<batches).map { logRows($0 * 7, 7, days: 3) }, schema: logSchema)

@@ -9,8 +9,8 @@ import Synchronization
 ///
 /// It runs after the batch is committed, so it never changes what the batch wrote. A compaction
 /// that loses a race (a concurrent replay, merge or `optimize` removed one of its files) or
-/// fails otherwise changes nothing and is retried after a later batch; the error is kept in
-/// `lastError` and counted, and the query goes on.
+/// fails otherwise changes nothing and is retried after a later batch; lost races are counted in
+/// `conflicts`, other errors in `failures` with the last one in `lastError`, and the query goes on.
 public final class DeltaAutoCompaction: Sendable {
     public let layout: DeltaLayout
     private let state = Mutex(State())
@@ -18,6 +18,7 @@ public final class DeltaAutoCompaction: Sendable {
     struct State {
         var runs = 0
         var commits = 0
+        var conflicts = 0
         var failures = 0
         var lastError: String?
         var lastResult: DeltaOptimizeResult?
@@ -29,9 +30,11 @@ public final class DeltaAutoCompaction: Sendable {
 
     /// Compactions committed so far by this sink object.
     public var commits: Int { state.withLock { $0.commits } }
-    /// Compactions that failed (and were left for a later batch).
+    /// Compactions that lost a race with another writer (and were left for a later batch).
+    public var conflicts: Int { state.withLock { $0.conflicts } }
+    /// Compactions that failed for another reason (and were left for a later batch).
     public var failures: Int { state.withLock { $0.failures } }
-    /// The last failure's message.
+    /// The last failure's message (conflicts included).
     public var lastError: String? { state.withLock { $0.lastError } }
     /// What the last compaction that committed did.
     public var lastResult: DeltaOptimizeResult? { state.withLock { $0.lastResult } }
@@ -48,9 +51,10 @@ public final class DeltaAutoCompaction: Sendable {
                 }
             }
         } catch {
+            let conflict: Bool = { if case DeltaError.concurrentModification = error { return true } else { return false } }()
             state.withLock { s in
                 s.runs += 1
-                s.failures += 1
+                if conflict { s.conflicts += 1 } else { s.failures += 1 }
                 s.lastError = "\(error)"
             }
         }
