@@ -7,12 +7,29 @@ let package = Package(
     products: [
         .library(name: "Streaming", targets: ["Streaming"]),
         .library(name: "AWS", targets: ["AWS"]),
+        .library(name: "SluicePostgres", targets: ["SluicePostgres"]),
+        .library(name: "SluiceSQLite", targets: ["SluiceSQLite"]),
+        .library(name: "Service", targets: ["Service"]),
+        .library(name: "Observability", targets: ["Observability"]),
         .executable(name: "sluice", targets: ["sluice"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         // HMAC-SHA256, SHA-256 and MD5 for the AWS module only (SigV4, Content-MD5, KPL records).
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // PostgreSQL wire protocol client for the PostgreSQL sink; 1.30 added COPY FROM STDIN.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.30.0"),
+        // Engine logging (the only dependency the core takes, so embedding apps keep control of it).
+        // 1.16: `LogHandler.log(event:)`, which the JSON log handler implements.
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        // The Service module only: HTTP server, metrics API and Prometheus exposition.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        // Already built for Hummingbird; named for the server channel's bound address (port 0).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        // Already built for Hummingbird; its ServiceGroup shuts the server down gracefully.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -24,26 +41,74 @@ let package = Package(
         .target(name: "State", dependencies: ["Columnar", "Formats"]),
         .target(name: "Operators", dependencies: ["Columnar", "Formats", "State"]),
         .target(name: "Sinks", dependencies: ["Columnar", "Formats", "Delta"]),
-        .target(name: "Streaming", dependencies: ["Columnar", "Formats", "Delta", "State", "Operators", "Sinks"]),
+        .target(
+            name: "Streaming",
+            dependencies: ["Columnar", "Formats", "Delta", "State", "Operators", "Sinks", .product(name: "Logging", package: "swift-log")]),
+        // Prometheus metrics from progress records and JSON log lines: no server, so an app that
+        // serves them its own way (or a benchmark) needs neither Hummingbird nor NIO.
+        .target(
+            name: "Observability",
+            dependencies: [
+                "Streaming",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
+        // Running queries as a service: StreamingApp (run/backfill/status/progress/reset), signals,
+        // the HTTP server for /metrics and the web UI. Its own target so the engine builds without it.
+        .target(
+            name: "Service",
+            dependencies: [
+                "Streaming",
+                "Observability",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // S3 and Kinesis clients; depends on nothing of Sluice so the engine builds without it.
         .target(name: "AWS", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // SQL sinks: kept out of the core so it builds and tests without postgres-nio or libsqlite3.
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/SQLSinks/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "SQLSinkCore", dependencies: ["Columnar", "Sinks"], path: "Sources/SQLSinks/Core"),
+        .target(
+            name: "SluicePostgres",
+            dependencies: ["SQLSinkCore", "Streaming", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Sources/SQLSinks/Postgres"),
+        .target(name: "SluiceSQLite", dependencies: ["SQLSinkCore", "Streaming", "CSQLite"], path: "Sources/SQLSinks/SQLite"),
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "Streaming",
+                "Service",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // A StreamingApp: one executable per pipeline (the service tests run it).
+        .executableTarget(name: "log-pipeline", dependencies: ["Service"], path: "Examples/LogPipeline"),
         .executableTarget(
             name: "ErrorsPerService", dependencies: ["Streaming"], path: "Examples/ErrorsPerService"),
         .target(name: "YSBWorkload", dependencies: ["Streaming"], path: "Examples/YSB/Workload"),
         .executableTarget(
             name: "sluice-ysb",
-            dependencies: ["Streaming", "YSBWorkload", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Streaming", "YSBWorkload", "SluicePostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Examples/YSB/Command"),
+        // A query writing PostgreSQL or SQLite, SIGKILLed and restarted by the SQL sinks' kill tests.
+        .executableTarget(
+            name: "sluice-sql-torture",
+            dependencies: ["Streaming", "SluicePostgres", "SluiceSQLite"],
+            path: "Examples/SQLTorture"),
         .executableTarget(
             name: "sluice-torture",
             dependencies: ["Streaming", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Examples/Torture"),
+        .executableTarget(
+            name: "sluice-soak",
+            dependencies: ["Streaming", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/Soak"),
         .executableTarget(
             name: "sluice-bench", dependencies: ["Streaming", "YSBWorkload"], path: "Benchmarks/SluiceBench"),
         .executableTarget(
@@ -54,6 +119,12 @@ let package = Package(
         .executableTarget(name: "sluice-replay-bench", dependencies: ["Streaming"], path: "Benchmarks/ReplayBench"),
         .executableTarget(name: "file-source-bench", dependencies: ["Streaming"], path: "Benchmarks/FileSourceBench"),
         .executableTarget(name: "sluice-logs-bench", dependencies: ["Streaming"], path: "Benchmarks/LogsBench"),
+        .executableTarget(
+            name: "sluice-sql-bench", dependencies: ["Streaming", "SluicePostgres", "SluiceSQLite"], path: "Benchmarks/SQLSinkBench"),
+        .executableTarget(
+            name: "service-overhead-bench",
+            dependencies: ["Observability", "Streaming", "YSBWorkload", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/ServiceOverhead"),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         // Helpers shared by test targets (not shipped).
         .target(name: "TestSupport", path: "Tests/Support"),
@@ -63,7 +134,21 @@ let package = Package(
         .testTarget(name: "StateTests", dependencies: ["State", "StateTestSupport", "Formats", "Columnar"]),
         .testTarget(name: "OperatorsTests", dependencies: ["Operators", "State", "StateTestSupport", "Formats", "Columnar"]),
         .testTarget(name: "StreamingTests", dependencies: ["Streaming", "YSBWorkload"]),
+        // A source and a sink written against the public API only: imports Streaming, nothing else.
+        .testTarget(name: "SourceProviderTests", dependencies: ["Streaming"]),
         .testTarget(name: "DeltaTests", dependencies: ["Delta", "Sinks", "Formats", "Columnar", "TestSupport"]),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport"]),
+        // Starts its own PostgreSQL server (initdb + pg_ctl on a free loopback port) per suite.
+        .target(name: "SQLTestSupport", dependencies: ["Columnar"], path: "Tests/SQLSupport"),
+        .testTarget(
+            name: "SQLSinkTests",
+            dependencies: [
+                "SQLSinkCore", "SluicePostgres", "SluiceSQLite", "Streaming", "SQLTestSupport", "CSQLite", "YSBWorkload",
+                // Run as processes by the kill and command tests; listed so `swift test` builds them.
+                "sluice-sql-torture", "sluice-ysb",
+            ]),
+        .testTarget(
+            name: "ServiceTests",
+            dependencies: ["Service", "Observability", "Streaming", "TestSupport", .product(name: "Logging", package: "swift-log")]),
     ]
 )

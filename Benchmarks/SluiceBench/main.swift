@@ -107,7 +107,7 @@ func operators() throws {
     let aggregate = try StreamingAggregation(
         keys: [col("campaign_id")], window: window(col("event_time"), .seconds(10)), aggregates: [count()], input: join.outputSchema,
         eventTimeColumn: "event_time", mode: .append, operatorId: 0,
-        stateProvider: { try StateStoreProvider(checkpointRoot: stateDir, operatorId: 0, keySchema: $0, valueSchema: $1, configuredPartitions: 1) })
+        stateProvider: { try FileStateStoreProvider(checkpointRoot: stateDir, operatorId: 0, keySchema: $0, valueSchema: $1, configuredPartitions: 1) })
     // State is loaded but never committed: this times the operators, not the state store's files.
     let context = StatefulContext(batchId: 0, watermarkForLateEvents: nil, watermarkForEviction: nil)
     let rows = batches.reduce(0) { $0 + $1.rowCount }

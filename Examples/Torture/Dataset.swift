@@ -19,6 +19,15 @@ struct DatasetSpec: Sendable, Equatable {
     static let start = Timestamps.make(year: 2026, month: 11, day: 25)
     static let kinds = ["view", "view", "view", "click", "click", "cart", "buy", "refund"]
 
+    /// One generated row (a re-sent event appears again, in a later file).
+    struct Event: Sendable, Equatable {
+        /// Event time, µs since the epoch.
+        var ts: Int64
+        var kind: String
+        var user: String
+        var amount: Int64
+    }
+
     /// What `generate` wrote.
     struct Summary: Sendable {
         var files = 0
@@ -26,6 +35,8 @@ struct DatasetSpec: Sendable, Equatable {
         var bytes: Int64 = 0
         var lateRows = 0
         var duplicates = 0
+        /// The rows of each file, in file order: what a model of the queries needs.
+        var events: [[Event]] = []
     }
 
     func eventsDirectory(_ dir: String) -> String { FilePaths.join(dir, "events") }
@@ -39,14 +50,17 @@ struct DatasetSpec: Sendable, Equatable {
         var summary = Summary()
         var nextId = 0
         // Recent events, re-sent as duplicates.
-        var recent: [String] = []
+        var recent: [(line: String, event: Event)] = []
         let minute: Int64 = 60_000_000
         for f in 0..<files {
             let fileStart = Self.start + Int64(f) * fileSpanMinutes * minute
             var lines: [String] = []
+            var fileEvents: [Event] = []
             for _ in 0..<rowsPerFile {
                 if !recent.isEmpty && rng.next(upTo: 100) < 8 {
-                    lines.append(recent[rng.next(upTo: recent.count)])
+                    let again = recent[rng.next(upTo: recent.count)]
+                    lines.append(again.line)
+                    fileEvents.append(again.event)
                     summary.duplicates += 1
                     continue
                 }
@@ -64,9 +78,13 @@ struct DatasetSpec: Sendable, Equatable {
                 let ts = (fileStart + offset) / 1000 * 1000
                 let id = "e" + String(nextId).leftPadded(9)
                 nextId += 1
-                let line = #"{"id":"\#(id)","ts":"\#(Timestamps.format(ts))","kind":"\#(Self.kinds[rng.next(upTo: Self.kinds.count)])","user":"u\#(rng.next(upTo: 300))","amount":\#(1 + rng.next(upTo: 500))}"#
+                let event = Event(
+                    ts: ts, kind: Self.kinds[rng.next(upTo: Self.kinds.count)], user: "u\(rng.next(upTo: 300))",
+                    amount: Int64(1 + rng.next(upTo: 500)))
+                let line = #"{"id":"\#(id)","ts":"\#(Timestamps.format(ts))","kind":"\#(event.kind)","user":"\#(event.user)","amount":\#(event.amount)}"#
                 lines.append(line)
-                recent.append(line)
+                fileEvents.append(event)
+                recent.append((line, event))
                 if recent.count > rowsPerFile * 3 { recent.removeFirst(recent.count - rowsPerFile * 3) }
             }
             var bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
@@ -78,6 +96,7 @@ struct DatasetSpec: Sendable, Equatable {
             try DurableFile.writeAtomically(FilePaths.join(events, name), bytes)
             summary.files += 1
             summary.rows += lines.count
+            summary.events.append(fileEvents)
             summary.bytes += Int64(bytes.count)
         }
         return summary

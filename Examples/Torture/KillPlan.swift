@@ -20,9 +20,12 @@ enum KillPlan: Sendable, Equatable, CustomStringConvertible {
 /// (where the kills land still depends on timing): every other kill at a random time, the rest
 /// aimed at the steps of the batch protocol in shuffled rounds, so that each step is hit early.
 struct KillScheduler {
-    /// Every phase a worker goes through; aimed kills cycle through all of them.
-    static let targets = PhaseTrace.Phase.allCases
+    /// Every phase a worker of `query` goes through; aimed kills cycle through all of them.
+    static func targets(_ query: TortureQuery) -> [BatchPhase] {
+        query.hasState ? BatchPhase.traced : BatchPhase.traced.filter { $0 != .stateDelta && $0 != .stateSnapshot }
+    }
 
+    private let targets: [PhaseTrace.Phase]
     private var rng: SplitMix64
     private let maxDelayMs: Int
     private let phaseDelayMs: Int
@@ -32,7 +35,8 @@ struct KillScheduler {
     /// A plan that did not fire because its worker finished first; used for the next worker.
     private var carried: KillPlan?
 
-    init(seed: UInt64, maxDelayMs: Int, phaseDelayMs: Int) {
+    init(query: TortureQuery, seed: UInt64, maxDelayMs: Int, phaseDelayMs: Int) {
+        targets = Self.targets(query)
         rng = SplitMix64(seed: seed)
         self.maxDelayMs = maxDelayMs
         self.phaseDelayMs = phaseDelayMs
@@ -45,7 +49,7 @@ struct KillScheduler {
         }
         drawn += 1
         if drawn % 2 == 0 { return .after(ms: rng.next(upTo: maxDelayMs + 1)) }
-        if queue.isEmpty { queue = Self.targets.shuffled(using: &rng) }
+        if queue.isEmpty { queue = targets.shuffled(using: &rng) }
         let phase = queue.removeFirst()
         // Startup happens once per worker; other phases at their 1st to 3rd entry, so workers
         // make progress between kills. Up to 2 ms past the entry delay reaches into the step's I/O.

@@ -13,7 +13,7 @@ struct Torture: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice-torture",
         abstract: "Kill stateful streaming queries at random moments and check that the result is still exact.",
-        subcommands: [Run.self, Generate.self, Worker.self, Reference.self, Compare.self],
+        subcommands: [Run.self, Generate.self, Worker.self, Reference.self, Compare.self, ReplayDay.self, Maintain.self],
         defaultSubcommand: Run.self)
 }
 
@@ -32,7 +32,7 @@ extension Torture {
             abstract: "Generate, run the reference, then kill and restart workers until done; compare. Exits 1 on any mismatch.")
 
         @OptionGroup var dataset: DatasetOptions
-        @Option(help: "windowed, dedup or both.") var query = "both"
+        @Option(help: "all, or a comma-separated list of windowed, dedup, stateless.") var query = "all"
         @Option(help: "SIGKILLs per query (at least; rounds start over until reached).") var kills = 25
         @Option(help: "Work directory (deleted first; kept on failure or with --keep).") var work = "/tmp/sluice-torture"
         @Option(name: .customLong("phase-delay-ms"), help: "Workers sleep this long entering each phase (SLUICE_PHASE_DELAY_MS).")
@@ -47,13 +47,44 @@ extension Torture {
             name: .customLong("lose-last-commit-every"),
             help: "After every N kills, delete the table's newest commit file before the restart (0: never).")
         var loseLastCommitEvery = 0
+        @Option(
+            name: .customLong("restore-checkpoint-every"),
+            help: "Every N kills, put back a copy of the checkpoint taken 1 to N-1 kills before; expect the refusal, recover, go on (0: never).")
+        var restoreCheckpointEvery = 0
+        @Option(
+            name: .customLong("restore-table-every"),
+            help: "Every N kills, put back a copy of the table taken 1 to N-1 kills before; the restart re-applies (0: never).")
+        var restoreTableEvery = 0
+        @Option(
+            name: .customLong("delete-table-every"),
+            help: "Every N kills, delete the table (keeping the checkpoint): rebuilt, or refused and started over (0: never).")
+        var deleteTableEvery = 0
+        @Option(
+            name: .customLong("maintain-every"),
+            help: "Every N worker starts, run optimize and vacuum (default and forced retention) in a loop beside the worker (0: never).")
+        var maintainEvery = 0
+        @Option(
+            name: .customLong("replay-every"),
+            help: "Every N worker starts, replay a day of the table beside the stream, with its checkpoint (0: never).")
+        var replayEvery = 0
         @Flag(help: "Keep the work directory after a successful run.") var keep = false
         @Flag(help: "Print every kill and round.") var verbose = false
 
+        var queries: [TortureQuery]? {
+            if query == "all" { return TortureQuery.allCases }
+            let named = query.split(separator: ",").map { TortureQuery(rawValue: String($0)) }
+            return named.contains(nil) || named.isEmpty ? nil : named.map { $0! }
+        }
+
         func validate() throws {
-            guard query == "both" || TortureQuery(rawValue: query) != nil else { throw ValidationError("--query must be windowed, dedup or both") }
-            guard kills >= 0, loseLastCommitEvery >= 0, dataset.files > 0, dataset.rowsPerFile > 0, phaseDelayMs >= 0, maxKillDelayMs >= 0 else {
+            guard queries != nil else { throw ValidationError("--query must be all, or a comma-separated list of windowed, dedup, stateless") }
+            guard kills >= 0, loseLastCommitEvery >= 0, dataset.files > 0, dataset.rowsPerFile > 0, phaseDelayMs >= 0, maxKillDelayMs >= 0,
+                deleteTableEvery >= 0, maintainEvery >= 0, replayEvery >= 0
+            else {
                 throw ValidationError("counts and delays must not be negative; files and rows must be positive")
+            }
+            guard restoreCheckpointEvery == 0 || restoreCheckpointEvery >= 2, restoreTableEvery == 0 || restoreTableEvery >= 2 else {
+                throw ValidationError("restores need at least 2 kills between them (the backup is taken in between), or 0")
             }
         }
 
@@ -61,13 +92,16 @@ extension Torture {
             // The in-process reference run must not be traced or slowed by variables meant for workers.
             unsetenv(PhaseTrace.pathVariable)
             unsetenv(PhaseTrace.delayVariable)
-            let queries = query == "both" ? TortureQuery.allCases : [TortureQuery(rawValue: query)!]
+            let operators = OperatorSettings(
+                restoreCheckpointEvery: restoreCheckpointEvery, restoreTableEvery: restoreTableEvery, deleteTableEvery: deleteTableEvery,
+                maintainEvery: maintainEvery, replayEvery: replayEvery)
             let settings = TortureDriver.Settings(
-                queries: queries, kills: kills, dataset: dataset.spec, work: FileSystem.absolute(work), phaseDelayMs: phaseDelayMs,
+                queries: queries!, kills: kills, dataset: dataset.spec, work: FileSystem.absolute(work), phaseDelayMs: phaseDelayMs,
                 maxKillDelayMs: maxKillDelayMs, requireEveryStep: requireEveryStep, keep: keep,
-                loseLastCommitEvery: loseLastCommitEvery, verbose: verbose,
+                loseLastCommitEvery: loseLastCommitEvery, operators: operators, verbose: verbose,
                 executable: Bundle.main.executablePath ?? CommandLine.arguments[0])
-            guard try TortureDriver(settings: settings).run() else { throw ExitCode.failure }
+            var driver = TortureDriver(settings: settings)
+            guard try driver.run() else { throw ExitCode.failure }
         }
     }
 
@@ -84,7 +118,7 @@ extension Torture {
 
     /// Options of a query run.
     struct QueryOptions: ParsableArguments {
-        @Option(help: "windowed or dedup.") var query: TortureQuery
+        @Option(help: "windowed, dedup or stateless.") var query: TortureQuery
         @Option(help: "Directory of event files.") var input: String
         @Option(help: "The Delta table to write.") var table: String
         @Option(help: "The query's checkpoint directory.") var checkpoint: String
@@ -96,7 +130,13 @@ extension Torture {
         @OptionGroup var options: QueryOptions
 
         func run() throws {
-            try options.query.run(input: options.input, table: options.table, checkpoint: options.checkpoint)
+            do {
+                try options.query.run(input: options.input, table: options.table, checkpoint: options.checkpoint)
+            } catch let e as SinkCheckError {
+                // The refusal the driver expects after some operator actions: it checks the message.
+                print("refused: \(e)")
+                throw ExitCode(TortureExitCode.refused)
+            }
         }
     }
 
@@ -119,7 +159,7 @@ extension Torture {
 
         func run() throws {
             let c = try TableComparison(expected: expected, actual: actual)
-            print("expected \(c.expectedRows) rows (version \(c.expectedVersion)), got \(c.actualRows) rows (version \(c.actualVersion))")
+            print("expected \(c.expectedRows) rows (version \(c.expectedVersion ?? -1)), got \(c.actualRows) rows (version \(c.actualVersion))")
             for line in c.report() { print(line) }
             print(c.ok ? "OK" : "DIFFERENT")
             if !c.ok { throw ExitCode.failure }

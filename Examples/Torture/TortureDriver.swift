@@ -18,21 +18,27 @@ struct TortureDriver {
         var keep: Bool
         /// After every this many kills, the table's newest commit file is deleted (0: never).
         var loseLastCommitEvery = 0
+        var operators = OperatorSettings()
         var verbose: Bool
         /// This program, re-run as `worker`.
         var executable: String
     }
 
     let settings: Settings
+    /// The generated rows per file, for the model of replays.
+    private var events: [[DatasetSpec.Event]] = []
+
+    init(settings: Settings) { self.settings = settings }
 
     var dataDirectory: String { FilePaths.join(settings.work, "data") }
     var inputDirectory: String { settings.dataset.eventsDirectory(dataDirectory) }
 
     /// Runs every query; true when all matched their reference.
-    func run() throws -> Bool {
+    mutating func run() throws -> Bool {
         let started = ContinuousClock.now
         try prepareWorkDirectory()
         let data = try settings.dataset.generate(into: dataDirectory)
+        events = data.events
         print(
             "dataset: \(data.files) files, \(data.rows) rows (\(data.lateRows) late, \(data.duplicates) re-sent), "
                 + "\(data.bytes / 1024) KiB, seed \(settings.dataset.seed); phase delay \(settings.phaseDelayMs) ms, "
@@ -70,40 +76,43 @@ struct TortureDriver {
     private func torture(_ query: TortureQuery, index: Int) throws -> TortureReport {
         var report = TortureReport(query: query)
         let dir = FilePaths.join(settings.work, query.rawValue)
-        let reference = FilePaths.join(dir, "reference", "table")
-        try runReference(query, dir: dir, into: &report)
+        let reference = try runReference(query, dir: dir, into: &report)
+        let check = RoundCheck(query: query, reference: reference, events: events)
 
         let trace = FilePaths.join(dir, "trace")
         var environment = ProcessInfo.processInfo.environment
         environment[PhaseTrace.pathVariable] = trace
         environment[PhaseTrace.delayVariable] = String(settings.phaseDelayMs)
+        let seed = settings.dataset.seed ^ (0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1))
+        let ops = settings.operators
         var round = TortureRound(
             settings: settings, query: query, input: inputDirectory, environment: environment, loop: KillLoop(tracePath: trace),
             log: FilePaths.join(dir, "worker.log"),
-            scheduler: KillScheduler(
-                seed: settings.dataset.seed ^ (0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1)), maxDelayMs: settings.maxKillDelayMs,
-                phaseDelayMs: settings.phaseDelayMs))
+            scheduler: KillScheduler(query: query, seed: seed, maxDelayMs: settings.maxKillDelayMs, phaseDelayMs: settings.phaseDelayMs),
+            operators: OperatorSchedule(
+                restoreCheckpointEvery: ops.restoreCheckpointEvery, restoreTableEvery: ops.restoreTableEvery,
+                deleteTableEvery: ops.deleteTableEvery, seed: seed),
+            companionRng: SplitMix64(seed: seed ^ 0x5EED_0C0D_E000))
         var roundsWithoutKills = 0
         while round.wantsKills(report) || report.rounds == 0 {
             report.rounds += 1
-            let roundDir = FilePaths.join(dir, "round-\(report.rounds)")
-            let table = FilePaths.join(roundDir, "table")
+            var state = RoundState(dir: FilePaths.join(dir, "round-\(report.rounds)"))
+            try FileSystem.createDirectory(state.dir)
             let killsBefore = report.kills
-            guard try round.run(table: table, checkpoint: FilePaths.join(roundDir, "checkpoint"), report: &report) else { return report }
-            let comparison = try TableComparison(expected: reference, actual: table)
-            if !comparison.ok {
-                report.failures.append(
-                    "round \(report.rounds): the table differs from the reference (\(comparison.actualRows) rows, expected \(comparison.expectedRows)):")
-                report.failures += comparison.report()
+            guard try round.run(state: &state, report: &report) else { return report }
+            let failures = try check.run(table: state.table, checkpoint: state.checkpoint, tally: &report.operators)
+            if !failures.isEmpty {
+                report.failures.append("round \(report.rounds):")
+                report.failures += failures
                 return report
             }
-            if settings.verbose { print("  round \(report.rounds) done: \(report.kills - killsBefore) kills, table equals the reference") }
+            if settings.verbose { print("  round \(report.rounds) done: \(report.kills - killsBefore) kills, table as it must be") }
             roundsWithoutKills = report.kills == killsBefore ? roundsWithoutKills + 1 : 0
             if roundsWithoutKills >= 3 {
                 report.failures.append("three rounds finished before any kill: the dataset is too small for --max-kill-delay-ms")
                 return report
             }
-            if !settings.keep { try FileSystem.removeTree(roundDir) }
+            if !settings.keep { try FileSystem.removeTree(state.dir) }
         }
         if settings.requireEveryStep && !report.missedSteps.isEmpty {
             report.failures.append("no kill landed in \(report.missedSteps.map(\.rawValue).joined(separator: ", ")) after \(report.kills) kills")
@@ -112,17 +121,20 @@ struct TortureDriver {
     }
 
     /// The uninterrupted run, in this process and untraced, that every round must equal.
-    private func runReference(_ query: TortureQuery, dir: String, into report: inout TortureReport) throws {
+    private func runReference(_ query: TortureQuery, dir: String, into report: inout TortureReport) throws -> ReferenceTable {
         let started = ContinuousClock.now
         let table = FilePaths.join(dir, "reference", "table")
         let checkpoint = FilePaths.join(dir, "reference", "checkpoint")
         try query.run(input: inputDirectory, table: table, checkpoint: checkpoint)
         report.referenceSeconds = (ContinuousClock.now - started).seconds
-        let reference = try TableComparison.rows(table)
-        report.referenceRows = reference.rows.count
-        report.referenceVersion = reference.version
+        let contents = try TableContents(table)
+        report.referenceRows = contents.rows.count
+        report.referenceVersion = contents.version
         let committed = try FileSystem.list(FilePaths.join(checkpoint, "commits")).compactMap { Int64($0) }
         report.referenceBatches = (committed.max() ?? -1) + 1
+        let queryId = try CheckpointInspector(checkpoint).status().queryId
+        let applied = try AppliedBatches.read(table: table, queryId: queryId).get()
+        return ReferenceTable(contents: contents, lastBatch: try StartExpectation.tableBatch(table: table, queryId: queryId), appliedBatches: applied)
     }
 }
 

@@ -9,8 +9,12 @@ struct TortureReport {
     /// Kills per phase the worker was in when SIGKILL landed (`process-start`: before its query started).
     var killsByPhase: [String: Int] = [:]
     var workerStarts = 0
+    /// Workers started to check a predicted refusal (not killed, not counted in `workerStarts`).
+    var refusedStarts = 0
     /// Newest commit files deleted between workers (`--lose-last-commit-every`).
     var lostCommits = 0
+    /// Operator actions between and beside the workers, and what came of them.
+    var operators = OperatorTally()
     var rounds = 0
     var referenceBatches: Int64 = 0
     var referenceRows = 0
@@ -23,14 +27,16 @@ struct TortureReport {
 
     /// Label of a kill before the worker's query started (process exec, argument parsing).
     static let beforeQuery = "process-start"
-    static let phaseLabels = [beforeQuery] + PhaseTrace.Phase.allCases.map(\.rawValue)
+    static let phaseLabels = [beforeQuery] + BatchPhase.traced.map(\.rawValue)
     /// The steps of batch N (not startup or idle), each of which a run should hit.
     static let batchSteps: [PhaseTrace.Phase] = [
         .latestOffset, .offsetsWrite, .dataRead, .stateDelta, .stateSnapshot, .sinkWrite, .sinkDataFiles, .sinkLogCommit, .commitsWrite,
     ]
 
-    /// Steps of the batch protocol no kill has landed in yet.
-    var missedSteps: [PhaseTrace.Phase] { Self.batchSteps.filter { (killsByPhase[$0.rawValue] ?? 0) == 0 } }
+    /// Steps of the batch protocol no kill has landed in yet (a query without state has no state steps).
+    var missedSteps: [PhaseTrace.Phase] {
+        Self.batchSteps.filter { KillScheduler.targets(query).contains($0) && (killsByPhase[$0.rawValue] ?? 0) == 0 }
+    }
 
     mutating func countKill(_ plan: KillPlan, landedIn record: PhaseTrace.Record?) {
         kills += 1
@@ -49,14 +55,19 @@ struct TortureReport {
             String(
                 format: "kills: %d (%d at random times, %d aimed at a phase), %d worker starts, %d rounds, %.1f s", kills,
                 timedKills, aimedKills, workerStarts, rounds, seconds))
+        if refusedStarts > 0 { Swift.print("starts refused as predicted (each checked for the batches it names): \(refusedStarts)") }
         if lostCommits > 0 { Swift.print("table commits deleted between workers (re-applied by the next): \(lostCommits)") }
+        operators.print()
         Swift.print("kills by phase at the moment of SIGKILL:")
-        for label in Self.phaseLabels {
+        for label in Self.phaseLabels where query.hasState || !["state-delta", "state-snapshot"].contains(label) {
             Swift.print("  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + String(killsByPhase[label] ?? 0))
         }
         if !missedSteps.isEmpty { Swift.print("  (no kill landed in: \(missedSteps.map(\.rawValue).joined(separator: ", ")))") }
         if ok {
-            Swift.print("result: OK, every round's table equals the reference (\(referenceRows) rows): none missing, none twice")
+            Swift.print(
+                "result: OK, every round's table equals the reference (\(referenceRows) rows)"
+                    + (operators.replaysInFinalTables > 0 ? " or, where a replay rewrote days, what the replay rules promise" : "")
+                    + ": none missing, none twice")
         } else {
             Swift.print("result: FAILED")
             for line in failures { Swift.print("  " + line) }

@@ -55,10 +55,13 @@ struct WorkerProcess {
         return Self.decode(status)
     }
 
-    /// Blocks until the process ends.
+    /// Blocks until the process ends. Call it (or a `poll` that returned an exit) once: a reaped
+    /// process has no status left, and reading a zero status would pass for a clean exit.
     func wait() -> Exit {
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { fatalError("waitpid(\(pid)): \(String(cString: strerror(errno))) (reaped twice?)") }
+        }
         return Self.decode(status)
     }
 

@@ -67,46 +67,24 @@ package struct DeltaFileWriter {
     }
 
     /// Row indices per partition, in order of first appearance; values serialized as in the log.
+    /// Rows are grouped by their partition values' key bytes in the engine's key table, so no
+    /// value is boxed per row; each partition's values are serialized once, from its first row.
     private func groups(_ batch: RecordBatch) throws -> [(values: [String: String?], rows: [Int])] {
         if partitionColumns.isEmpty { return [([:], Array(0..<batch.rowCount))] }
         let cols = try partitionColumns.map { try batch.column($0) }
-        // Dates (the normal case) group by their day number without building scalars per row.
-        if cols.count == 1, cols[0].type == .date {
-            let c = cols[0]
-            let days = c.int32Values
-            var index: [Int32: Int] = [:]
-            var nullGroup: Int?
-            var out: [(values: [String: String?], rows: [Int])] = []
-            for i in 0..<batch.rowCount {
-                if !c.isValid(i) {
-                    if nullGroup == nil {
-                        nullGroup = out.count
-                        let null: [String: String?] = [partitionColumns[0]: String?.none]
-                        out.append((null, []))
-                    }
-                    out[nullGroup!].rows.append(i)
-                    continue
-                }
-                if let g = index[days[i]] {
-                    out[g].rows.append(i)
-                } else {
-                    index[days[i]] = out.count
-                    out.append(([partitionColumns[0]: Dates.format(days[i])], [i]))
-                }
-            }
-            return out
-        }
-        var index: [[Value]: Int] = [:]
+        var table = GroupKeyTable(capacity: 16)
         var out: [(values: [String: String?], rows: [Int])] = []
-        for i in 0..<batch.rowCount {
-            let key = cols.map { $0[i] }
-            if let g = index[key] {
-                out[g].rows.append(i)
-            } else {
-                index[key] = out.count
-                var values: [String: String?] = [:]
-                for (name, v) in zip(partitionColumns, key) { values[name] = .some(DeltaPartition.serialize(v)) }
-                out.append((values, [i]))
+        GroupKeyBatch.forEachBlock(count: batch.rowCount, columns: cols) { encoded, first in
+            for k in 0..<encoded.count {
+                let i = first + k
+                let g = Int(encoded.withKey(k) { table.findOrInsert($0) })
+                if g == out.count {
+                    var values: [String: String?] = [:]
+                    for (name, c) in zip(partitionColumns, cols) { values[name] = .some(DeltaPartition.serialize(c[i])) }
+                    out.append((values, [i]))
+                } else {
+                    out[g].rows.append(i)
+                }
             }
         }
         return out

@@ -16,21 +16,30 @@ extension DeltaSnapshot {
     /// returns. The caller commits removes of `rewritten` and the `adds` in one commit.
     package func planMerge(_ batch: RecordBatch, keys: [String], writer: DeltaFileWriter) throws -> DeltaMergePlan {
         let keyIndex = try keys.map { try batch.schema.require($0) }
-        func key(_ b: RecordBatch, _ i: Int, _ idx: [Int]) -> [Value] { idx.map { b.columns[$0][i] } }
+        // The batch's keys interned in the engine's key table (the aggregation's layout, so a
+        // NaN key matches NaN and -0.0 matches 0.0, as Spark's equality does for merge keys).
         // Last occurrence of each key wins.
-        var lastRow: [[Value]: Int] = [:]
-        for i in 0..<batch.rowCount { lastRow[key(batch, i, keyIndex)] = i }
-        let incoming = lastRow.count == batch.rowCount ? batch : batch.take(lastRow.values.sorted())
+        var batchKeys = GroupKeyTable(capacity: batch.rowCount)
+        var lastRow: [Int] = []
+        GroupKeyBatch.forEachBlock(count: batch.rowCount, columns: keyIndex.map { batch.columns[$0] }) { encoded, first in
+            for k in 0..<encoded.count {
+                let g = Int(encoded.withKey(k) { batchKeys.findOrInsert($0) })
+                if g == lastRow.count { lastRow.append(first + k) } else { lastRow[g] = first + k }
+            }
+        }
+        let incoming = lastRow.count == batch.rowCount ? batch : batch.take(lastRow.sorted())
 
         var metrics = DeltaScanMetrics()
         let candidates = try selectFiles(where: Self.mergePredicate(incoming, keys: keys, partitionColumns: partitionColumns), metrics: &metrics)
         var plan = DeltaMergePlan()
         var kept: [RecordBatch] = []
-        let newKeys = Set(lastRow.keys)
         for f in candidates {
             let rows = try readFiles([f], columns: schema.names, metrics: &metrics)
-            let idx = try keys.map { try rows.schema.require($0) }
-            let keep = (0..<rows.rowCount).map { !newKeys.contains(key(rows, $0, idx)) }
+            let columns = try keys.map { try rows.column($0) }
+            var keep = [Bool](repeating: true, count: rows.rowCount)
+            GroupKeyBatch.forEachBlock(count: rows.rowCount, columns: columns) { encoded, first in
+                for k in 0..<encoded.count where encoded.withKey(k, { batchKeys.find($0) }) >= 0 { keep[first + k] = false }
+            }
             guard keep.contains(false) else { continue }
             plan.rewritten.append(f)
             kept.append(rows.filter(keep))

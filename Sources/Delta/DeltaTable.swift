@@ -54,6 +54,13 @@ public final class DeltaTable: Sendable {
         cached.withLock { c in if c == nil || c!.version <= snap.version { c = snap } }
     }
 
+    /// Forgets the cached snapshot if it is at `version`, so that a caller holding the same
+    /// snapshot owns its maps alone and can bring it forward without copying them. Until it
+    /// stores the result, `snapshot()` reads the log instead.
+    private func dropCached(version: Int64) {
+        cached.withLock { c in if c?.version == version { c = nil } }
+    }
+
     /// Applies commits after `snap.version`, up to `target` (nil: as far as they exist).
     private func advance(_ snap: inout DeltaSnapshot, to target: Int64?) throws {
         while target == nil || snap.version < target! {
@@ -205,6 +212,10 @@ public final class DeltaTable: Sendable {
             if try log.write(version, actions) {
                 var snap: DeltaSnapshot
                 if var s = base {
+                    // Apply in place: while `base` or the cache still shares the file map, adding
+                    // one file copies all of them, a cost per commit that grows with the table.
+                    base = nil
+                    dropCached(version: s.version)
                     try s.apply(actions, version: version)
                     snap = s
                 } else {

@@ -1,6 +1,7 @@
 import Columnar
 
-/// Encodes rows of engine values for one schema as compact bytes, and back.
+/// Encodes rows of engine values for one schema as compact bytes, and back: the state store's
+/// value encoding (keys use the `GroupKeyBatch` layout, see `StateKeyCodec`).
 ///
 /// The encoding of keys is canonical: equal rows give identical bytes, so encoded keys can be
 /// hashed, compared and persisted. Layout: a null bitmap (bit `i` set when field `i` is
@@ -79,6 +80,14 @@ public struct RowCodec: Sendable, Hashable {
         }
         guard r.isAtEnd else { throw RowCodecError.malformed("\(r.remaining) unexpected trailing bytes") }
         return row
+    }
+
+    /// Field 0 of an encoded row when the schema's first field is an 8-byte value (a timestamp,
+    /// int64 or double's bits), read without decoding the row; nil when it is null.
+    public func leadingInt64(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        precondition(schema.fields.first.map { [.int64, .timestamp, .double].contains($0.type) } == true, "no 8-byte first field")
+        guard bytes[0] & 1 == 0 else { return nil }
+        return Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: bitmapBytes, as: Int64.self))
     }
 
     /// Why `bytes` is not a well-formed row for this schema, or nil if it is; cheaper than

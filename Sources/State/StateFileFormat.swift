@@ -1,3 +1,4 @@
+import Columnar
 import Formats
 
 /// Which of the two state file kinds a file is; the kind is also recorded in the header so a
@@ -9,8 +10,28 @@ enum StateFileKind: UInt8, Sendable {
     var fileExtension: String { self == .delta ? "delta" : "snapshot" }
 }
 
-/// One change in a delta (value nil = removed) or one entry in a snapshot.
-typealias StateRecord = (key: StateRowBytes, value: StateRowBytes?)
+/// The records of one file as they are added: puts (a delta's new values, a snapshot's
+/// entries) and a delta's removals.
+struct StateFilePayload {
+    fileprivate var writer = StateBytesWriter()
+    fileprivate(set) var count = 0
+
+    mutating func put(_ key: UnsafeRawBufferPointer, _ value: [UInt8]) {
+        writer.append(StateFileFormat.opPut)
+        writer.appendVarint(key.count)
+        writer.bytes.append(contentsOf: key)
+        writer.appendVarint(value.count)
+        writer.append(contentsOf: value)
+        count += 1
+    }
+
+    mutating func remove(_ key: UnsafeRawBufferPointer) {
+        writer.append(StateFileFormat.opRemove)
+        writer.appendVarint(key.count)
+        writer.bytes.append(contentsOf: key)
+        count += 1
+    }
+}
 
 /// The on-disk format of `.delta` and `.snapshot` files:
 ///
@@ -27,25 +48,22 @@ typealias StateRecord = (key: StateRowBytes, value: StateRowBytes?)
 /// The payload is a sequence of records: op (1 put, 2 remove), LEB128 key length, key bytes,
 /// and for a put LEB128 value length and value bytes. The trailing checksum covers the header
 /// too, and sits last so any truncation breaks it.
+///
+/// Version 2 (this one) holds keys in the `GroupKeyBatch` layout; version 1 held them in the
+/// `RowCodec` layout, and is refused (`StateStoreError.outdatedFormatVersion`).
 enum StateFileFormat {
-    static let formatVersion: UInt16 = 1
+    static let formatVersion: UInt16 = 2
     static let magic: [UInt8] = Array("SLST".utf8)
     static let headerSize = 24
     static let minimumSize = headerSize + 8
-    private static let opPut: UInt8 = 1, opRemove: UInt8 = 2
+    static let opPut: UInt8 = 1, opRemove: UInt8 = 2
 
-    /// The file bytes for `records`, which the caller sorts so a replayed version is byte-identical.
-    static func encode(_ kind: StateFileKind, _ records: [StateRecord]) throws -> [UInt8] {
-        var payload = StateBytesWriter(reservingCapacity: records.count * 32)
-        for r in records {
-            payload.append(r.value == nil ? opRemove : opPut)
-            payload.appendVarint(r.key.bytes.count)
-            payload.append(contentsOf: r.key.bytes)
-            if let v = r.value {
-                payload.appendVarint(v.bytes.count)
-                payload.append(contentsOf: v.bytes)
-            }
-        }
+    /// The file bytes for the records `build` adds, which it adds in key order so a replayed
+    /// version is byte-identical.
+    static func encode(_ kind: StateFileKind, _ build: (inout StateFilePayload) -> Void) throws -> [UInt8] {
+        var records = StateFilePayload()
+        build(&records)
+        let payload = records.writer
         let compressed = try Zstd.compress(payload.bytes)
         var out = StateBytesWriter(reservingCapacity: minimumSize + compressed.count)
         out.append(contentsOf: magic)
@@ -61,7 +79,9 @@ enum StateFileFormat {
 
     /// Verifies the file at `path` and hands each record to `apply`, in file order. `apply`
     /// returns why a record is unacceptable (e.g. it does not fit the schema), or nil.
-    static func read(_ path: String, kind: StateFileKind, _ apply: (StateRecord) -> String?) throws {
+    static func read(
+        _ path: String, kind: StateFileKind, _ apply: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?) -> String?
+    ) throws {
         let file = try FileSystem.read(path)
         let payload = try file.withUnsafeBytes { try verifiedPayload($0, kind: kind, path: path) }
         func corrupt(_ reason: String) -> StateStoreError { .corruptFile(path: path, reason: reason) }
@@ -73,12 +93,12 @@ enum StateFileFormat {
                     throw corrupt("record \(seen) has an invalid operation")
                 }
                 guard let k = r.varint().flatMap({ r.slice($0) }) else { throw corrupt("record \(seen) is truncated") }
-                var value: StateRowBytes?
+                var value: UnsafeRawBufferPointer?
                 if op == opPut {
                     guard let v = r.varint().flatMap({ r.slice($0) }) else { throw corrupt("record \(seen) is truncated") }
-                    value = StateRowBytes(v)
+                    value = v
                 }
-                if let problem = apply((StateRowBytes(k), value)) { throw corrupt("record \(seen): \(problem)") }
+                if let problem = apply(k, value) { throw corrupt("record \(seen): \(problem)") }
                 seen += 1
             }
             guard seen == payload.entries else {
@@ -105,6 +125,9 @@ enum StateFileFormat {
         let version = header.integer(UInt16.self)!
         guard version <= formatVersion else {
             throw StateStoreError.unsupportedFormatVersion(path: path, found: Int(version), supported: Int(formatVersion))
+        }
+        guard version == formatVersion else {
+            throw StateStoreError.outdatedFormatVersion(path: path, found: Int(version), current: Int(formatVersion))
         }
         guard header.byte() == kind.rawValue else { throw corrupt("header says it is not a \(kind.fileExtension) file") }
         _ = header.byte()

@@ -3,8 +3,13 @@ import Formats
 import Foundation
 
 /// The `_metadata` JSON of one operator's state: what every later run must agree with.
+///
+/// Format 2 keys entries by their `GroupKeyBatch` bytes (format 1: `RowCodec` bytes). Format 1
+/// state is refused rather than converted: a key's partition is the hash of its bytes, so
+/// converting means rewriting every partition of the state at once, and no released Sluice
+/// has format 1 checkpoints to migrate.
 struct StateMetadata: Codable, Equatable, Sendable {
-    static let currentFormatVersion = 1
+    static let currentFormatVersion = 2
 
     var formatVersion: Int
     var operatorId: Int
@@ -25,6 +30,9 @@ struct StateMetadata: Codable, Equatable, Sendable {
         guard meta.formatVersion <= currentFormatVersion else {
             throw StateStoreError.unsupportedFormatVersion(
                 path: path, found: meta.formatVersion, supported: currentFormatVersion)
+        }
+        guard meta.formatVersion == currentFormatVersion else {
+            throw StateStoreError.outdatedFormatVersion(path: path, found: meta.formatVersion, current: currentFormatVersion)
         }
         guard meta.numPartitions >= 1 else {
             throw StateStoreError.invalidMetadata(path: path, reason: "numPartitions is \(meta.numPartitions)")

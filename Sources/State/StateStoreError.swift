@@ -17,6 +17,9 @@ public enum StateStoreError: Error, CustomStringConvertible, Equatable {
     case invalidMetadata(path: String, reason: String)
     /// A file was written by a newer format than this build understands.
     case unsupportedFormatVersion(path: String, found: Int, supported: Int)
+    /// A file was written by an older format that this build no longer reads (format 1 keyed
+    /// entries in another byte layout).
+    case outdatedFormatVersion(path: String, found: Int, current: Int)
     /// A change or commit on a store that was already committed or aborted.
     case notUpdatable(directory: String, version: Int64, state: String)
 
@@ -43,6 +46,11 @@ public enum StateStoreError: Error, CustomStringConvertible, Equatable {
         case .unsupportedFormatVersion(let path, let found, let supported):
             return "\(path) has state format version \(found) but this build reads only up to \(supported); "
                 + "run a newer Sluice, or use a new checkpoint location"
+        case .outdatedFormatVersion(let path, let found, let current):
+            return "\(path) has state format version \(found), which this build no longer reads (version \(current) "
+                + "stores keys in another byte layout, and converting would move every key to another partition); "
+                + "let the older Sluice that wrote it finish its windows, or run the query with a new checkpoint "
+                + "location (its state then starts empty)"
         case .notUpdatable(let dir, let version, let state):
             return "state store for \(dir) loaded at version \(version) was already \(state); load the next "
                 + "version to make more changes"

@@ -15,6 +15,7 @@ public struct StateStoreMetrics: Sendable, Hashable {
         self.memoryUsedBytes = memoryUsedBytes
     }
 
-    /// Two array headers (32 bytes each on 64-bit) plus a dictionary slot at its usual load factor.
+    /// The value's array header (32 bytes on 64-bit) and optional slot, plus the key table's
+    /// offset, hash and open-addressing slots per key, with room for dead ids before compaction.
     static let estimatedBytesPerEntry = 88
 }

@@ -29,7 +29,9 @@ import Testing
 
     /// Runs `write` on this thread while another thread loops optimize + vacuum (forced 0,
     /// then default) on its own table handle, as `sluice table` would from another process.
-    func withMaintenance(_ path: String, write: () throws -> Void) throws -> Tally {
+    /// `write` gets `pace`, which waits (up to 30 s) until the loop has finished one more round
+    /// that compacted something, so the two really interleave even on a loaded machine.
+    func withMaintenance(_ path: String, write: (_ pace: () -> Void) throws -> Void) throws -> Tally {
         let shared = Shared()
         let maintenance = Thread {
             let table = DeltaTable(path: path)
@@ -57,7 +59,14 @@ import Testing
             shared.writing.store(false, ordering: .releasing)
             shared.finished.wait()
         }
-        try write()
+        let pace = {
+            let before = shared.tally.withLock { $0.compactions }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while shared.tally.withLock({ $0.compactions }) == before && ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+        }
+        try write(pace)
         return shared.tally.withLock { $0 }
     }
 
@@ -67,8 +76,11 @@ import Testing
         let sink = DeltaSink(path: path, partitionBy: ["date"], configuration: ["delta.checkpointInterval": "7"])
         try sink.open(sinkContext("q"))
         let batches = 80
-        let tally = try withMaintenance(path) {
-            for b in 0..<batches { try sink.addBatch(Int64(b), logRows(b * 5, 5, days: 3)) }
+        let tally = try withMaintenance(path) { pace in
+            for b in 0..<batches {
+                try sink.addBatch(Int64(b), logRows(b * 5, 5, days: 3))
+                if b % 20 == 19 { pace() }
+            }
         }
         #expect(tally.failures.isEmpty, "\(tally.failures)")
         // The loops really overlapped the writes: files were compacted and then vacuumed.
@@ -93,8 +105,9 @@ import Testing
         let batches = 60
         var latest: [Int64: Int64] = [:]
         var redone = 0
-        let tally = try withMaintenance(path) {
+        let tally = try withMaintenance(path) { pace in
             for b in 0..<batches {
+                if b % 20 == 19 { pace() }
                 let keys = (0..<4).map { Int64((b * 7 + $0 * 5) % 23) }
                 let rows = try RecordBatch.fromRows(keys.map { [.int64($0), .int64(Int64(b))] }, schema: schema)
                 // A compaction that removed a file this batch merges into fails the batch; a

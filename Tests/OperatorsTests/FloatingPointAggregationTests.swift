@@ -20,7 +20,7 @@ import Testing
             keys: keys, window: nil, aggregates: [min(col(column)), max(col(column))], input: Self.input, eventTimeColumn: nil,
             mode: mode, operatorId: 0,
             stateProvider: { k, v in
-                try StateStoreProvider(checkpointRoot: cp.path, operatorId: 0, keySchema: k, valueSchema: v, configuredPartitions: 2)
+                try FileStateStoreProvider(checkpointRoot: cp.path, operatorId: 0, keySchema: k, valueSchema: v, configuredPartitions: 2)
             })
     }
 
@@ -29,7 +29,7 @@ import Testing
             try RecordBatch.fromRows(rows, schema: Self.input),
             context: StatefulContext(batchId: batch, watermarkForLateEvents: nil, watermarkForEviction: nil))
         try op.commit()
-        return out.rows
+        return out.rows.rows
     }
 
     /// The bit pattern, so -0.0 and 0.0 (equal as numbers) are told apart.

@@ -38,7 +38,8 @@ import Testing
 }
 
 /// The key encoding written out row by row, as the format is defined: per column a validity
-/// byte, then a fixed-width value or a length-prefixed string; -0.0 and NaN normalised. The
+/// byte, then a fixed-width value or a length-prefixed string; -0.0 and NaN normalised; an
+/// extra value (a window start) first, as a valid 8-byte column. The
 /// column-at-a-time `GroupKeyBatch` must match it byte for byte (stored HyperLogLog sketches hash it).
 private struct GroupKeyEncoder {
     let columns: [Column]
@@ -46,7 +47,10 @@ private struct GroupKeyEncoder {
     @inline(__always)
     func encode(row: Int, extra: Int64?, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
-        if let extra { append(extra, &out) }
+        if let extra {
+            out.append(1)
+            append(extra, &out)
+        }
         for c in columns {
             guard c.isValid(row) else { out.append(0); continue }
             out.append(1)

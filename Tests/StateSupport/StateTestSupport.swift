@@ -23,12 +23,13 @@ public final class TemporaryCheckpoint {
 
     public func provider(
         partitions: Int = 4, snapshotInterval: Int = 10, minVersionsToRetain: Int = 100,
-        keySchema: Schema = StateFixtures.keySchema, valueSchema: Schema = StateFixtures.valueSchema
-    ) throws -> StateStoreProvider {
-        try StateStoreProvider(
+        keySchema: Schema = StateFixtures.keySchema, valueSchema: Schema = StateFixtures.valueSchema,
+        maintenanceTask: StateMaintenanceTask? = nil
+    ) throws -> FileStateStoreProvider {
+        try FileStateStoreProvider(
             checkpointRoot: path, operatorId: 0, keySchema: keySchema, valueSchema: valueSchema,
             configuredPartitions: partitions, snapshotInterval: snapshotInterval,
-            minVersionsToRetain: minVersionsToRetain)
+            minVersionsToRetain: minVersionsToRetain, maintenanceTask: maintenanceTask)
     }
 
     public func file(_ name: String, partition: Int, operatorId: Int = 0) -> String {
@@ -47,7 +48,7 @@ public enum StateFixtures {
 
     /// The changes batch `version` makes in every scenario: adds a few keys, updates some,
     /// removes one, so each version differs from the last.
-    public static func apply(version: Int, to store: inout StateStore, model: inout [[Value]: [Value]]) throws {
+    public static func apply(version: Int, to store: inout any StateStore, model: inout [[Value]: [Value]]) throws {
         for i in (version * 3)..<(version * 3 + 5) {
             try store.put(key: key(i), value: value(i, version))
             model[key(i)] = value(i, version)
@@ -58,7 +59,7 @@ public enum StateFixtures {
     }
 
     /// Everything in `store`, as a dictionary for comparison with a model.
-    public static func contents(_ store: StateStore) -> [[Value]: [Value]] {
+    public static func contents(_ store: any StateStore) -> [[Value]: [Value]] {
         var out: [[Value]: [Value]] = [:]
         for e in store.entries() { out[e.key] = e.value }
         return out
@@ -66,7 +67,7 @@ public enum StateFixtures {
 
     /// Commits versions 1...`versions` with `apply`, returning the model after each version.
     @discardableResult
-    public static func commitVersions(_ versions: Int, provider: StateStoreProvider) throws -> [[[Value]: [Value]]] {
+    public static func commitVersions(_ versions: Int, provider: any StateStoreProvider) throws -> [[[Value]: [Value]]] {
         var models: [[[Value]: [Value]]] = [[:]]
         var model: [[Value]: [Value]] = [:]
         for v in 1...versions {

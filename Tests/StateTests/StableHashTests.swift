@@ -22,10 +22,13 @@ import Testing
         let checkpoint = TemporaryCheckpoint()
         let provider = try checkpoint.provider(partitions: 7)
         let key: [Value] = ["svc-1", .timestamp(60_000_000)]
-        let hash = StableHash.xxHash64(try RowCodec(StateFixtures.keySchema).encode(key))
-        // Low 32 bits agree with `zstd --check` over the same 15 bytes.
-        #expect(hash == 0x35E5_FAE8_2A0D_6BDB)
+        // State keys are in the group-key layout (state format 2).
+        let bytes = try StateKeyCodec(StateFixtures.keySchema).encode(key)
+        #expect(bytes.count == 23)
+        let hash = StableHash.xxHash64(bytes)
+        // Low 32 bits agree with `zstd --check` over the same 23 bytes.
+        #expect(hash == 0xEFEF_4CA3_2ADA_E189)
         let partition = try provider.partition(ofKey: key)
-        #expect(partition == 1)
+        #expect(partition == 0)
     }
 }

@@ -1,22 +1,34 @@
 // The Yahoo Streaming Benchmark query as a command: views per campaign per 10 s window into a
-// Delta table, exactly once, restartable.
+// Delta table or a PostgreSQL table, exactly once, restartable.
 //
 //   swift run -c release ysb-generate --out ysb --events 1000000 --files 10
 //   swift run -c release sluice-ysb --events ysb/events --campaigns ysb/campaigns.jsonl \
 //       --table ysb/table --checkpoint ysb/checkpoint --max-files-per-trigger 1
+//   ... --table 'postgres://USER@HOST:PORT/DB?table=NAME'     (PostgreSQL instead of Delta)
 import ArgumentParser
 import Foundation
+import SluicePostgres
 import Streaming
 import YSBWorkload
 
 @main
 struct SluiceYSB: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sluice-ysb", abstract: "Run the YSB query (filter, stream-static join, windowed count) into a Delta table.")
+        commandName: "sluice-ysb",
+        abstract: "Run the YSB query (filter, stream-static join, windowed count) into a Delta or PostgreSQL table.",
+        discussion: """
+            --table takes a path (a Delta table) or postgres://USER[:PASSWORD]@HOST:PORT/DB?table=NAME, which \
+            writes the result rows to the PostgreSQL table NAME with the columns campaign_id (text), \
+            window_start and window_end (timestamptz) and count (bigint), created if absent, each \
+            micro-batch exactly once. Outside checks use this interface: it stays as it is. \
+            Missing parts of the URL come from PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE; \
+            ?sslmode=require asks for TLS.
+            """)
 
     @Option(help: "Directory of event files (JSON lines), taken in name order.") var events: String
     @Option(help: "The campaigns file (JSON lines: ad_id, campaign_id).") var campaigns: String
-    @Option(help: "The Delta table to write.") var table: String
+    @Option(help: "The Delta table to write (a path), or postgres://USER@HOST:PORT/DB?table=NAME for a PostgreSQL table (interface kept stable for outside checks).")
+    var table: String
     @Option(help: "The query's checkpoint directory.") var checkpoint: String
     @Option(name: .customLong("max-files-per-trigger"), help: "Files per micro-batch.") var maxFilesPerTrigger: Int?
     @Option(help: "available-now (default) or processing-time:SECONDS.") var trigger = "available-now"
@@ -34,9 +46,22 @@ struct SluiceYSB: ParsableCommand {
         let session = StreamingSession()
         let totals = Totals()
         session.streams.addListener(totals)
-        let query = try YSBQuery.build(session: session, events: events, campaigns: campaigns, maxFilesPerTrigger: maxFilesPerTrigger)
+        var result = try YSBQuery.build(session: session, events: events, campaigns: campaigns, maxFilesPerTrigger: maxFilesPerTrigger)
+        let sink: SinkFormat
+        if table.hasPrefix("postgres://") || table.hasPrefix("postgresql://") {
+            let target = try PostgresConnectionString.parse(table)
+            guard let name = target.table else {
+                throw ValidationError("--table \(target) needs ?table=NAME: the PostgreSQL table to write")
+            }
+            // The PostgreSQL table's columns are part of the interface: name them here.
+            result = result.select(col("campaign_id"), col("window_start"), col("window_end"), col("count"))
+            sink = .postgres(url: table, table: name)
+        } else {
+            sink = .delta(table)
+        }
+        let query = try result
             .writeStream
-            .format(.delta(table))
+            .format(sink)
             .outputMode(.append)
             .queryName("ysb")
             .checkpointLocation(checkpoint)

@@ -180,6 +180,31 @@ struct Accumulator {
         }
     }
 
+    /// The final values of groups `0..<n` as a column, built without scalars.
+    func resultColumn(groups n: Int) -> Column {
+        switch function {
+        case .count: return .int64s(Array(counts[..<n]))
+        case .approxCountDistinct: return .int64s(sketches[..<n].map(\.estimate))
+        case .avg:
+            var b = ColumnBuilder(type: .double, capacity: n)
+            for g in 0..<n { if counts[g] == 0 { b.appendNull() } else { b.append(doubles[g] / Double(counts[g])) } }
+            return b.finish()
+        case .sum, .min, .max:
+            var b = ColumnBuilder(type: resultType, capacity: n)
+            for g in 0..<n {
+                guard counts[g] > 0 else { b.appendNull(); continue }
+                switch resultType {
+                case .double: b.append(doubles[g])
+                case .bool: b.append(bools[g])
+                case .string: strings[g].withUnsafeBufferPointer { b.append(utf8: $0) }
+                case .int64, .timestamp: b.append(ints[g])
+                case .date: b.append(Int32(truncatingIfNeeded: ints[g]))
+                }
+            }
+            return b.finish()
+        }
+    }
+
     /// The final value of group `g`.
     func result(_ g: Int) -> Value {
         switch function {

@@ -39,10 +39,15 @@ struct AggregateLayout {
         }
     }
 
-    /// Final values from stored state rows (their aggregate parts), one set of accumulators for all.
-    func results(_ stored: [ArraySlice<Value>]) -> [[Value]] {
+    /// The result columns of the first `groups` groups of `accs`.
+    func resultColumns(_ accs: [Accumulator], groups: Int) -> [Column] {
+        accs.map { $0.resultColumn(groups: groups) }
+    }
+
+    /// Result columns from stored state rows (their aggregate parts), one row per stored row.
+    func resultColumns(stored: [ArraySlice<Value>]) -> [Column] {
         var accs = (try? makeAccumulators(groups: stored.count))!
         for (g, s) in stored.enumerated() { merge(&accs, g, s) }
-        return stored.indices.map { g in accs.map { $0.result(g) } }
+        return resultColumns(accs, groups: stored.count)
     }
 }

@@ -8,10 +8,15 @@ import State
 /// (not in complete mode), pre-aggregate the batch by key, merge into state, then emit by mode:
 /// append emits and evicts groups whose window ended at or before the eviction watermark;
 /// update emits every group the batch touched, then evicts; complete emits everything, never evicts.
+///
+/// Keys stay bytes from the batch to the state store: the batch's keys are interned in a
+/// `GroupKeyTable` whose bytes are the store's keys, eviction reads the window start (or event
+/// time) straight from the stored key bytes, and output columns are decoded from key bytes with
+/// column builders, then sorted through a permutation.
 public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
     public let outputSchema: Schema
-    public private(set) var metrics: StatefulOperatorMetrics
-    public private(set) var lateRows: RecordBatch?
+    /// The name progress reports for this operator.
+    private let metricsName: String
 
     private let keys: [Expr]
     private let window: WindowSpec?
@@ -20,6 +25,9 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
     /// Position of a key that is the watermarked event-time column itself (`groupBy(col("ts"))`).
     private let eventTimeKey: Int?
     private let hasEventTime: Bool
+    /// The types of the state key's fields: the window start (if any), then the keys.
+    private let keyTypes: [DataType]
+    private let values: RowCodec
     private var state: PendingState
 
     /// - Parameters:
@@ -29,7 +37,7 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
     public init(
         keys: [Expr], window: WindowSpec?, aggregates: [AggregateExpr], input: Schema,
         eventTimeColumn: String?, mode: OutputMode, operatorId: Int,
-        stateProvider: (_ keySchema: Schema, _ valueSchema: Schema) throws -> StateStoreProvider
+        stateProvider: (_ keySchema: Schema, _ valueSchema: Schema) throws -> any StateStoreProvider
     ) throws {
         self.keys = keys
         self.window = window
@@ -53,16 +61,18 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
         out += zip(keys, keyTypes).map { Field($0.outputName, $1) }
         out += layout.resultFields
         outputSchema = Schema(out)
+        self.keyTypes = keyFields.map(\.type)
+        values = RowCodec(Schema(layout.stateFields), normalizesDoubles: false)
         state = PendingState(provider: try stateProvider(Schema(keyFields), Schema(layout.stateFields)))
-        metrics = StatefulOperatorMetrics(name: "stateStoreSave")
+        metricsName = "stateStoreSave"
     }
 
     /// True when append mode can emit final rows: the grouping includes the watermarked column.
     public var isWatermarked: Bool { hasEventTime }
 
-    public func process(_ batch: RecordBatch, context: StatefulContext) throws -> RecordBatch {
+    public func process(_ batch: RecordBatch, context: StatefulContext) throws -> StatefulOutput {
         var store = try state.load(batchId: context.batchId)
-        var m = StatefulOperatorMetrics(name: metrics.name)
+        var m = StatefulOperatorMetrics(name: metricsName)
         let late = mode == .complete || !hasEventTime ? nil : context.watermarkForLateEvents
 
         // Rows (with their window start) that take part, after dropping late ones.
@@ -111,19 +121,16 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
         } else {
             rows = Array(0..<batch.rowCount)
         }
-        lateRows = lateRowIndexes.isEmpty ? nil : batch.take(lateRowIndexes)
+        let lateRows = lateRowIndexes.isEmpty ? nil : batch.take(lateRowIndexes)
 
-        // Pre-aggregate the batch by key.
+        // Pre-aggregate the batch by key; the table's key bytes are the state store's keys.
         var table = GroupKeyTable(capacity: 1024)
         var gids = [Int32](repeating: 0, count: rows.count)
-        var firstPair: [Int] = []
         GroupKeyBatch.forEachBlock(count: rows.count, columns: keyColumns, rows: rows, extra: window == nil ? nil : starts) { encoded, first in
             encoded.bytes.withUnsafeBytes { b in
                 encoded.offsets.withUnsafeBufferPointer { o in
                     for k in 0..<encoded.count {
-                        let g = table.findOrInsert(UnsafeRawBufferPointer(rebasing: b[o[k]..<o[k + 1]]))
-                        if Int(g) == firstPair.count { firstPair.append(first + k) }
-                        gids[first + k] = g
+                        gids[first + k] = table.findOrInsert(UnsafeRawBufferPointer(rebasing: b[o[k]..<o[k + 1]]))
                     }
                 }
             }
@@ -133,65 +140,76 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
         for i in accs.indices { accs[i].update(gids: gids, rows: rows, input: inputs[i]) }
 
         // Merge with state.
-        var touchedKeys: [[Value]] = []
-        touchedKeys.reserveCapacity(table.count)
         for g in 0..<table.count {
-            let k = firstPair[g]
-            var key: [Value] = window == nil ? [] : [.timestamp(starts[k])]
-            for c in keyColumns { key.append(c[rows[k]].normalizedGroupingKey) }
-            try store.update(key: key) { stored in
-                if let stored { layout.merge(&accs, g, stored[...]) }
-                return accs.flatMap { $0.stateValues(g) }
+            _ = try table.withKey(g) { key in
+                try store.update(key: key) { stored in
+                    if let stored { layout.merge(&accs, g, try values.decode(stored)[...]) }
+                    return try values.encode(accs.flatMap { $0.stateValues(g) })
+                }
             }
-            touchedKeys.append(key)
         }
         m.numRowsUpdated = Int64(table.count)
 
         // Emit.
-        var output: [[Value]] = []
+        var output: [Column]?
         let evict = mode == .complete || !hasEventTime ? nil : context.watermarkForEviction
         switch mode {
         case .update:
-            for (g, key) in touchedKeys.enumerated() { output.append(outputRow(key, accs.map { $0.result(g) })) }
+            output = outputColumns(keys: table.columns(types: keyTypes), results: layout.resultColumns(accs, groups: table.count))
         case .complete:
-            let entries = Array(store.entries())
-            for (e, r) in zip(entries, layout.results(entries.map { $0.value[...] })) { output.append(outputRow(e.key, r)) }
+            var all = StoredGroups()
+            let codec = values
+            try store.forEachEntry(inPartition: nil) { k, v in all.append(key: k, value: try codec.decode(v)) }
+            output = emit(all)
         case .append:
             break
         }
         if let evict {
-            var evicted: [StateEntry] = []
-            m.numRowsRemoved = Int64(try store.removeAll { e in
-                guard self.isFinal(e.key, evict) else { return false }
-                evicted.append(e)
+            var evicted = StoredGroups()
+            let emitsEvicted = mode == .append
+            let codec = values
+            m.numRowsRemoved = Int64(try store.removeAll(whereBytes: { k, v in
+                guard self.isFinal(k, evict) else { return false }
+                if emitsEvicted { evicted.append(key: k, value: try codec.decode(v)) }
                 return true
-            })
-            if mode == .append {
-                for (e, r) in zip(evicted, layout.results(evicted.map { $0.value[...] })) { output.append(outputRow(e.key, r)) }
-            }
+            }))
+            if emitsEvicted { output = emit(evicted) }
         }
-        output.sort { Value.compareRows($0, $1) < 0 }
+        let result = try output.map { try RecordBatch(schema: outputSchema, columns: $0) } ?? RecordBatch.empty(outputSchema)
 
         let sm = store.metrics
         m.numRowsTotal = Int64(sm.numRowsTotal)
         m.memoryUsedBytes = Int64(sm.memoryUsedBytes)
-        metrics = m
         state.hold(store)
-        return try RecordBatch.fromRows(output, schema: outputSchema)
+        return StatefulOutput(rows: try SortPermutation.sorted(result), lateRows: lateRows, metrics: m)
     }
 
     public func commit() throws { try state.commit() }
 
     public var reactsToWatermark: Bool { mode != .complete && hasEventTime }
 
-    private func isFinal(_ key: [Value], _ watermark: Int64) -> Bool {
-        if let window, case .timestamp(let start) = key[0] { return start + window.size <= watermark }
-        if let k = eventTimeKey, case .timestamp(let t) = key[k] { return t <= watermark }
+    /// Whether the group whose state key is `key` is final at `watermark`: its window ended, or
+    /// its event-time key is at or before the watermark. Reads one field of the key bytes.
+    private func isFinal(_ key: UnsafeRawBufferPointer, _ watermark: Int64) -> Bool {
+        if let window {
+            // The window start is the key's first field: a validity byte and 8 bytes.
+            guard let start = GroupKeyLayout.int64Field(0, of: key, types: keyTypes) else { return false }
+            return start + window.size <= watermark
+        }
+        if let k = eventTimeKey, let t = GroupKeyLayout.int64Field(k, of: key, types: keyTypes) { return t <= watermark }
         return false
     }
 
-    private func outputRow(_ key: [Value], _ values: [Value]) -> [Value] {
-        guard let window, case .timestamp(let start) = key[0] else { return key + values }
-        return [.timestamp(start), .timestamp(start + window.size)] + key.dropFirst() + values
+    /// Output columns of stored groups.
+    private func emit(_ groups: StoredGroups) -> [Column] {
+        outputColumns(keys: groups.keyColumns(types: keyTypes), results: layout.resultColumns(stored: groups.values.map { $0[...] }))
+    }
+
+    /// The output columns from the state key's columns and the results: a window start becomes
+    /// the window's start and end columns.
+    private func outputColumns(keys: [Column], results: [Column]) -> [Column] {
+        guard let window, let starts = keys.first else { return keys + results }
+        let ends = Column.timestamps(starts.int64Values.map { $0 + window.size })
+        return [starts, ends] + keys.dropFirst() + results
     }
 }

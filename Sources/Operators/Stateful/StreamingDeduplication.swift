@@ -13,19 +13,23 @@ import State
 ///   first watermark past the delay.
 public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable {
     public let outputSchema: Schema
-    public private(set) var metrics: StatefulOperatorMetrics
-    public private(set) var lateRows: RecordBatch?
+    /// The name progress reports for this operator.
+    private let metricsName: String
 
     private let columns: [String]
     private let eventTimeColumn: String?
     private let eventTimeKey: Int?
     /// Set for `dropDuplicatesWithinWatermark`: the watermark delay in µs.
     private let withinWatermarkDelay: Int64?
+    /// The key columns' types: the state key is their `GroupKeyBatch` bytes.
+    private let keyTypes: [DataType]
+    /// Values: `expiresAt`.
+    private let values = RowCodec(Schema([Field("expiresAt", .timestamp)]), normalizesDoubles: false)
     private var state: PendingState
 
     public init(
         columns: [String], input: Schema, eventTimeColumn: String?, withinWatermarkDelay: Int64?, operatorId: Int,
-        stateProvider: (_ keySchema: Schema, _ valueSchema: Schema) throws -> StateStoreProvider
+        stateProvider: (_ keySchema: Schema, _ valueSchema: Schema) throws -> any StateStoreProvider
     ) throws {
         let cols = columns.isEmpty ? input.names : columns
         let keyFields = try cols.map { input.fields[try input.require($0)] }
@@ -36,14 +40,15 @@ public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable
         self.eventTimeColumn = eventTimeColumn
         self.eventTimeKey = eventTimeColumn.flatMap { cols.firstIndex(of: $0) }
         self.withinWatermarkDelay = withinWatermarkDelay
+        keyTypes = keyFields.map(\.type)
         outputSchema = input
-        state = PendingState(provider: try stateProvider(Schema(keyFields), Schema([Field("expiresAt", .timestamp)])))
-        metrics = StatefulOperatorMetrics(name: withinWatermarkDelay == nil ? "dedupe" : "dedupeWithinWatermark")
+        state = PendingState(provider: try stateProvider(Schema(keyFields), values.schema))
+        metricsName = withinWatermarkDelay == nil ? "dedupe" : "dedupeWithinWatermark"
     }
 
-    public func process(_ batch: RecordBatch, context: StatefulContext) throws -> RecordBatch {
+    public func process(_ batch: RecordBatch, context: StatefulContext) throws -> StatefulOutput {
         var store = try state.load(batchId: context.batchId)
-        var m = StatefulOperatorMetrics(name: metrics.name)
+        var m = StatefulOperatorMetrics(name: metricsName)
         let keyColumns = try columns.map { try batch.column($0) }
         let time = try eventTimeColumn.map { try batch.column($0) }
         var keep: [Int] = []
@@ -71,37 +76,35 @@ public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable
                     // at the first watermark past the delay instead of staying forever.
                     expires = .timestamp((time.isValid(i) ? times[i] : 0) + delay)
                 }
-                // Stored only if the key is new to the state.
-                if try store.update(key: keyColumns.map { $0[i] }, { $0 == nil ? [expires] : nil }) { keep.append(i) }
+                let value = try values.encode([expires])
+                // Stored only if the key is new to the state; the batch's key bytes are the state's.
+                if try keys.withKey(k, { try store.update(key: $0) { $0 == nil ? value : nil } }) { keep.append(i) }
             }
         }
         m.numRowsDroppedByWatermark = Int64(late.count)
-        lateRows = late.isEmpty ? nil : batch.take(late)
+        let lateRows = late.isEmpty ? nil : batch.take(late)
         m.numRowsUpdated = Int64(keep.count)
 
         if let wm = context.watermarkForEviction {
+            // Each entry's expiry or event time is read from its bytes; kept entries are not decoded.
             if let delay = withinWatermarkDelay {
-                m.numRowsRemoved = Int64(try store.removeAll { e in
-                    switch e.value[0] {
-                    case .timestamp(let exp): return exp <= wm
-                    // Written before null event times read as 0: expire as such a key does now.
-                    case .null: return delay <= wm
-                    default: return false
-                    }
-                })
+                let codec = values
+                m.numRowsRemoved = Int64(try store.removeAll(whereBytes: { _, v in
+                    // A null expiry was written before null event times read as 0: expire as such a key does now.
+                    (codec.leadingInt64(v) ?? delay) <= wm
+                }))
             } else if let k = eventTimeKey {
-                m.numRowsRemoved = Int64(try store.removeAll { e in
-                    if case .timestamp(let t) = e.key[k] { return t <= wm }
-                    return false
-                })
+                let types = keyTypes
+                m.numRowsRemoved = Int64(try store.removeAll(whereBytes: { key, _ in
+                    GroupKeyLayout.int64Field(k, of: key, types: types).map { $0 <= wm } ?? false
+                }))
             }
         }
         let sm = store.metrics
         m.numRowsTotal = Int64(sm.numRowsTotal)
         m.memoryUsedBytes = Int64(sm.memoryUsedBytes)
-        metrics = m
         state.hold(store)
-        return keep.count == batch.rowCount ? batch : batch.take(keep)
+        return StatefulOutput(rows: keep.count == batch.rowCount ? batch : batch.take(keep), lateRows: lateRows, metrics: m)
     }
 
     public func commit() throws { try state.commit() }

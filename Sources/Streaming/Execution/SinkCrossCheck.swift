@@ -48,7 +48,7 @@ struct SinkCrossCheck: Sendable, Equatable {
             return "\(offsets.log.path(id)) is gone (the checkpoint keeps the offsets of the last \(retainedBatches) batches)"
         }
         for op in 0..<statefulOperators {
-            if let file = try StateStoreProvider.missingFile(checkpointRoot: checkpointRoot, operatorId: op, version: batches.lowerBound) {
+            if let file = try FileStateStoreProvider.missingFile(checkpointRoot: checkpointRoot, operatorId: op, version: batches.lowerBound) {
                 return "state version \(batches.lowerBound) of operator \(op) cannot be loaded: \(file) is gone (the last 100 state versions are kept)"
             }
         }
