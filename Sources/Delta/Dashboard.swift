@@ -96,5 +96,12 @@ public struct DashboardSeries: Sendable, Codable {
     public var series: [Series]
     /// The table version read.
     public var tableVersion: Int64
+    /// The watermark the table's streaming writer recorded in that version (UTC ISO-8601; nil
+    /// when it records none, e.g. a query without a watermark).
+    public var watermark: String?
+    /// Buckets from this index on end after `watermark`: their windows are still open, so their
+    /// values may change (an update-mode table holds their current values; an append-mode table
+    /// holds nothing for them yet). Nil when every bucket is final or no watermark is known.
+    public var firstProvisionalBucket: Int?
     public var statistics: DeltaRangeScanStatistics
 }

@@ -49,10 +49,13 @@ extension Dashboard {
             DashboardSeries.Series(key: k, values: accumulators[k]!.map { $0.value(measure) })
         }
         let label = try DateTimePattern("yyyy-MM-dd HH:mm")
+        let watermark = try DeltaTable(path: snapshot.tablePath).recordedWatermark(atOrBefore: snapshot.version)
         return DashboardSeries(
             dashboard: name, chart: chart, measure: measure.description, timeZone: zone.id, from: Timestamps.format(from),
             to: Timestamps.format(to), bucketMicros: bucketMicros, buckets: starts.map(Timestamps.format),
-            labels: starts.map { label.format($0, in: zone) }, series: series, tableVersion: snapshot.version, statistics: scan.statistics)
+            labels: starts.map { label.format($0, in: zone) }, series: series, tableVersion: snapshot.version, watermark: watermark.map(Timestamps.format),
+            firstProvisionalBucket: watermark.flatMap { Self.firstProvisional(starts, to: to, width: bucketMicros, watermark: $0) },
+            statistics: scan.statistics)
     }
 
     struct Accumulator {
@@ -81,7 +84,7 @@ extension Dashboard {
     }
 
     /// The start (UTC µs) of the bucket holding `t`: local-clock aligned; whole-day widths start at local midnight.
-    static func bucketStart(_ t: Int64, width: Int64, zone: TimeZoneRules) -> Int64 {
+    public static func bucketStart(_ t: Int64, width: Int64, zone: TimeZoneRules) -> Int64 {
         let offset = zone.offsetMicros(atUTCMicros: t)
         let local = t + offset
         let localStart = Timestamps.floorDiv(local, width) * width
@@ -101,6 +104,30 @@ extension Dashboard {
             out.append(next > out[out.count - 1] ? next : out[out.count - 1] + width)
         }
         return out
+    }
+
+    /// The first bucket whose end is after `watermark` (a bucket ends where the next starts; the
+    /// last one a width later). Windows are taken to be no wider than a bucket and aligned to
+    /// it, as with `window(ts, width)` charted at its own width: such a bucket is final once
+    /// its end is at or before the watermark.
+    static func firstProvisional(_ starts: [Int64], to: Int64, width: Int64, watermark: Int64) -> Int? {
+        for i in starts.indices {
+            let end = i + 1 < starts.count ? starts[i + 1] : starts[i] + width
+            if end > watermark { return i }
+        }
+        return nil
+    }
+
+    /// The newest instant the table's `timeColumn` statistics show (nil without statistics): where
+    /// a chart without an explicit range ends.
+    public func newestTime(in snapshot: DeltaSnapshot) -> Int64? {
+        var newest: Int64?
+        for f in snapshot.addFiles {
+            if case .timestamp(let t)? = f.parsedStats?.upperBound(timeColumn, type: .timestamp) {
+                newest = Swift.max(newest ?? t, t)
+            }
+        }
+        return newest
     }
 
     /// Index of the last bucket starting at or before `t`.
