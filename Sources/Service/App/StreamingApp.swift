@@ -28,6 +28,10 @@ public protocol StreamingApp {
     static var commandName: String { get }
     /// One line for `--help`.
     static var abstract: String { get }
+    /// Charts over the queries' Delta tables, served at `/dashboards` by `run` (default: none).
+    static func dashboards(_ context: PipelineContext) throws -> [Dashboard]
+    /// Tables the log-dump page (`/logs`) may read (default: none).
+    static func logTables(_ context: PipelineContext) throws -> [LogTable]
 }
 
 extension StreamingApp {
@@ -36,6 +40,10 @@ extension StreamingApp {
     }
 
     public static var abstract: String { "A Sluice streaming pipeline." }
+
+    public static func dashboards(_ context: PipelineContext) throws -> [Dashboard] { [] }
+
+    public static func logTables(_ context: PipelineContext) throws -> [LogTable] { [] }
 
     /// Parses the command line and runs the command.
     public static func main() {
