@@ -18,6 +18,9 @@ import Streaming
 /// }
 /// ```
 ///
+/// Charts over the tables the queries write (`dashboards(_:)`) and tables for the log-dump form
+/// (`logTables(_:)`) are declared beside them; `run` serves them at `/dashboards` and `/logs`.
+///
 /// `run [--query NAME …]`, `backfill NAME --from DATE --to DATE`, `status`,
 /// `progress NAME [--follow]`, `reset NAME`; settings from flags, `SLUICE_…` variables and an
 /// optional JSON file (`AppConfiguration`). Exit codes: `ServiceExit`.
