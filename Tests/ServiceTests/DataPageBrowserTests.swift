@@ -79,6 +79,17 @@ import Glibc
         }
         #expect(Set(api).count == api.count, "a row twice")
 
+        // Streamed (chunked, no length known up front); CSV has a header and the same rows; the
+        // summary line counts them.
+        let streamed = try HTTP.request(base + "/api/logs?table=logs&" + Self.query(form))
+        #expect(streamed.headers["content-length"] == nil && streamed.headers["content-type"] == "application/x-ndjson")
+        let csv = try HTTP.get(base + "/api/logs?table=logs&format=csv&" + Self.query(form)).split(separator: "\n")
+        #expect(csv.first == "timestamp,level,service,customer,latency_ms,message,date" && csv.count == api.count + 1)
+        let summarized = try HTTP.get(base + "/api/logs?table=logs&summary=1&" + Self.query(form)).split(separator: "\n")
+        let summary = try JSONSerialization.jsonObject(with: Data((summarized.last ?? "").utf8)) as? [String: Any]
+        let statistics = (summary?["@summary"] as? [String: Any])?["statistics"] as? [String: Any]
+        #expect(statistics?["rowsMatched"] as? Int == api.count && summarized.count == api.count + 1, "\(summarized.last ?? "")")
+
         // The command on the same table prints the same rows.
         let command = try ChildProcess(
             TestEnvironment.executable("sluice"),
