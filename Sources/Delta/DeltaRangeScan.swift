@@ -164,7 +164,7 @@ public struct DeltaRangeScan: Sendable {
         let fields = try names.map { snapshot.schema.fields[try snapshot.schema.require($0)] }
         let fromFile = fields.filter { !partitionSet.contains($0.name) && parquet.schema.index(of: $0.name) != nil }.map(\.name)
         for n in fromFile { statistics.bytesRead += Int64(parquet.rowGroups[group].columnSizes[n] ?? 0) }
-        let data = fromFile.isEmpty ? nil : try parquet.read(columns: fromFile, rowGroups: [group])
+        let data = fromFile.isEmpty ? nil : try snapshot.readingDataFile(file) { try parquet.read(columns: fromFile, rowGroups: [group]) }
         var cols: [Column] = []
         for f in fields {
             if partitionSet.contains(f.name) {

@@ -54,7 +54,7 @@ import Testing
         let auto = try #require(sink.autoCompaction)
         #expect(auto.commits + auto.conflicts > 0)
         // The sink's compaction only ever loses races (its input compacted or vacuumed away); it never fails otherwise.
-        #expect(auto.failures == 0, "\(auto.lastError ?? "")")
+        #expect(auto.failures == 0, "\(auto.lastFailure ?? "")")
 
         #expect(try missingReferencedFiles(path).isEmpty)
         let expected = try RecordBatch.concat((0..<batches).map { logRows($0 * 7, 7, days: 3) }, schema: logSchema)

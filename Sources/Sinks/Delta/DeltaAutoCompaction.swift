@@ -21,6 +21,7 @@ public final class DeltaAutoCompaction: Sendable {
         var conflicts = 0
         var failures = 0
         var lastError: String?
+        var lastFailure: String?
         var lastResult: DeltaOptimizeResult?
     }
 
@@ -36,6 +37,8 @@ public final class DeltaAutoCompaction: Sendable {
     public var failures: Int { state.withLock { $0.failures } }
     /// The last failure's message (conflicts included).
     public var lastError: String? { state.withLock { $0.lastError } }
+    /// The last message of a failure that was not a lost race.
+    public var lastFailure: String? { state.withLock { $0.lastFailure } }
     /// What the last compaction that committed did.
     public var lastResult: DeltaOptimizeResult? { state.withLock { $0.lastResult } }
 
@@ -54,7 +57,10 @@ public final class DeltaAutoCompaction: Sendable {
             let conflict: Bool = { if case DeltaError.concurrentModification = error { return true } else { return false } }()
             state.withLock { s in
                 s.runs += 1
-                if conflict { s.conflicts += 1 } else { s.failures += 1 }
+                if conflict { s.conflicts += 1 } else {
+                    s.failures += 1
+                    s.lastFailure = "\(error)"
+                }
                 s.lastError = "\(error)"
             }
         }
