@@ -65,6 +65,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                // The thread pool that table reads for the data pages block on.
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // S3 and Kinesis clients; depends on nothing of Sluice so the engine builds without it.
@@ -121,6 +123,7 @@ let package = Package(
         .executableTarget(name: "ParquetBench", dependencies: ["Formats"], path: "Benchmarks/ParquetBench"),
         .executableTarget(name: "sluice-replay-bench", dependencies: ["Streaming"], path: "Benchmarks/ReplayBench"),
         .executableTarget(name: "file-source-bench", dependencies: ["Streaming"], path: "Benchmarks/FileSourceBench"),
+        .executableTarget(name: "sluice-logs-bench", dependencies: ["Streaming"], path: "Benchmarks/LogsBench"),
         .executableTarget(
             name: "sluice-sql-bench", dependencies: ["Streaming", "SluicePostgres", "SluiceSQLite"], path: "Benchmarks/SQLSinkBench"),
         .executableTarget(

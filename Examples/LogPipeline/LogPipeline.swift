@@ -35,6 +35,23 @@ struct LogPipeline: StreamingApp {
         },
     ]
 
+    /// Served by `run` at /dashboards: errors per service per minute from the append-mode table
+    /// (windows still open under the watermark are marked provisional and are empty there).
+    static func dashboards(_ ctx: PipelineContext) throws -> [Dashboard] {
+        [
+            Dashboard(
+                name: "errors-per-service", title: "Errors per service per minute",
+                table: FilePaths.join(try ctx.path("tables"), "errors_per_minute"), timeColumn: "window_start",
+                measure: .sum("errors"), seriesKey: "service", chart: .stackedBars)
+        ]
+    }
+
+    /// Served by `run` at /logs: the error lines (this pipeline has no customer column, so the
+    /// form's customer field must stay empty).
+    static func logTables(_ ctx: PipelineContext) throws -> [LogTable] {
+        [LogTable(name: "errors", path: FilePaths.join(try ctx.path("tables"), "errors"), customerColumn: "customer", serviceColumn: "service")]
+    }
+
     static func logs(_ ctx: PipelineContext) throws -> DataStream {
         try ctx.session.readStream
             .format(.jsonLines)

@@ -101,19 +101,7 @@ extension DeltaSnapshot {
     func readFile(
         _ file: DeltaAddFile, schema readSchema: Schema, comparisons: [ScanPredicate.Comparison], metrics: inout DeltaScanMetrics
     ) throws -> RecordBatch {
-        let path = FilePaths.join(tablePath, try location(of: file.path))
-        let parquet: ParquetFile
-        do {
-            parquet = try ParquetFile(path: path)
-        } catch let e as IOError where e.isNotFound {
-            // A reader of an older version loses its file once a newer version removed it and
-            // vacuum deleted it: that is a concurrent change (read again), not a broken log.
-            if let latest = try? DeltaTable(path: tablePath).snapshot(), latest.version > version, latest.files[file.path] == nil {
-                throw DeltaError.concurrentModification(
-                    tablePath, "data file \(file.path) of version \(version) was removed by version \(latest.version) or earlier and deleted by vacuum while being read; read the table again")
-            }
-            throw DeltaError.corruptLog(tablePath, "data file \(file.path) referenced by the log is missing (\(e))")
-        }
+        let parquet = try openDataFile(file)
         metrics.filesOpened += 1
         let partitionSet = Set(partitionColumns)
         let fromFile = readSchema.fields.filter { !partitionSet.contains($0.name) && parquet.schema.index(of: $0.name) != nil }
@@ -127,7 +115,7 @@ extension DeltaSnapshot {
         }
         metrics.rowGroupsRead += groups.count
         let rows = groups.reduce(0) { $0 + parquet.rowGroups[$1].rowCount }
-        let data = groups.isEmpty ? nil : try parquet.read(columns: fromFile.map(\.name), rowGroups: groups)
+        let data = groups.isEmpty ? nil : try readingDataFile(file) { try parquet.read(columns: fromFile.map(\.name), rowGroups: groups) }
         var columns: [Column] = []
         for f in readSchema.fields {
             if partitionSet.contains(f.name) {
@@ -145,6 +133,34 @@ extension DeltaSnapshot {
         }
         if readSchema.count == 0 { return RecordBatch(emptyWithRows: rows) }
         return try RecordBatch(schema: readSchema, columns: columns)
+    }
+}
+
+extension DeltaSnapshot {
+    /// Opens a live data file of this snapshot (its footer only).
+    func openDataFile(_ file: DeltaAddFile) throws -> ParquetFile {
+        let path = FilePaths.join(tablePath, try location(of: file.path))
+        return try readingDataFile(file) { try ParquetFile(path: path) }
+    }
+
+    /// Runs `body`, which reads `file` (a `ParquetFile` reads its column chunks by path, so the
+    /// file can vanish after its footer was read too). A reader of an older version loses its
+    /// file once a newer version removed it and vacuum deleted it: that is a concurrent change
+    /// (read again), not a broken log.
+    func readingDataFile<T>(_ file: DeltaAddFile, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            // The Parquet reader wraps I/O errors of column chunks: ask the disk instead.
+            let gone = (error as? IOError)?.isNotFound == true
+                || ((try? location(of: file.path)).map { !FileSystem.exists(FilePaths.join(tablePath, $0)) } ?? false)
+            guard gone else { throw error }
+            if let latest = try? DeltaTable(path: tablePath).snapshot(), latest.version > version, latest.files[file.path] == nil {
+                throw DeltaError.concurrentModification(
+                    tablePath, "data file \(file.path) of version \(version) was removed by version \(latest.version) or earlier and deleted by vacuum while being read; read the table again")
+            }
+            throw DeltaError.corruptLog(tablePath, "data file \(file.path) referenced by the log is missing (\(error))")
+        }
     }
 }
 

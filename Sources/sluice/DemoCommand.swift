@@ -109,6 +109,8 @@ struct DemoCommand: ParsableCommand {
         print("  swift run sluice table info \(table)")
         print("  swift run sluice table history \(table)")
         print("  python3 -c \"from deltalake import DeltaTable; print(DeltaTable('\(table)').to_pyarrow_table().sort_by('window_start').slice(0, 5))\"")
-        print("  duckdb -c \"select * from read_parquet('\(table)/date=*/*.parquet', hive_partitioning=true) order by window_start\"")
+        // Through the Delta log, never a glob of the files: after optimize or a replay the
+        // directory holds removed files too, and a glob would count their rows twice.
+        print("  duckdb -c \"select * from delta_scan('\(FileSystem.absolute(table))') order by window_start\"")
     }
 }

@@ -3,9 +3,10 @@ import Foundation
 import Service
 import Streaming
 
-/// `sluice demo --serve`: the demo's two queries keep running on a processing-time trigger
-/// while a producer drops a new log file every few seconds; the web UI and `/metrics` are
-/// served, and SIGINT or SIGTERM stops everything after the batches in progress (exit 0).
+/// `sluice demo --serve`: the demo's queries keep running on a processing-time trigger while a
+/// producer drops a new log file every few seconds; the web UI, `/metrics`, the dashboards
+/// (errors per service per minute as stacked bars, the worst latency as lines) and the log dump
+/// are served, and SIGINT or SIGTERM stops everything after the batches in progress (exit 0).
 struct DemoServe {
     var dir: String
     var port: Int
@@ -22,7 +23,9 @@ struct DemoServe {
         config.port = port
         config.trigger = .processingTime(.seconds(2))
         let producer = DemoProducer(input: input, every: fileEvery)
-        let runner = ServiceRunner(queries: Self.queries(input: input, tables: tables), configuration: config)
+        let runner = ServiceRunner(
+            queries: Self.queries(input: input, tables: tables), configuration: config,
+            data: try DataBoard(dashboards: Self.dashboards(tables: tables), logTables: Self.logTables(tables: tables)))
         let exit = runner.run(beforeQueries: {
             // One file before the queries start: its `date=` directory makes `date` a column.
             try producer.writeNext()
@@ -46,16 +49,61 @@ struct DemoServe {
                     .format(.delta(FilePaths.join(tables, "slow_errors"), partitionBy: ["date"]))
             },
             PipelineQuery("errors_per_minute") { ctx in
-                try logs(ctx)
-                    .withWatermark("timestamp", delay: .minutes(10))
-                    .filter(col("level") == "ERROR")
-                    .groupBy(window(col("timestamp"), .minutes(1)), col("service"))
-                    .agg(count().as("errors"), max(col("latency_ms")).as("worst_ms"))
-                    .withColumn("date", toDate(col("window_start")))
+                try errorsPerMinute(logs(ctx))
                     .writeStream
                     .format(.delta(FilePaths.join(tables, "errors_per_minute"), partitionBy: ["date"]))
             },
+            // The dashboards' companion: the same aggregate in update mode, so windows still open
+            // under the watermark are in the table (with their current counts) and the chart can
+            // show them as provisional; the append-mode table above holds only final windows.
+            PipelineQuery("errors_per_minute_live") { ctx in
+                try errorsPerMinute(logs(ctx))
+                    .writeStream
+                    .format(.delta(liveTable(tables), partitionBy: ["date"], mergeKeys: ["date", "window_start", "service"]))
+                    .outputMode(.update)
+            },
+            // Every log line, for the log dump: one level of date partitions, and the sink's
+            // auto-compaction rewrites each day's small batch files Z-ordered by customer, service
+            // and time, so a dump of one customer's service skips most row groups.
+            PipelineQuery("logs") { ctx in
+                try logs(ctx)
+                    .select(
+                        col("timestamp"), col("level"), col("service"), col("context.customer").as("customer"), col("latency_ms"),
+                        col("message"), col("date"))
+                    .writeStream
+                    .format(
+                        .custom(
+                            DeltaSink(
+                                path: FilePaths.join(tables, "logs"), partitionBy: ["date"],
+                                layout: DeltaLayout(clustering: .zOrder(["customer", "service", "timestamp"]), minFiles: 4))))
+            },
         ]
+    }
+
+    static func errorsPerMinute(_ logs: DataStream) -> DataStream {
+        logs
+            .withWatermark("timestamp", delay: .minutes(10))
+            .filter(col("level") == "ERROR")
+            .groupBy(window(col("timestamp"), .minutes(1)), col("service"))
+            .agg(count().as("errors"), max(col("latency_ms")).as("worst_ms"))
+            .withColumn("date", toDate(col("window_start")))
+    }
+
+    static func liveTable(_ tables: String) -> String { FilePaths.join(tables, "errors_per_minute_live") }
+
+    static func dashboards(tables: String) -> [Dashboard] {
+        [
+            Dashboard(
+                name: "errors-per-service", title: "Errors per service per minute", table: liveTable(tables), timeColumn: "window_start",
+                measure: .sum("errors"), seriesKey: "service", chart: .stackedBars, bucketMicros: Timestamps.microsPerMinute),
+            Dashboard(
+                name: "worst-latency", title: "Worst error latency per service (ms)", table: liveTable(tables), timeColumn: "window_start",
+                measure: .max("worst_ms"), seriesKey: "service", chart: .lines, bucketMicros: Timestamps.microsPerMinute),
+        ]
+    }
+
+    static func logTables(tables: String) -> [LogTable] {
+        [LogTable(name: "logs", path: FilePaths.join(tables, "logs"), customerColumn: "customer", serviceColumn: "service")]
     }
 }
 

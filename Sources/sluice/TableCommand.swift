@@ -85,11 +85,26 @@ struct TableOptimizeCommand: ParsableCommand {
     @Option(help: "Target file size in MiB; smaller files are compacted.")
     var targetSizeMb = 128
 
-    @Option(help: "Only compact partitions with at least this many small files.")
+    @Option(help: "Only compact partitions with at least this many small files (without --zorder-by/--sort-by).")
     var minFiles = 2
 
+    @Option(help: "Cluster rows by Z-order over these columns, e.g. customer,service,ts (rewrites each partition's files not yet in that order).")
+    var zorderBy: String?
+
+    @Option(help: "Cluster rows by sorting on these columns, e.g. customer,service,ts.")
+    var sortBy: String?
+
+    @Option(help: "Rows per Parquet row group of the files written with --zorder-by/--sort-by.")
+    var rowGroupRows = 16_384
+
     func run() throws {
-        let r = try DeltaTable(path: path).optimize(targetFileSize: Int64(targetSizeMb) << 20, minFiles: minFiles)
+        let table = DeltaTable(path: path)
+        if zorderBy != nil && sortBy != nil { throw ValidationError("give --zorder-by or --sort-by, not both") }
+        let columns = { (s: String) in s.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        let clustering = zorderBy.map { DeltaClustering.zOrder(columns($0)) } ?? sortBy.map { DeltaClustering.sort(columns($0)) }
+        let r = try clustering.map {
+            try table.optimize(layout: DeltaLayout(clustering: $0, targetFileSize: Int64(targetSizeMb) << 20, rowGroupRows: rowGroupRows))
+        } ?? table.optimize(targetFileSize: Int64(targetSizeMb) << 20, minFiles: minFiles)
         guard let v = r.version else {
             print("nothing to compact")
             return

@@ -43,11 +43,18 @@ import Glibc
         let page = try HTTP.get(base + "/")
         #expect(page.contains(#"<script src="/ui.js"></script>"#))
         // Nothing loads from elsewhere: the page, its script and its style name no other host.
-        for asset in ["/", "/ui.js", "/ui.css"] {
+        for asset in ["/", "/ui.js", "/ui.css", "/dashboards", "/dashboards.js", "/logs", "/logs.js"] {
             // (The SVG namespace is a name, not something fetched.)
             let text = try HTTP.get(base + asset).replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "")
             #expect(!text.contains("http://") && !text.contains("https://") && !text.contains("//cdn"), "\(asset)")
         }
+        // The app's declared dashboard and log table, served beside the operations UI.
+        #expect(try HTTP.get(base + "/api/dashboards").contains(#""name":"errors-per-service""#))
+        #expect(try HTTP.get(base + "/api/logs/tables").contains(#""name":"errors""#))
+        let chart = try HTTP.request(base + "/api/dashboards/errors-per-service?tz=Europe/Paris")
+        #expect(chart.status == 200 && chart.body.contains(#""timeZone":"Europe/Paris""#), "\(chart.body)")
+        #expect(try HTTP.get(base + "/dashboards").contains(#"<script src="/dashboards.js"></script>"#))
+        #expect(try HTTP.get(base + "/logs").contains(#"<script src="/logs.js"></script>"#))
         let exposition = try HTTP.request(base + "/metrics")
         #expect(exposition.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
         #expect(Exposition(exposition.body).value("sluice_query_input_rows_total", ["query": "errors"]) ?? 0 >= Double(LogFiles.linesPerFile))

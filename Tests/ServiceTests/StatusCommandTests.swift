@@ -45,7 +45,9 @@ import Glibc
         #expect(r.holder?.contains("pid \(app.pid)") == true)
         // Both files, maybe followed by a no-data batch once the watermark moved.
         #expect((r.lastCommittedBatch ?? -1) >= 1)
-        #expect(r.pendingBatch == nil)
+        // A no-data batch may be in flight at this moment (seen under full-suite load): then it is
+        // the one after the last committed batch.
+        #expect(r.pendingBatch == nil || r.pendingBatch == (r.lastCommittedBatch ?? -1) + 1, "pending \(String(describing: r.pendingBatch))")
         #expect(r.watermark != nil)
         #expect((r.eventTimeLagSeconds ?? 0) > 0)
         #expect(r.backlogFiles == 0)

@@ -23,13 +23,37 @@ public enum BinaryOperator: String, Sendable, Hashable, Codable {
 }
 
 /// Scalar functions evaluated column-at-a-time.
-public enum ScalarFunction: Sendable, Hashable, Codable {
+public enum ScalarFunction: Sendable, Hashable {
     case lower, upper, length, trim
     case contains, startsWith, endsWith
     case concat
     case coalesce
-    /// Date of a timestamp (UTC).
+    /// Date of a timestamp: in UTC with one argument, in the zone named by a second (string
+    /// literal) argument. A session rewrites the one-argument form to its time zone.
     case toDate
+    /// `CASE WHEN c1 THEN v1 [WHEN c2 THEN v2 ...] [ELSE e] END`: arguments `c1, v1, c2, v2, ...`,
+    /// plus the ELSE value last when their number is odd.
+    case caseWhen
+    /// The first argument `IN` the others (SQL three-valued result).
+    case isin
+    /// `substring(str, pos, len)`, 1-based, in characters.
+    case substring
+    /// Item `index` (0-based) of `split(str, regex, limit)`; null when out of range.
+    case splitItem(Int)
+    /// Number of items of `split(str, regex, limit)`.
+    case splitSize
+    /// `regexp_extract(str, regex, group)`.
+    case regexpExtract
+    /// `str RLIKE regex`: true when the regex matches anywhere in the string.
+    case rlike
+    /// `from_utc_timestamp(ts, zone)`: the UTC instant shifted to read as wall time in `zone`.
+    case fromUTCTimestamp
+    /// `to_utc_timestamp(ts, zone)`: wall time in `zone` shifted to the UTC instant.
+    case toUTCTimestamp
+    /// `date_format(ts, pattern[, zone])`; without a zone, UTC (a session adds its own).
+    case dateFormat
+    /// A user-defined function, evaluated a column at a time.
+    case udf(UserDefinedFunction)
     /// Truncates a timestamp to the start of its unit.
     case dateTrunc(TimeUnit)
     case year, month, dayOfMonth, hour, minute, second
@@ -111,6 +135,8 @@ extension ScalarFunction {
         switch self {
         case .dateTrunc(let u): return "date_trunc_\(u.rawValue)"
         case .windowTime: return "window_time"
+        case .udf(let f): return f.name
+        case .splitItem(let i): return "split_item_\(i)"
         default: return String(describing: self)
         }
     }

@@ -7,6 +7,7 @@ enum ScalarFunctions {
                 throw ColumnarError.typeMismatch("argument \(i + 1) of \(f.name) must be \(allowed.map(\.rawValue).joined(separator: " or ")), got \(args[i]) in \(expr)")
             }
         }
+        if let t = try LogFunctions.resultType(f, args, expr: expr) { return t }
         switch f {
         case .lower, .upper, .trim:
             try need(1, [.string]); return .string
@@ -23,7 +24,10 @@ enum ScalarFunctions {
             }
             return first
         case .toDate:
-            try need(1, [.timestamp, .date, .string]); return .date
+            guard args.count == 2 else { try need(1, [.timestamp, .date, .string]); return .date }
+            try need(2, [.timestamp, .date, .string], [.string])
+            try TimeZoneFunctions.checkZoneLiteral(expr, argument: 1)
+            return .date
         case .dateTrunc:
             try need(1, [.timestamp, .date]); return .timestamp
         case .year, .month, .dayOfMonth:
@@ -32,10 +36,13 @@ enum ScalarFunctions {
             try need(1, [.timestamp]); return .int64
         case .windowTime:
             try need(1, [.timestamp]); return .timestamp
+        default:
+            preconditionFailure("\(f.name) is typed by LogFunctions")
         }
     }
 
     static func evaluate(_ f: ScalarFunction, _ args: [Datum], _ n: Int) throws -> Datum {
+        if let d = try LogFunctions.evaluate(f, args, n) { return d }
         // The pattern of a match is usually a literal: it stays scalar.
         if f == .contains || f == .startsWith || f == .endsWith { return .column(match(f, args[0].materialize(n), args[1])) }
         let cols = args.map { $0.materialize(n) }
@@ -73,6 +80,9 @@ enum ScalarFunctions {
             for i in 0..<n { b.append(cols.first(where: { $0.isValid(i) })?[i] ?? .null) }
             return .column(b.finish())
         case .toDate:
+            if cols.count == 2, cols[0].type == .timestamp {
+                return .column(Casts.cast(try TimeZoneFunctions.shift(cols[0], zone: args[1], toLocal: true), to: .date))
+            }
             return .column(Casts.cast(cols[0], to: .date))
         case .dateTrunc(let unit):
             let ts = Casts.cast(cols[0], to: .timestamp)
@@ -83,6 +93,8 @@ enum ScalarFunctions {
         case .windowTime:
             // A window is [start, end): its last instant is one microsecond before the end.
             return .column(.timestamps(cols[0].int64Values.map { $0 - 1 }, validity: cols[0].validity))
+        default:
+            preconditionFailure("\(f.name) is evaluated by LogFunctions")
         }
     }
 

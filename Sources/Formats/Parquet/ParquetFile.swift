@@ -9,6 +9,8 @@ public struct ParquetRowGroup: Sendable {
     public let compressedSize: Int
     /// Statistics per readable column name (absent when the file has none for the column).
     public let statistics: [String: ParquetColumnStatistics]
+    /// Compressed bytes of each top-level column's chunks (what reading that column costs).
+    public let columnSizes: [String: Int]
 
     /// Statistics of `column`, or nil if the file records none.
     public func statistics(for column: String) -> ParquetColumnStatistics? { statistics[column] }
@@ -32,6 +34,8 @@ public struct ParquetFile: Sendable {
     public let createdBy: String?
     /// Columns present in the file that cannot be read, with the reason.
     public let unsupportedColumns: [String: String]
+    /// Bytes read to open the file: the magic at both ends, the footer and its length.
+    public let footerBytesRead: Int
 
     private let source: ParquetSource
     private let fileSize: Int
@@ -64,6 +68,7 @@ public struct ParquetFile: Sendable {
             throw ParquetError.corrupt("\(name): footer length \(footerLength) exceeds the file size \(size)")
         }
         let footer = try source.read(offset: size - 8 - footerLength, count: footerLength)
+        footerBytesRead = 12 + footerLength
         let meta = try ParquetError.withContext("\(name): footer") {
             try footer.withUnsafeBytes { buf in
                 var r = ThriftCompactReader(ByteCursor(buf))
@@ -97,15 +102,19 @@ public struct ParquetFile: Sendable {
             }
             var stats: [String: ParquetColumnStatistics] = [:]
             var compressed = 0
+            var sizes: [String: Int] = [:]
             for c in columns {
+                var columnBytes = 0
                 for leaf in c.firstLeaf..<(c.firstLeaf + c.leafCount) {
-                    compressed += Int(min(max(0, g.columns[leaf].metaData?.totalCompressedSize ?? 0), Int64(size)))
+                    columnBytes += Int(min(max(0, g.columns[leaf].metaData?.totalCompressedSize ?? 0), Int64(size)))
                 }
+                compressed += columnBytes
+                sizes[c.name] = columnBytes
                 if case .success(let r) = c.readable, let s = g.columns[c.firstLeaf].metaData?.statistics {
                     stats[c.name] = ParquetColumnStatistics(s, conversion: r.conversion)
                 }
             }
-            groups.append(ParquetRowGroup(index: gi, rowCount: Int(g.numRows), compressedSize: compressed, statistics: stats))
+            groups.append(ParquetRowGroup(index: gi, rowCount: Int(g.numRows), compressedSize: compressed, statistics: stats, columnSizes: sizes))
             let (sum, overflow) = total.addingReportingOverflow(Int(g.numRows))
             guard !overflow else { throw ParquetError.corrupt("\(name): total row count overflows") }
             total = sum

@@ -18,6 +18,9 @@ import Streaming
 /// }
 /// ```
 ///
+/// Charts over the tables the queries write (`dashboards(_:)`) and tables for the log-dump form
+/// (`logTables(_:)`) are declared beside them; `run` serves them at `/dashboards` and `/logs`.
+///
 /// `run [--query NAME …]`, `backfill NAME --from DATE --to DATE`, `status`,
 /// `progress NAME [--follow]`, `reset NAME`; settings from flags, `SLUICE_…` variables and an
 /// optional JSON file (`AppConfiguration`). Exit codes: `ServiceExit`.
@@ -28,6 +31,10 @@ public protocol StreamingApp {
     static var commandName: String { get }
     /// One line for `--help`.
     static var abstract: String { get }
+    /// Charts over the queries' Delta tables, served at `/dashboards` by `run` (default: none).
+    static func dashboards(_ context: PipelineContext) throws -> [Dashboard]
+    /// Tables the log-dump page (`/logs`) may read (default: none).
+    static func logTables(_ context: PipelineContext) throws -> [LogTable]
 }
 
 extension StreamingApp {
@@ -36,6 +43,10 @@ extension StreamingApp {
     }
 
     public static var abstract: String { "A Sluice streaming pipeline." }
+
+    public static func dashboards(_ context: PipelineContext) throws -> [Dashboard] { [] }
+
+    public static func logTables(_ context: PipelineContext) throws -> [LogTable] { [] }
 
     /// Parses the command line and runs the command.
     public static func main() {

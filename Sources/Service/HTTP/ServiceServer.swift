@@ -8,23 +8,30 @@ import Synchronization
 
 /// The HTTP side of a service: the web UI (`/`), its JSON API (`/api/queries`,
 /// `/api/queries/{name}/progress`, `POST /api/queries/{name}/stop` with a bearer token) and
-/// Prometheus metrics (`/metrics`). Binds to loopback unless told otherwise.
+/// Prometheus metrics (`/metrics`); beside them the dashboards and the log dump over the app's
+/// Delta tables (`/dashboards`, `/logs`, see `addDataRoutes`). Binds to loopback unless told otherwise.
 public final class ServiceServer: Sendable {
     public let host: String
     /// 0 picks a free port; `onBound` learns which.
     public let port: Int
     public let board: QueryBoard
     public let metrics: ServiceMetrics
+    /// The dashboards and log tables the data pages read.
+    public let data: DataBoard
     /// Stopping a query needs `Authorization: Bearer <token>`.
     public let token: String
     public let logger: Logger
     private let running = Mutex<(group: ServiceGroup?, stopped: Bool)>((nil, false))
 
-    public init(host: String = "127.0.0.1", port: Int, board: QueryBoard, metrics: ServiceMetrics, token: String, logger: Logger) {
+    public init(
+        host: String = "127.0.0.1", port: Int, board: QueryBoard, metrics: ServiceMetrics, data: DataBoard = DataBoard(), token: String,
+        logger: Logger
+    ) {
         self.host = host
         self.port = port
         self.board = board
         self.metrics = metrics
+        self.data = data
         self.token = token
         self.logger = logger
     }
@@ -81,6 +88,7 @@ public final class ServiceServer: Sendable {
             guard board.requestStop(of: name) else { return Self.notFound(name) }
             return Self.response(#"{"name":\#(Self.quoted(name)),"status":"stopping"}"#, type: "application/json", status: .accepted)
         }
+        addDataRoutes(to: router)
         return router
     }
 
@@ -95,7 +103,9 @@ public final class ServiceServer: Sendable {
     }
 
     static func quoted(_ s: String) -> String {
-        String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
+        let e = JSONEncoder()
+        e.outputFormatting = .withoutEscapingSlashes
+        return String(decoding: (try? e.encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
 
     static func response(_ text: String, type: String, status: HTTPResponse.Status = .ok) -> Response {

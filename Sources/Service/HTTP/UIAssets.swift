@@ -12,7 +12,7 @@ enum UIAssets {
         <link rel="stylesheet" href="/ui.css">
         </head>
         <body>
-        <header><h1>Sluice</h1><span id="updated"></span></header>
+        <header><h1>Sluice</h1><nav><a href="/">Queries</a><a href="/dashboards">Dashboards</a><a href="/logs">Log dump</a></nav><span id="updated"></span></header>
         <main>
         <section>
         <h2>Queries</h2>
@@ -68,6 +68,28 @@ enum UIAssets {
         details pre { font-size: 12px; overflow-x: auto; }
         button { font: inherit; padding: 0.1em 0.8em; }
         .legend { font-size: 0.8em; color: #57606a; }
+        header nav a { color: #fff; opacity: 0.85; margin-right: 1em; text-decoration: none; }
+        header nav a:hover { opacity: 1; text-decoration: underline; }
+        form.fields { display: flex; flex-wrap: wrap; gap: 0.6em 1em; align-items: end; margin: 0.8em 0; }
+        form.fields label { display: flex; flex-direction: column; font-size: 0.85em; color: #57606a; }
+        form.fields input, form.fields select { font: inherit; font-size: 14px; padding: 0.15em 0.3em; }
+        #dashboard-box { background: #fff; border: 1px solid #e1e4e8; padding: 0.6em 1em; }
+        #dashboard-box h2 { margin-top: 0.2em; }
+        svg.dashboard { width: 100%; max-width: 1100px; height: auto; }
+        svg.dashboard text { font-size: 11px; fill: #57606a; }
+        svg.dashboard .axis { stroke: #8c959f; }
+        svg.dashboard .grid { stroke: #eaeef2; }
+        svg.dashboard .bar.provisional { fill-opacity: 0.4; stroke: #57606a; stroke-dasharray: 2 2; stroke-width: 0.6; }
+        svg.dashboard .provisional-band { fill: #fff8c5; }
+        svg.dashboard .provisional-label { fill: #9a6700; font-weight: 600; }
+        svg.dashboard .series { fill: none; stroke-width: 1.8; }
+        svg.dashboard .series.provisional { stroke-dasharray: 4 3; opacity: 0.6; }
+        .legend .key { margin-right: 1.2em; white-space: nowrap; }
+        .legend .key i { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.3em; vertical-align: -0.05em; }
+        .error { background: #fff0f0; border: 1px solid #f5c2c2; padding: 0.6em; white-space: pre-wrap; }
+        .scroll { overflow-x: auto; }
+        #rows td { font-family: ui-monospace, monospace; font-size: 12px; text-align: left; }
+        #rows th { text-align: left; }
         """#
 
     static let script = #"""

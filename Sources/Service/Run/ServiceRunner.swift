@@ -20,16 +20,18 @@ public final class ServiceRunner: Sendable {
     public let queries: [PipelineQuery]
     public let configuration: AppConfiguration
     public let session: StreamingSession
+    /// The dashboards and log tables served beside the operations UI.
+    public let data: DataBoard
     public let logger: Logger
     /// Where the URLs and a generated token are printed (standard output by default).
     let announce: @Sendable (String) -> Void
 
     public convenience init(
         queries: [PipelineQuery], configuration: AppConfiguration, session: StreamingSession = StreamingSession(),
-        logger: Logger = Logger(label: "sluice.service")
+        data: DataBoard = DataBoard(), logger: Logger = Logger(label: "sluice.service")
     ) {
         self.init(
-            queries: queries, configuration: configuration, session: session, logger: logger,
+            queries: queries, configuration: configuration, session: session, data: data, logger: logger,
             announce: {
                 print($0)
                 // Whoever started the service may be waiting for the URL on a pipe or file.
@@ -38,12 +40,13 @@ public final class ServiceRunner: Sendable {
     }
 
     init(
-        queries: [PipelineQuery], configuration: AppConfiguration, session: StreamingSession, logger: Logger,
+        queries: [PipelineQuery], configuration: AppConfiguration, session: StreamingSession, data: DataBoard = DataBoard(), logger: Logger,
         announce: @escaping @Sendable (String) -> Void
     ) {
         self.queries = queries
         self.configuration = configuration
         self.session = session
+        self.data = data
         self.logger = logger
         self.announce = announce
     }
@@ -75,7 +78,7 @@ public final class ServiceRunner: Sendable {
 
         let token = configuration.token ?? BearerToken.generate()
         let server = ServiceServer(
-            host: configuration.host, port: configuration.port, board: board, metrics: metrics, token: token, logger: logger)
+            host: configuration.host, port: configuration.port, board: board, metrics: metrics, data: data, token: token, logger: logger)
         let serverTask = Task {
             do {
                 try await server.run { events.post(.listening($0)) }
@@ -91,6 +94,8 @@ public final class ServiceRunner: Sendable {
         case .listening(let port):
             let base = "http://\(configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host):\(port)"
             announce("web UI: \(base)/  metrics: \(base)/metrics")
+            if !data.dashboards.isEmpty { announce("dashboards: \(base)/dashboards") }
+            if !data.logTables.isEmpty { announce("log dump: \(base)/logs") }
             if configuration.token == nil { announce("token to stop queries over HTTP (shown once): \(token)") }
         case .serverFailed(let reason):
             logger.error("cannot serve on \(configuration.host):\(configuration.port): \(reason)")

@@ -55,9 +55,13 @@ public struct SinkBatchInfo: Sendable, Equatable {
     /// Each source's end offset for the batch (its JSON, "-" for a source without data yet), as
     /// in `offsets/N`; a sink may record them so an operator can match its contents to a checkpoint.
     public var endOffsets: [String]
+    /// The watermark the batch ran with (UTC µs; nil when the query has none). Windows that end
+    /// at or before it are final; a sink may record it so readers can tell which rows may still change.
+    public var watermarkMicros: Int64?
 
-    public init(endOffsets: [String]) {
+    public init(endOffsets: [String], watermarkMicros: Int64? = nil) {
         self.endOffsets = endOffsets
+        self.watermarkMicros = watermarkMicros
     }
 }
 

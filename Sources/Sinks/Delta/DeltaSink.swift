@@ -25,7 +25,8 @@ package enum DeltaSinkFaultPoint: String, Sendable {
 ///
 /// The query's `txn` version is also what the sink reports as its last applied batch, and each
 /// commit's `commitInfo.operationParameters.endOffsets` holds the batch's source end offsets
-/// (a JSON array, as in the checkpoint's `offsets/N`), so a table can be matched to a checkpoint.
+/// (a JSON array, as in the checkpoint's `offsets/N`), so a table can be matched to a checkpoint,
+/// and `watermark` the watermark the batch ran with, so a reader knows which windows are final.
 public final class DeltaSink: Sink {
     /// The table, read afresh by every `open` so a sink object reused across starts sees the
     /// log as it is on disk, not as it was when this process last wrote it.
@@ -36,18 +37,31 @@ public final class DeltaSink: Sink {
     public let mergeKeys: [String]
     /// Extra table properties written when the table is created (e.g. `delta.checkpointInterval`).
     public let configuration: [String: String]
+    /// With a layout, the sink compacts after its commits (auto-compaction, see `DeltaAutoCompaction`).
+    public let autoCompaction: DeltaAutoCompaction?
     private let state = Mutex(State())
     private let hook = Mutex<(@Sendable (DeltaSinkFaultPoint, Int64) throws -> Void)?>(nil)
 
     private struct State {
         var context: SinkContext?
+        /// The newest watermark this sink's commits recorded (read from the log at open).
+        var recordedWatermark: Int64?
     }
 
-    public init(path: String, partitionBy: [String] = [], mergeKeys: [String] = [], configuration: [String: String] = [:]) {
+    public convenience init(path: String, partitionBy: [String] = [], mergeKeys: [String] = [], configuration: [String: String] = [:]) {
+        self.init(path: path, partitionBy: partitionBy, mergeKeys: mergeKeys, configuration: configuration, layout: nil)
+    }
+
+    /// - Parameter layout: files written by the batches are compacted into this layout once a
+    ///   partition holds `layout.minFiles` of them (`dataChange=false` commits after the batch's).
+    public init(
+        path: String, partitionBy: [String] = [], mergeKeys: [String] = [], configuration: [String: String] = [:], layout: DeltaLayout?
+    ) {
         self.current = Mutex(DeltaTable(path: path))
         self.partitionBy = partitionBy
         self.mergeKeys = mergeKeys
         self.configuration = configuration
+        self.autoCompaction = layout.map(DeltaAutoCompaction.init(layout:))
     }
 
     public var description: String { "DeltaSink[\(table.path)]" }
@@ -95,7 +109,12 @@ public final class DeltaSink: Sink {
         if table.exists {
             table.log.removeStaleTemporaryFiles(olderThanMillis: 3_600_000, now: currentTimeMillis())
         }
-        state.withLock { $0.context = context }
+        let recorded =
+            context.outputMode == .update && table.exists ? try table.recordedWatermark(atOrBefore: table.snapshot().version) : nil
+        state.withLock {
+            $0.context = context
+            $0.recordedWatermark = recorded
+        }
     }
 
 
@@ -128,14 +147,20 @@ public final class DeltaSink: Sink {
         let complete = context.outputMode == .complete
         // Cheap early exit for a replayed batch: no files written at all.
         if table.exists, let done = try table.snapshot().transactionVersion(appId), done >= batchId { return }
-        if batch.rowCount == 0 && !complete && table.exists { return }
+        // In update mode the table holds open windows, and the recorded watermark tells readers
+        // which are final: a batch that only moved the watermark is committed too (no files).
+        let movesWatermark =
+            context.outputMode == .update && batchInfo.watermarkMicros.map { w in state.withLock { w > ($0.recordedWatermark ?? .min) } } == true
+        if batch.rowCount == 0 && !complete && table.exists && !movesWatermark { return }
 
         context.phaseTrace?.enter(.sinkDataFiles, batch: batchId)
         let writer = DeltaFileWriter(tablePath: table.path, schema: context.schema, partitionColumns: partitionBy)
         let merge = context.outputMode == .update && table.exists
         var rewritten: [DeltaAddFile] = []
         let adds: [DeltaAddFile]
-        if merge {
+        if batch.rowCount == 0 && !complete {
+            adds = []
+        } else if merge {
             let plan = try table.snapshot().planMerge(batch, keys: mergeKeys, writer: writer)
             rewritten = plan.rewritten
             adds = plan.adds
@@ -153,7 +178,7 @@ public final class DeltaSink: Sink {
         let schema = context.schema
         let partitionBy = self.partitionBy
         let configuration = self.configuration
-        try table.commit(info, appTransaction: DeltaTxn(appId: appId, version: batchId)) { base in
+        let committed = try table.commit(info, appTransaction: DeltaTxn(appId: appId, version: batchId)) { base in
             var actions: [DeltaAction] = []
             if let base {
                 try base.checkCompatible(schema: schema, partitionBy: partitionBy)
@@ -175,12 +200,21 @@ public final class DeltaSink: Sink {
             return actions + adds.map { .add($0) }
         }
         try hook.withLock { $0 }?(.afterLogCommit, batchId)
+        if let w = batchInfo.watermarkMicros {
+            state.withLock { $0.recordedWatermark = Swift.max($0.recordedWatermark ?? w, w) }
+        }
+        if case .committed = committed, let autoCompaction {
+            autoCompaction.run(on: table, partitions: Set(adds.map(\.partitionValues)))
+        }
     }
 }
 
 extension DeltaSink {
     /// The commitInfo parameter holding a batch's source end offsets.
     public static let endOffsetsParameter = "endOffsets"
+    /// The commitInfo parameter holding the watermark a batch ran with (ISO-8601 UTC), so a
+    /// reader of the table can tell final windows from open ones (`DeltaTable.recordedWatermark`).
+    public static let watermarkParameter = DeltaTable.watermarkParameter
 
     static func operationParameters(context: SinkContext, batchId: Int64, info: SinkBatchInfo) -> [String: String] {
         var p = ["outputMode": context.outputMode.description, "queryId": context.queryId, "epochId": String(batchId)]
@@ -188,6 +222,7 @@ extension DeltaSink {
             // Offsets are JSON already ("-" for a source without data becomes null).
             p[endOffsetsParameter] = "[" + info.endOffsets.map { $0 == "-" ? "null" : $0 }.joined(separator: ",") + "]"
         }
+        if let w = info.watermarkMicros { p[watermarkParameter] = Timestamps.format(w) }
         return p
     }
 }

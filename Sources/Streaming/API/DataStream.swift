@@ -19,19 +19,19 @@ public struct DataStream: Sendable {
     /// `col("window")` selects the window's bounds and `col("window.start")` one bound, as in Spark.
     public func select(_ exprs: Expr...) -> DataStream { select(exprs) }
     /// `select` with the expressions in an array.
-    public func select(_ exprs: [Expr]) -> DataStream { with(.project(resolvingWindows(exprs), plan)) }
+    public func select(_ exprs: [Expr]) -> DataStream { with(.project(resolvingWindows(exprs).map(inSession), plan)) }
     /// Keeps the named columns.
     public func select(_ names: String...) -> DataStream { select(names) }
     /// `select` with the column names in an array.
     public func select(_ names: [String]) -> DataStream { select(names.map(col)) }
 
     /// Keeps the rows where `condition` is true.
-    public func filter(_ condition: Expr) -> DataStream { with(.filter(resolvingWindows(in: condition), plan)) }
+    public func filter(_ condition: Expr) -> DataStream { with(.filter(inSession(resolvingWindows(in: condition)), plan)) }
     /// Same as `filter`.
     public func `where`(_ condition: Expr) -> DataStream { filter(condition) }
 
     /// Adds a column, or replaces the column of the same name.
-    public func withColumn(_ name: String, _ expr: Expr) -> DataStream { with(.withColumn(name, resolvingWindows(in: expr), plan)) }
+    public func withColumn(_ name: String, _ expr: Expr) -> DataStream { with(.withColumn(name, inSession(resolvingWindows(in: expr)), plan)) }
 
     /// Removes columns (names that do not exist are ignored, as in Spark).
     public func drop(_ names: String...) -> DataStream { drop(names) }
@@ -54,6 +54,9 @@ public struct DataStream: Sendable {
         if let error { throw QueryError.invalidQuery(error) }
         return try QueryPlanner.outputSchema(plan)
     }
+
+    /// `e` with the session time zone filled in (`toDate`, `dateFormat` without a zone).
+    func inSession(_ e: Expr) -> Expr { e.resolvingSessionTimeZone(session.timeZone) }
 
     func with(_ p: LogicalPlan) -> DataStream { DataStream(session: session, plan: p, error: error) }
 }

@@ -332,7 +332,7 @@ final class MicroBatchExecution: @unchecked Sendable {
         }
         let output = result.rows
         try phases.during(.stateCommit, batchId) { for op in plan.statefulOperators { try op.commit() } }
-        let info = SinkBatchInfo(endOffsets: seq.sourceOffsets.map { $0?.json ?? "-" })
+        let info = SinkBatchInfo(endOffsets: seq.sourceOffsets.map { $0?.json ?? "-" }, watermarkMicros: batchWatermark)
         try phases.during(.sinkWrite, batchId) {
             try sink.addBatch(batchId, output, info: info)
             if let lateRowsSink, let late = result.lateRows { try lateRowsSink.addBatch(batchId, late) }

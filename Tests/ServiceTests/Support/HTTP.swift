@@ -11,9 +11,12 @@ enum HTTP {
         var headers: [String: String]
     }
 
-    static func request(_ url: String, method: String = "GET", headers: [String: String] = [:], timeout: Double = 10) throws -> Reply {
+    static func request(
+        _ url: String, method: String = "GET", headers: [String: String] = [:], body: Data? = nil, timeout: Double = 10
+    ) throws -> Reply {
         var req = URLRequest(url: URL(string: url)!, timeoutInterval: timeout)
         req.httpMethod = method
+        req.httpBody = body
         for (k, v) in headers { req.setValue(v, forHTTPHeaderField: k) }
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var result: Result<Reply, any Error> = .failure(ChildError("no reply from \(url)"))

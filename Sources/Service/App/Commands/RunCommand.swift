@@ -20,8 +20,11 @@ struct RunCommand<App: StreamingApp>: ParsableCommand {
             let config = try settings.load()
             let selected = only.isEmpty ? App.queries : try only.map { try declaredQuery($0, of: App.self) }
             LogSetup.bootstrap(config)
+            let session = LogSetup.session(config)
+            let context = PipelineContext(session: session, configuration: config)
+            let data = try DataBoard(dashboards: App.dashboards(context), logTables: App.logTables(context))
             let runner = ServiceRunner(
-                queries: selected, configuration: config, session: LogSetup.session(config), logger: LogSetup.logger(config))
+                queries: selected, configuration: config, session: session, data: data, logger: LogSetup.logger(config))
             code = runner.run()
         }
         if code != .clean { throw ExitCode(code.rawValue) }
