@@ -33,6 +33,8 @@ public enum ScalarFunction: Sendable, Hashable, Codable {
     /// Truncates a timestamp to the start of its unit.
     case dateTrunc(TimeUnit)
     case year, month, dayOfMonth, hour, minute, second
+    /// A timestamp moved by a fixed number of µs (Spark's `ts + INTERVAL ...` with a day-time interval).
+    case timestampAdd(Int64)
 }
 
 /// Units for `dateTrunc`.
@@ -97,6 +99,8 @@ public indirect enum Expr: Sendable, CustomStringConvertible {
         case .isNull(let e): return "(\(e) IS NULL)"
         case .isNotNull(let e): return "(\(e) IS NOT NULL)"
         case .cast(let e, let t): return "CAST(\(e) AS \(t))"
+        case .call(.timestampAdd(let micros), let args) where args.count == 1:
+            return micros < 0 ? "(\(args[0]) - INTERVAL \(-micros) MICROSECONDS)" : "(\(args[0]) + INTERVAL \(micros) MICROSECONDS)"
         case .call(let f, let args): return "\(f.name)(\(args.map(\.description).joined(separator: ", ")))"
         case .alias(let e, let n): return "\(e) AS \(n)"
         }
@@ -107,6 +111,7 @@ extension ScalarFunction {
     var name: String {
         switch self {
         case .dateTrunc(let u): return "date_trunc_\(u.rawValue)"
+        case .timestampAdd(let micros): return "timestamp_add_\(micros)us"
         default: return String(describing: self)
         }
     }

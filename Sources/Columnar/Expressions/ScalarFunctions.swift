@@ -30,6 +30,8 @@ enum ScalarFunctions {
             try need(1, [.timestamp, .date]); return .int64
         case .hour, .minute, .second:
             try need(1, [.timestamp]); return .int64
+        case .timestampAdd:
+            try need(1, [.timestamp]); return .timestamp
         }
     }
 
@@ -78,6 +80,9 @@ enum ScalarFunctions {
         case .year, .month, .dayOfMonth, .hour, .minute, .second:
             let ts = Casts.cast(cols[0], to: .timestamp)
             return .column(.int64s(ts.int64Values.map { TimeFields.extract(f, $0) }, validity: ts.validity))
+        case .timestampAdd(let micros):
+            // Wraps on overflow, as Sluice's integer arithmetic does.
+            return .column(.timestamps(cols[0].int64Values.map { $0 &+ micros }, validity: cols[0].validity))
         }
     }
 
