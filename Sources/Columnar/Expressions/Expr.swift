@@ -35,6 +35,8 @@ public enum ScalarFunction: Sendable, Hashable, Codable {
     case year, month, dayOfMonth, hour, minute, second
     /// A timestamp moved by a fixed number of µs (Spark's `ts + INTERVAL ...` with a day-time interval).
     case timestampAdd(Int64)
+    /// The start of the tumbling window of this many µs (from 1970) a timestamp falls in.
+    case windowStart(Int64)
 }
 
 /// Units for `dateTrunc`.
@@ -112,6 +114,7 @@ extension ScalarFunction {
         switch self {
         case .dateTrunc(let u): return "date_trunc_\(u.rawValue)"
         case .timestampAdd(let micros): return "timestamp_add_\(micros)us"
+        case .windowStart(let micros): return "window_start_\(micros)us"
         default: return String(describing: self)
         }
     }

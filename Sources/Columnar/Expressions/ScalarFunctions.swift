@@ -32,6 +32,9 @@ enum ScalarFunctions {
             try need(1, [.timestamp]); return .int64
         case .timestampAdd:
             try need(1, [.timestamp]); return .timestamp
+        case .windowStart(let size):
+            guard size > 0 else { throw ColumnarError.invalidArgument("windowStart: the window size must be positive in \(expr)") }
+            try need(1, [.timestamp]); return .timestamp
         }
     }
 
@@ -83,6 +86,8 @@ enum ScalarFunctions {
         case .timestampAdd(let micros):
             // Wraps on overflow, as Sluice's integer arithmetic does.
             return .column(.timestamps(cols[0].int64Values.map { $0 &+ micros }, validity: cols[0].validity))
+        case .windowStart(let size):
+            return .column(.timestamps(cols[0].int64Values.map { Timestamps.floorDiv($0, size) &* size }, validity: cols[0].validity))
         }
     }
 

@@ -18,3 +18,8 @@ extension Duration {
         return c.seconds * 1_000_000 + c.attoseconds / 1_000_000_000_000
     }
 }
+
+/// The start of the tumbling window of `size` that the timestamp `e` falls in (windows start at
+/// 1970-01-01, as Spark's `window(e, size)` without a start offset): what a stream-stream join
+/// matches windows on, `windowStart(col("a"), .minutes(5)) == windowStart(col("b"), .minutes(5))`.
+public func windowStart(_ e: Expr, _ size: Duration) -> Expr { .call(.windowStart(size.wholeMicroseconds), [e]) }

@@ -3,16 +3,19 @@ import Columnar
 /// Which state of a stream-stream join the watermark lets go, after Spark's
 /// `StreamingSymmetricHashJoinHelper.getStateWatermarkPredicates`:
 ///
-/// 1. A join key that is a side's event-time column ("watermark in the join keys"): both sides
-///    drop entries whose key is at or before the eviction watermark.
+/// 1. A join key that is a side's event-time column, or the tumbling window of it
+///    (`windowStart(eventTime, size)`; Spark: a key carrying the watermark, a window compared
+///    by its end): both sides drop entries whose key (window end) is at or before the eviction
+///    watermark.
 /// 2. Otherwise, for a side with an event-time column, a range condition against the other
 ///    side's watermarked column gives a *state value watermark* (`StateValueWatermark`): the
 ///    side drops entries whose event time is at or before it.
 /// 3. Neither: the side's state is kept for ever.
 public struct JoinStateWatermarks: Sendable {
     public enum Rule: Sendable, Equatable {
-        /// Drop entries whose key field `keyIndex` is at or before the watermark.
-        case key(keyIndex: Int)
+        /// Drop entries whose key field `keyIndex` plus `windowMicros` (0 for a plain event
+        /// time, the window size for a window start) is at or before the watermark.
+        case key(keyIndex: Int, windowMicros: Int64)
         /// Drop entries whose event time is at or before the state value watermark.
         case value
     }
@@ -31,23 +34,35 @@ public struct JoinStateWatermarks: Sendable {
         rightColumns = Set(right.names)
         self.leftEventTime = leftEventTime
         self.rightEventTime = rightEventTime
-        if let k = Self.keyIndexForWatermark(condition, leftEventTime: leftEventTime, rightEventTime: rightEventTime) {
-            self.left = .key(keyIndex: k)
-            self.right = .key(keyIndex: k)
+        if let k = Self.watermarkedKey(condition, leftEventTime: leftEventTime, rightEventTime: rightEventTime) {
+            self.left = .key(keyIndex: k.index, windowMicros: k.windowMicros)
+            self.right = .key(keyIndex: k.index, windowMicros: k.windowMicros)
         } else {
             self.left = leftEventTime == nil ? nil : .value
             self.right = rightEventTime == nil ? nil : .value
         }
     }
 
-    /// Spark's `findJoinKeyOrdinalForWatermark`: the first key that is the left side's event
-    /// time, else the first that is the right side's.
+    /// Spark's `findJoinKeyOrdinalForWatermark`: the first key that carries the left side's
+    /// event time, else the first that carries the right side's.
     public static func keyIndexForWatermark(_ c: StreamJoinCondition, leftEventTime: String?, rightEventTime: String?) -> Int? {
-        func isColumn(_ e: Expr, _ name: String?) -> Bool {
-            guard let name, case .column(let n) = e.unaliased else { return false }
-            return n == name
+        watermarkedKey(c, leftEventTime: leftEventTime, rightEventTime: rightEventTime)?.index
+    }
+
+    static func watermarkedKey(_ c: StreamJoinCondition, leftEventTime: String?, rightEventTime: String?) -> (index: Int, windowMicros: Int64)? {
+        func window(_ e: Expr, _ name: String?) -> Int64? {
+            guard let name else { return nil }
+            switch e.unaliased {
+            case .column(let n) where n == name: return 0
+            case .call(.windowStart(let size), let args) where args.count == 1:
+                if case .column(let n) = args[0].unaliased, n == name { return size }
+                return nil
+            default: return nil
+            }
         }
-        return c.leftKeys.firstIndex { isColumn($0, leftEventTime) } ?? c.rightKeys.firstIndex { isColumn($0, rightEventTime) }
+        for (i, k) in c.leftKeys.enumerated() { if let w = window(k, leftEventTime) { return (i, w) } }
+        for (i, k) in c.rightKeys.enumerated() { if let w = window(k, rightEventTime) { return (i, w) } }
+        return nil
     }
 
     /// The state value watermark (ms) of `side` for the eviction watermark `watermarkMs`, if the
@@ -64,7 +79,7 @@ public struct JoinStateWatermarks: Sendable {
     public func threshold(_ side: JoinSide, watermarkMicros: Int64?) -> Int64? {
         guard let wm = watermarkMicros, let rule = side == .left ? left : right else { return nil }
         switch rule {
-        case .key: return wm
+        case .key(_, let window): return wm &- window
         case .value: return valueWatermarkMs(side, watermarkMs: wm / 1000).map { $0 &* 1000 }
         }
     }

@@ -146,17 +146,33 @@ public final class StreamingSymmetricHashJoin: StatefulOperator, @unchecked Send
         let otherPrefixes = Self.prefixes(keyColumns, rows: probing, side: other)
         let nullable = keyColumns.contains { $0.validity != nil }
         var pairRow: [Int] = [], pairCandidate: [Int] = []
+        // Each buffered row once, however many input rows share its key: it is decoded once,
+        // and marked matched (or, for a left semi join, emitted) once, as Spark's row-at-a-time
+        // loop does by updating the flag as it goes.
         var candidates: [(prefix: [UInt8], index: Int, value: [UInt8])] = []
+        var firstIndexOfKey: [[UInt8]: Int] = [:]
         let skipMatched = type == .leftSemi && side == .right
         for (k, r) in probing.enumerated() {
             if nullable && keyColumns.contains(where: { !$0.isValid(r) }) { continue }
             let prefix = otherPrefixes[k]
-            for i in 0..<join.count(prefix) {
-                guard let v = join.value(prefix, i) else { continue }
-                if skipMatched && v.withUnsafeBytes({ codec.isMatched($0) }) { continue }
+            let n = join.count(prefix)
+            guard n > 0 else { continue }
+            let first: Int
+            if let f = firstIndexOfKey[prefix] {
+                first = f
+            } else {
+                first = candidates.count
+                firstIndexOfKey[prefix] = first
+                for i in 0..<n {
+                    // Indexes of a key run 0..<n without gaps (`JoinState`).
+                    guard let v = join.value(prefix, i) else { throw StreamJoinError.missingStateEntry(index: i, of: n) }
+                    candidates.append((prefix, i, v))
+                }
+            }
+            for c in first..<(first + n) {
+                if skipMatched && candidates[c].value.withUnsafeBytes({ codec.isMatched($0) }) { continue }
                 pairRow.append(r)
-                pairCandidate.append(candidates.count)
-                candidates.append((prefix, i, v))
+                pairCandidate.append(c)
             }
         }
         let otherRows = try codec.decode(candidates.map(\.value), side: other)
@@ -194,7 +210,7 @@ public final class StreamingSymmetricHashJoin: StatefulOperator, @unchecked Send
             if side == .right, let threshold, !(preserved && !matched[r]) {
                 let evictedNow: Bool
                 switch watermarks.right {
-                case .key(let i): evictedNow = keyColumns[i].isValid(r) && keyColumns[i].int64Values[r] <= threshold
+                case .key(let i, _): evictedNow = keyColumns[i].isValid(r) && keyColumns[i].int64Values[r] <= threshold
                 case .value: evictedNow = eventTime.map { $0.isValid(r) && $0.int64Values[r] <= threshold } ?? false
                 case nil: evictedNow = false
                 }
@@ -247,7 +263,7 @@ public final class StreamingSymmetricHashJoin: StatefulOperator, @unchecked Send
     /// Removes `side`'s entries at or before `threshold` (by key or by event time).
     private func evict(_ side: JoinSide, threshold: Int64, _ join: inout JoinState) throws -> [(key: [UInt8], value: [UInt8])] {
         switch side == .left ? watermarks.left : watermarks.right {
-        case .key(let i):
+        case .key(let i, _):
             let types = [DataType.int64] + keyTypes
             return try join.removeAll(of: side) { k, _ in GroupKeyLayout.int64Field(1 + i, of: k, types: types).map { $0 <= threshold } ?? false }
         case .value:
@@ -271,11 +287,15 @@ public enum StreamJoinError: Error, CustomStringConvertible, Equatable {
     /// predicate is not supported").
     case noEqualityPredicate
     case needsTwoInputs
+    /// A key's buffered rows are numbered 0..<n; one is missing (the state is damaged).
+    case missingStateEntry(index: Int, of: Int)
 
     public var description: String {
         switch self {
         case .noEqualityPredicate: return "Stream-stream join without equality predicate is not supported"
         case .needsTwoInputs: return "a stream-stream join takes its two inputs through process(left:right:context:)"
+        case .missingStateEntry(let i, let n):
+            return "join state is damaged: a key has \(n) buffered rows but row \(i) is missing; restart from a checkpoint whose state is intact"
         }
     }
 }

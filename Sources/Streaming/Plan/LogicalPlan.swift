@@ -18,6 +18,9 @@ indirect enum LogicalPlan: Sendable {
     case joinStatic(StaticTable, keys: [String], type: JoinType, outputs: Set<String>?, LogicalPlan)
     /// The rows of both inputs (Spark's `union`: columns matched by position, named as the first's).
     case union(LogicalPlan, LogicalPlan)
+    /// A stream-stream join (Spark's `StreamingSymmetricHashJoinExec`): both inputs are buffered
+    /// in state until the watermark says they can no longer match.
+    case joinStream(LogicalPlan, LogicalPlan, condition: Expr, type: StreamJoinType)
 
     var children: [LogicalPlan] {
         switch self {
@@ -25,7 +28,7 @@ indirect enum LogicalPlan: Sendable {
         case .filter(_, let c), .project(_, let c), .withColumn(_, _, let c), .drop(_, let c),
             .watermark(_, _, _, let c), .aggregate(_, _, _, let c), .deduplicate(_, _, let c), .joinStatic(_, _, _, _, let c):
             return [c]
-        case .union(let a, let b):
+        case .union(let a, let b), .joinStream(let a, let b, _, _):
             return [a, b]
         }
     }
@@ -43,6 +46,7 @@ indirect enum LogicalPlan: Sendable {
         case .deduplicate(let cols, let w, _): return .deduplicate(columns: cols, withinWatermark: w, c[0])
         case .joinStatic(let t, let k, let ty, let o, _): return .joinStatic(t, keys: k, type: ty, outputs: o, c[0])
         case .union: return .union(c[0], c[1])
+        case .joinStream(_, _, let cond, let type): return .joinStream(c[0], c[1], condition: cond, type: type)
         }
     }
 

@@ -8,6 +8,7 @@ struct StatefulNode: Sendable {
         case sessionWindowAggregation
         case dropDuplicates
         case dropDuplicatesWithinWatermark
+        case streamStreamJoin
     }
 
     var kind: Kind
@@ -18,6 +19,9 @@ struct StatefulNode: Sendable {
     var watermarked: Bool
     /// Deduplications: a key column carries the watermark.
     var keysHaveEventTime = false
+    /// Stream-stream joins: the join type, and whether the watermarks let its state go as
+    /// Spark requires of outer and semi joins (`StreamJoinAnalysis`).
+    var join: StreamJoinAnalysis? = nil
 
     var isAggregation: Bool { kind == .aggregation || kind == .sessionWindowAggregation }
 }
@@ -44,15 +48,18 @@ enum StreamingRules {
             }
         }
         // Per operator, bottom up.
-        for n in nodes where n.kind == .dropDuplicatesWithinWatermark && !n.watermarked {
-            throw QueryError.analysis(.dropDuplicatesWithinWatermarkWithoutWatermark)
+        for n in nodes {
+            if n.kind == .dropDuplicatesWithinWatermark && !n.watermarked {
+                throw QueryError.analysis(.dropDuplicatesWithinWatermarkWithoutWatermark)
+            }
+            if let join = n.join { try join.check(outputMode: outputMode) }
         }
         // Spark's global-watermark correctness check: outside append mode, an aggregation emits
         // rows a later stateful operator would count as late. Spark counts `dropDuplicates` as
         // stateful here only when a key carries the watermark.
         if outputMode != .append {
             for (i, n) in nodes.enumerated() where i > 0 {
-                let stateful = n.isAggregation || n.kind == .dropDuplicatesWithinWatermark || (n.kind == .dropDuplicates && n.keysHaveEventTime)
+                let stateful = n.isAggregation || n.kind == .streamStreamJoin || n.kind == .dropDuplicatesWithinWatermark || (n.kind == .dropDuplicates && n.keysHaveEventTime)
                 if stateful && nodes[..<i].contains(where: \.isAggregation) {
                     throw QueryError.analysis(.globalWatermarkCorrectness)
                 }
