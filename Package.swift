@@ -118,7 +118,9 @@ let package = Package(
         .executableTarget(name: "ParquetBench", dependencies: ["Formats"], path: "Benchmarks/ParquetBench"),
         .executableTarget(name: "sluice-replay-bench", dependencies: ["Streaming"], path: "Benchmarks/ReplayBench"),
         .executableTarget(name: "file-source-bench", dependencies: ["Streaming"], path: "Benchmarks/FileSourceBench"),
-        .executableTarget(name: "sluice-join-bench", dependencies: ["Streaming"], path: "Benchmarks/JoinBench"),
+        .executableTarget(
+            name: "sluice-join-bench", dependencies: ["Streaming", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/JoinBench"),
         .executableTarget(
             name: "sluice-sql-bench", dependencies: ["Streaming", "SluicePostgres", "SluiceSQLite"], path: "Benchmarks/SQLSinkBench"),
         .executableTarget(

@@ -13,6 +13,7 @@
 // the click watermark passes impressionTime + 1 minute, so the state should level off at
 // about (60 s + 20 s + one batch's 20 s) × 1,000 impressions plus the clicks of that span.
 import Foundation
+import Logging
 import Streaming
 
 let impressionSchema = Schema([Field("impAdId", .int64), Field("impTime", .timestamp), Field("campaign", .string)])
@@ -54,8 +55,21 @@ func generate(_ root: String, batches: Int, perBatch: Int) throws {
     }
 }
 
+/// Every progress record (a query keeps only its last 100).
+final class Collector: StreamingQueryListener, @unchecked Sendable {
+    private let lock = NSLock()
+    private var records: [StreamingQueryProgress] = []
+    func onQueryProgress(_ progress: StreamingQueryProgress) { lock.withLock { records.append(progress) } }
+    var all: [StreamingQueryProgress] { lock.withLock { records } }
+}
+
 func run(_ root: String) throws {
     let session = StreamingSession()
+    var quiet = session.streams.logger
+    quiet.logLevel = .warning
+    session.streams.logger = quiet
+    let collector = Collector()
+    session.streams.addListener(collector)
     let impressions = try session.readStream.schema(impressionSchema).option(.maxFilesPerTrigger(1)).load(FilePaths.join(root, "impressions"))
         .withWatermark("impTime", delay: .seconds(10))
     let clicks = try session.readStream.schema(clickSchema).option(.maxFilesPerTrigger(1)).load(FilePaths.join(root, "clicks"))
@@ -70,7 +84,7 @@ func run(_ root: String) throws {
     try query.awaitTermination()
     let cpu = cpuSeconds() - cpu0
     let wall = (ContinuousClock.now - wall0)
-    let progress = query.recentProgress
+    let progress = collector.all
     let input = progress.map(\.numInputRows).reduce(0, +)
     let output = progress.map(\.sink.numOutputRows).reduce(0, +)
     print("batch  input  output  stateRows  stateMiB")

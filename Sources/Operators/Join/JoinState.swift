@@ -11,7 +11,7 @@ import State
 struct JoinState {
     var store: any StateStore
     /// Rows per key prefix, as far as this batch has looked them up or changed them.
-    private var counts: [[UInt8]: Int] = [:]
+    private var counts: [ByteKey: Int] = [:]
 
     init(store: any StateStore) { self.store = store }
 
@@ -29,10 +29,10 @@ struct JoinState {
 
     /// How many rows `prefix` has.
     mutating func count(_ prefix: [UInt8]) -> Int {
-        if let n = counts[prefix] { return n }
+        if let n = counts[ByteKey(prefix)] { return n }
         var n = 0
         while Self.entryKey(prefix, n).withUnsafeBytes({ store.value(forKey: $0) }) != nil { n += 1 }
-        counts[prefix] = n
+        counts[ByteKey(prefix)] = n
         return n
     }
 
@@ -44,7 +44,7 @@ struct JoinState {
     mutating func append(_ prefix: [UInt8], _ value: [UInt8]) throws {
         let n = count(prefix)
         try Self.entryKey(prefix, n).withUnsafeBytes { try store.put(key: $0, value: value) }
-        counts[prefix] = n + 1
+        counts[ByteKey(prefix)] = n + 1
     }
 
     mutating func replace(_ prefix: [UInt8], _ index: Int, _ value: [UInt8]) throws {
@@ -62,13 +62,14 @@ struct JoinState {
             if Self.side(ofEntry: k) == side, shouldRemove(k, v) { removed.append((Array(k), Array(v))) }
         }
         removed.sort { $0.key.lexicographicallyPrecedes($1.key) }
-        var byPrefix: [[UInt8]: Set<Int>] = [:]
+        var byPrefix: [ByteKey: Set<Int>] = [:]
         for r in removed {
             let prefix = Array(r.key.dropLast(GroupKeyLayout.trailingFixedFieldSize))
             let index = r.key.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: $0.count - 8, as: Int64.self)) }
-            byPrefix[prefix, default: []].insert(index)
+            byPrefix[ByteKey(prefix), default: []].insert(index)
         }
-        for (prefix, gone) in byPrefix {
+        for (key, gone) in byPrefix {
+            let prefix = key.bytes
             let n = count(prefix)
             var kept: [(index: Int, value: [UInt8])] = []
             for i in 0..<n where !gone.contains(i) {
@@ -76,7 +77,7 @@ struct JoinState {
             }
             for (i, k) in kept.enumerated() where k.index != i { try replace(prefix, i, k.value) }
             for i in kept.count..<n { _ = try Self.entryKey(prefix, i).withUnsafeBytes { try store.remove(key: $0) } }
-            counts[prefix] = kept.count
+            counts[ByteKey(prefix)] = kept.count
         }
         return removed
     }

@@ -150,7 +150,7 @@ public final class StreamingSymmetricHashJoin: StatefulOperator, @unchecked Send
         // and marked matched (or, for a left semi join, emitted) once, as Spark's row-at-a-time
         // loop does by updating the flag as it goes.
         var candidates: [(prefix: [UInt8], index: Int, value: [UInt8])] = []
-        var firstIndexOfKey: [[UInt8]: Int] = [:]
+        var firstIndexOfKey: [ByteKey: Int] = [:]
         let skipMatched = type == .leftSemi && side == .right
         for (k, r) in probing.enumerated() {
             if nullable && keyColumns.contains(where: { !$0.isValid(r) }) { continue }
@@ -158,11 +158,11 @@ public final class StreamingSymmetricHashJoin: StatefulOperator, @unchecked Send
             let n = join.count(prefix)
             guard n > 0 else { continue }
             let first: Int
-            if let f = firstIndexOfKey[prefix] {
+            if let f = firstIndexOfKey[ByteKey(prefix)] {
                 first = f
             } else {
                 first = candidates.count
-                firstIndexOfKey[prefix] = first
+                firstIndexOfKey[ByteKey(prefix)] = first
                 for i in 0..<n {
                     // Indexes of a key run 0..<n without gaps (`JoinState`).
                     guard let v = join.value(prefix, i) else { throw StreamJoinError.missingStateEntry(index: i, of: n) }

@@ -94,4 +94,29 @@ import Testing
         let (e, _) = try refusal { l, r in left(l).join(right(r), on: col("leftKey") == col("rightKye")) }
         #expect(e?.condition == "UNRESOLVED_COLUMN.WITH_SUGGESTION")
     }
+
+    /// The checkpoint remembers the join's definition: a restart with another join type is
+    /// refused, naming the change, instead of reading state built for another join.
+    @Test func aChangedJoinIsRefusedAtRestart() throws {
+        let build = { (type: StreamJoinType) in
+            { @Sendable (l: DataStream, r: DataStream) -> DataStream in
+                l.joinSide("left", factor: 2, watermark: .seconds(10)).join(
+                    r.joinSide("right", factor: 3, watermark: .seconds(10)),
+                    on: col("leftKey") == col("rightKey") && col("leftTime") == col("rightTime"), type: type)
+            }
+        }
+        let h = try JoinHarness(build(.inner))
+        try h.add(left: [1], right: [1])
+        let session = StreamingSession()
+        let changed = build(.leftOuter)(
+            try session.readStream.schema(JoinHarness.schema).load(h.dir.sub("left")),
+            try session.readStream.schema(JoinHarness.schema).load(h.dir.sub("right")))
+        do {
+            let q = try changed.writeStream.foreachBatch { _, _ in }.checkpointLocation(h.dir.sub("cp")).trigger(.availableNow).start()
+            try q.awaitTermination()
+            Issue.record("a changed join type must be refused")
+        } catch let e as CheckpointError {
+            #expect(e.description.contains("operator 0 (stream-stream join): join type was Inner, now LeftOuter"), "\(e)")
+        }
+    }
 }
