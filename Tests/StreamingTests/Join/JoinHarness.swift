@@ -82,6 +82,16 @@ final class JoinHarness: @unchecked Sendable {
         }
     }
 
+    /// Every row delivered, each batch id counted once (its last delivery: `foreachBatch` gets
+    /// a batch again when a failure came after the sink and before `commits/N`), sorted.
+    func rowsOncePerBatch() -> [[Int64?]] {
+        var last: [Int64: [[Value]]] = [:]
+        for (id, rows) in batches.all { last[id] = rows }
+        return last.values.flatMap { $0 }.map { $0.map(Self.integer) }.sorted { a, b in
+            a.lexicographicallyPrecedes(b) { ($0 ?? .min) < ($1 ?? .min) }
+        }
+    }
+
     static func integer(_ v: Value) -> Int64? {
         switch v {
         case .int64(let x): return x

@@ -128,4 +128,28 @@ import Testing
         try h.add(left: [(9, 40)], right: [(9, 40)])
         #expect(h.newRows() == [[9, 40, 40]])
     }
+
+    /// A failure at each step of the batch protocol in the batch that moves the watermark: after
+    /// a restart every batch holds exactly the rows it holds without the failure, outer rows
+    /// included, once (the join's state and the inputs' watermarks come back from the checkpoint).
+    @Test(arguments: FaultPoint.allCases)
+    func aCrashAtEachStepEmitsEveryOuterRowOnce(fault: FaultPoint) throws {
+        func run(_ fault: FaultPoint?) throws -> [[Int64?]] {
+            let h = try windowedJoin(.fullOuter)
+            try h.add(left: [1, 2, 3, 4, 5], right: [3, 4, 5, 6, 7])
+            if let fault {
+                let hook: FaultHook = { p, b in if p == fault && b >= 1 { throw InjectedFault(point: p, batchId: b) } }
+                #expect(throws: InjectedFault.self) { try h.add(left: [21], right: [22], fault: hook) }
+                try h.run()
+            } else {
+                try h.add(left: [21], right: [22])
+            }
+            try h.add(left: [45], right: [45])
+            return h.rowsOncePerBatch()
+        }
+        let reference = try run(nil)
+        #expect(reference.count == 3 + 4 + 1 + 2)
+        #expect(try run(fault) == reference)
+    }
 }
+
