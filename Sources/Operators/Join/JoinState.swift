@@ -27,10 +27,11 @@ struct JoinState {
         key.loadUnaligned(fromByteOffset: 1, as: Int64.self) == 0 ? .left : .right
     }
 
-    /// How many rows `prefix` has.
-    mutating func count(_ prefix: [UInt8]) -> Int {
+    /// How many rows `prefix` has; `known` rows (indexes 0..<known) are known to exist, so the
+    /// store is probed from there.
+    mutating func count(_ prefix: [UInt8], atLeast known: Int = 0) -> Int {
         if let n = counts[ByteKey(prefix)] { return n }
-        var n = 0
+        var n = known
         while Self.entryKey(prefix, n).withUnsafeBytes({ store.value(forKey: $0) }) != nil { n += 1 }
         counts[ByteKey(prefix)] = n
         return n
@@ -70,7 +71,14 @@ struct JoinState {
         }
         for (key, gone) in byPrefix {
             let prefix = key.bytes
-            let n = count(prefix)
+            // The removed indexes exist, so the rows reach at least past the highest of them.
+            let n = count(prefix, atLeast: gone.max()! + 1)
+            if gone.count == n {
+                // Every row of the key goes (the usual case): nothing to read or renumber.
+                for i in 0..<n { _ = try Self.entryKey(prefix, i).withUnsafeBytes { try store.remove(key: $0) } }
+                counts[key] = 0
+                continue
+            }
             var kept: [(index: Int, value: [UInt8])] = []
             for i in 0..<n where !gone.contains(i) {
                 if let v = value(prefix, i) { kept.append((i, v)) }
