@@ -47,4 +47,22 @@ import Testing
                 stateColumns: ["leftTime"], otherColumns: ["rightTime"], otherEventTime: nil,
                 conjuncts: [col("leftTime") > col("rightTime")], watermarkMs: 10_000) == nil)
     }
+
+    /// The join's output watermark (Spark's `produceOutputWatermark`): the input watermark,
+    /// lowered to a side's state value watermark when a range keeps older rows.
+    @Test func theOutputWatermarkIsTheOldestStateABufferedRowMayHave() throws {
+        let left = Schema([Field("leftKey", .int64), Field("leftTime", .timestamp)])
+        let right = Schema([Field("rightKey", .int64), Field("rightTime", .timestamp)])
+        func output(_ condition: Expr) throws -> Int64 {
+            let c = try StreamJoinCondition(condition, left: left, right: right)
+            return JoinStateWatermarks(condition: c, left: left, right: right, leftEventTime: "leftTime", rightEventTime: "rightTime")
+                .outputWatermark(inputMicros: 100_000_000)
+        }
+        let keys = col("leftKey") == col("rightKey")
+        // rightTime in [leftTime, leftTime + 5 s]: left rows down to 95 s - 1 ms stay.
+        #expect(try output(keys && col("rightTime").between(col("leftTime"), col("leftTime") + .seconds(5))) == 94_999_000)
+        // Keyed by the event time: the input watermark.
+        #expect(try output(keys && col("leftTime") == col("rightTime")) == 100_000_000)
+    }
 }
+

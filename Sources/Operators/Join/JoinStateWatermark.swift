@@ -84,6 +84,20 @@ public struct JoinStateWatermarks: Sendable {
         }
     }
 
+    /// The watermark of the join's output (µs) for an input watermark, as Spark's
+    /// `produceOutputWatermark`: the minimum of the input watermark and each side's state
+    /// watermark (a key rule's is the input watermark itself, a value rule's the state value
+    /// watermark), since an output row carries event times of rows kept down to those. For an
+    /// operator after the join in a chain (`StatefulPlanNode.outputWatermark(input:)`).
+    public func outputWatermark(inputMicros: Int64) -> Int64 {
+        var out = inputMicros
+        for (side, rule) in [(JoinSide.left, left), (.right, right)] {
+            guard case .value = rule, let ms = valueWatermarkMs(side, watermarkMs: inputMicros / 1000) else { continue }
+            out = min(out, ms &* 1000)
+        }
+        return out
+    }
+
     /// Whether a rising watermark can evict anything (Spark runs no-data batches then).
     public var evictsState: Bool {
         func can(_ side: JoinSide, _ rule: Rule?) -> Bool {
