@@ -125,6 +125,9 @@ let package = Package(
         .executableTarget(name: "file-source-bench", dependencies: ["Streaming"], path: "Benchmarks/FileSourceBench"),
         .executableTarget(name: "sluice-logs-bench", dependencies: ["Streaming"], path: "Benchmarks/LogsBench"),
         .executableTarget(
+            name: "sluice-join-bench", dependencies: ["Streaming", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/JoinBench"),
+        .executableTarget(
             name: "sluice-sql-bench", dependencies: ["Streaming", "SluicePostgres", "SluiceSQLite"], path: "Benchmarks/SQLSinkBench"),
         .executableTarget(
             name: "service-overhead-bench",

@@ -10,6 +10,10 @@
 //   append    every row as it is;
 //   update    per 10 s window and sensor: count and sum, watermark 10 s (keys window_start, sensor);
 //   complete  per sensor: count and sum.
+//   join      a stream-stream left outer join of --input with --input2 (its columns prefixed
+//             with r): same sensor, right time within [ts, ts + 5 s], right rows with id % 3 == 0
+//             only, watermark 10 s on both; left rows without a match come with nulls once
+//             the watermark passes ts + 5 s (append).
 // `--query chained` (append mode) chains three stateful operators: dropDuplicates(id, ts), per
 // 10 s window and sensor count and sum, then per minute over those windows (watermark 10 s).
 import Foundation
@@ -35,7 +39,26 @@ func sinkFormat(_ target: String, table: String, keys: [String]) -> SinkFormat {
     return .postgres(url: target, table: table, keys: keys)
 }
 
+/// The `join` query: every left row exactly once, matched or (later) with nulls.
+func joinQuery(_ input: String, _ input2: String) throws -> DataStream {
+    let reader = StreamingSession().readStream.format(.jsonLines).schema(schema).option(.maxFilesPerTrigger(1))
+    let left = try reader.load(input).withWatermark("ts", delay: .seconds(10))
+    let right = try reader.load(input2).filter(col("id") % lit(.int64(3)) == lit(.int64(0)))
+        .select(col("id").as("rid"), col("ts").as("rts"), col("sensor").as("rsensor"), col("value").as("rvalue"))
+        .withWatermark("rts", delay: .seconds(10))
+    let condition = col("sensor") == col("rsensor") && col("rts").between(col("ts"), col("ts") + .seconds(5))
+    return left.join(right, on: condition, type: .leftOuter)
+}
+
 do {
+    if argument("mode") == "join" {
+        guard let input = argument("input"), let input2 = argument("input2"), let checkpoint = argument("checkpoint"),
+            let target = argument("sink"), let table = argument("table")
+        else { fail("usage: sluice-sql-torture --mode join --input DIR --input2 DIR --checkpoint DIR --sink URL|sqlite:PATH --table NAME") }
+        try joinQuery(input, input2).writeStream.format(sinkFormat(target, table: table, keys: [])).outputMode(.append)
+            .checkpointLocation(checkpoint).trigger(.availableNow).start().awaitTermination()
+        exit(0)
+    }
     guard let mode = argument("mode").flatMap(OutputMode.init(rawValue:)), let input = argument("input"),
         let checkpoint = argument("checkpoint"), let target = argument("sink"), let table = argument("table")
     else { fail("usage: sluice-sql-torture --mode append|update|complete --input DIR --checkpoint DIR --sink URL|sqlite:PATH --table NAME") }

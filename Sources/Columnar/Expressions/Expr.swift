@@ -60,6 +60,10 @@ public enum ScalarFunction: Sendable, Hashable {
     /// Spark's `window_time`: the event time of a window's row, its end minus 1 µs (the
     /// argument is the window's end column).
     case windowTime
+    /// A timestamp moved by a fixed number of µs (Spark's `ts + INTERVAL ...` with a day-time interval).
+    case timestampAdd(Int64)
+    /// The start of the tumbling window of this many µs (from 1970) a timestamp falls in.
+    case windowStart(Int64)
 }
 
 /// Units for `dateTrunc`.
@@ -124,6 +128,8 @@ public indirect enum Expr: Sendable, CustomStringConvertible {
         case .isNull(let e): return "(\(e) IS NULL)"
         case .isNotNull(let e): return "(\(e) IS NOT NULL)"
         case .cast(let e, let t): return "CAST(\(e) AS \(t))"
+        case .call(.timestampAdd(let micros), let args) where args.count == 1:
+            return micros < 0 ? "(\(args[0]) - INTERVAL \(-micros) MICROSECONDS)" : "(\(args[0]) + INTERVAL \(micros) MICROSECONDS)"
         case .call(let f, let args): return "\(f.name)(\(args.map(\.description).joined(separator: ", ")))"
         case .alias(let e, let n): return "\(e) AS \(n)"
         }
@@ -137,6 +143,8 @@ extension ScalarFunction {
         case .windowTime: return "window_time"
         case .udf(let f): return f.name
         case .splitItem(let i): return "split_item_\(i)"
+        case .timestampAdd(let micros): return "timestamp_add_\(micros)us"
+        case .windowStart(let micros): return "window_start_\(micros)us"
         default: return String(describing: self)
         }
     }

@@ -36,6 +36,11 @@ enum ScalarFunctions {
             try need(1, [.timestamp]); return .int64
         case .windowTime:
             try need(1, [.timestamp]); return .timestamp
+        case .timestampAdd:
+            try need(1, [.timestamp]); return .timestamp
+        case .windowStart(let size):
+            guard size > 0 else { throw ColumnarError.invalidArgument("windowStart: the window size must be positive in \(expr)") }
+            try need(1, [.timestamp]); return .timestamp
         default:
             preconditionFailure("\(f.name) is typed by LogFunctions")
         }
@@ -93,6 +98,11 @@ enum ScalarFunctions {
         case .windowTime:
             // A window is [start, end): its last instant is one microsecond before the end.
             return .column(.timestamps(cols[0].int64Values.map { $0 - 1 }, validity: cols[0].validity))
+        case .timestampAdd(let micros):
+            // Wraps on overflow, as Sluice's integer arithmetic does.
+            return .column(.timestamps(cols[0].int64Values.map { $0 &+ micros }, validity: cols[0].validity))
+        case .windowStart(let size):
+            return .column(.timestamps(cols[0].int64Values.map { Timestamps.floorDiv($0, size) &* size }, validity: cols[0].validity))
         default:
             preconditionFailure("\(f.name) is evaluated by LogFunctions")
         }

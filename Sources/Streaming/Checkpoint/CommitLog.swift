@@ -8,10 +8,14 @@ public struct CommitMetadata: Codable, Sendable, Equatable {
     /// yet). A Delta table skips empty batches, so this can be below N. nil when the sink cannot
     /// tell, and in commit files written before the engine recorded it.
     public var lastSinkBatch: Int64?
+    /// Each `withWatermark`'s own watermark (ms, by watermark id; null: no batch yet) after batch
+    /// N, from which the global one is chosen. Absent with a single input, and in older files.
+    public var inputWatermarksMs: [Int64?]?
 
-    public init(nextBatchWatermarkMicros: Int64?, lastSinkBatch: Int64? = nil) {
+    public init(nextBatchWatermarkMicros: Int64?, lastSinkBatch: Int64? = nil, inputWatermarksMs: [Int64?]? = nil) {
         self.nextBatchWatermarkMicros = nextBatchWatermarkMicros
         self.lastSinkBatch = lastSinkBatch
+        self.inputWatermarksMs = inputWatermarksMs
     }
 }
 

@@ -20,7 +20,7 @@ public struct OperatorShape: Codable, Sendable, Equatable {
     /// The order properties are listed in messages.
     static let order = [
         "window", "window size", "window slide", "session gap", "grouping keys", "aggregates", "keys",
-        "within watermark", "time mode", "state variables", "watermark column", "watermark delay",
+        "within watermark", "time mode", "state variables", "watermark column", "watermark delay", "join type", "join condition",
     ]
 
     /// What changed from `old` to `self`, one phrase per property ("window size was 1 minute, now 5 minutes").
@@ -77,6 +77,14 @@ public struct OperatorShape: Codable, Sendable, Equatable {
             ]
             addWatermark(below: child, to: &p)
             out.append(OperatorShape(kind: "transformWithState", properties: p))
+        case .joinStream(let a, let b, let condition, let type):
+            var p = ["join type": type.sparkName, "join condition": condition.description]
+            var left: [String: String] = [:], right: [String: String] = [:]
+            addWatermark(below: a, to: &left)
+            addWatermark(below: b, to: &right)
+            for (k, v) in left { p["left " + k] = v }
+            for (k, v) in right { p["right " + k] = v }
+            out.append(OperatorShape(kind: "stream-stream join", properties: p))
         default:
             break
         }

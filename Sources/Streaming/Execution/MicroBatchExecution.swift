@@ -152,12 +152,13 @@ final class MicroBatchExecution: @unchecked Sendable {
             committedOffsets = latest.sourceOffsets
             currentBatchId = latestId + 1
             lastBatchWatermarkMicros = latest.metadata.batchWatermarkMicros ?? 0
-            restoreWatermark(max(commit.nextBatchWatermarkMicros ?? 0, latest.metadata.batchWatermarkMicros ?? 0))
+            restoreWatermark(max(commit.nextBatchWatermarkMicros ?? 0, latest.metadata.batchWatermarkMicros ?? 0), inputs: commit)
             return (latestId, commit)
         } else {
             pendingBatch = latest
             currentBatchId = latestId
-            restoreWatermark(latest.metadata.batchWatermarkMicros ?? 0)
+            // The inputs' watermarks as batch N-1 left them: re-running N folds N's rows into them again.
+            restoreWatermark(latest.metadata.batchWatermarkMicros ?? 0, inputs: latestId > 0 ? try commitLog.read(latestId - 1) : nil)
             if latestId > 0 {
                 guard let previous = try offsetLog.read(latestId - 1) else {
                     throw CheckpointError.damaged(
@@ -172,9 +173,10 @@ final class MicroBatchExecution: @unchecked Sendable {
         }
     }
 
-    private func restoreWatermark(_ micros: Int64) {
+    private func restoreWatermark(_ micros: Int64, inputs commit: CommitMetadata?) {
         guard let w = watermark else { return }
-        watermark = WatermarkTracker(inputs: plan.watermarks.count, policy: w.policy, restoredMicros: micros)
+        watermark = WatermarkTracker(
+            inputs: plan.watermarks.count, policy: w.policy, restoredMicros: micros, restoredInputsMs: commit?.inputWatermarksMs)
     }
 
     // MARK: - Sink against checkpoint
@@ -261,10 +263,14 @@ final class MicroBatchExecution: @unchecked Sendable {
         let lastSinkBatch = try sink.lastAppliedBatch().lastBatchId
 
         // Phase 4: mark the batch done.
-        watermark?.update(maxEventTimes: ran.eventTime.map(\.maxEventTime), delaysMs: plan.watermarks.map(\.delayMs))
+        watermark?.update(maxEventTimes: ran.eventTime.map(\.maxForWatermark), delaysMs: plan.watermarks.map(\.delayMs))
         lastBatchWatermarkMicros = batchWatermark ?? 0
+        // Per-input watermarks only matter with several inputs; one input's is the global one.
+        let inputWatermarks = plan.watermarks.count > 1 ? watermark?.perInputMs : nil
         try phases.during(.commitsWrite, batchId) {
-            try commitLog.write(batchId, CommitMetadata(nextBatchWatermarkMicros: watermark?.currentMicros, lastSinkBatch: lastSinkBatch))
+            try commitLog.write(
+                batchId,
+                CommitMetadata(nextBatchWatermarkMicros: watermark?.currentMicros, lastSinkBatch: lastSinkBatch, inputWatermarksMs: inputWatermarks))
             for (i, s) in sources.enumerated() { if let end = seq.sourceOffsets[i] { try s.commit(end) } }
         }
         let startOffsets = committedOffsets

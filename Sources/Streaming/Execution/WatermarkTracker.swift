@@ -8,19 +8,28 @@ public enum WatermarkPolicy: String, Sendable, Codable {
     case max
 }
 
-/// Computes the global event-time watermark after each batch, as Spark does: per input,
-/// `max event time (whole ms) - delay`, never decreasing; globally the min (or max) over inputs,
-/// where an input without data yet counts as 0; never decreasing, starting at 0.
+/// Computes the global event-time watermark after each batch, as Spark's `WatermarkTracker`
+/// does: per input (`withWatermark`), `max event time (whole ms) - delay` of the batches that
+/// gave it rows, never decreasing; an input that gave no rows in a batch keeps its value, and
+/// one that never gave any counts as 0. Globally the min (or max, `WatermarkPolicy`) over the
+/// inputs, never decreasing, starting at 0. Unlike Spark, the per-input values are persisted
+/// (`commits/N`), so a restart neither forgets a fast input's progress nor changes results.
 struct WatermarkTracker: Sendable {
     let policy: WatermarkPolicy
-    /// Per watermark node, in ms; nil until the node has seen data. Not persisted (as in Spark).
-    private var perInput: [Int64?]
+    /// Per watermark node, in ms; nil until the first batch after the query's first start.
+    private(set) var perInputMs: [Int64?]
     /// The global watermark in ms.
     private(set) var currentMs: Int64 = 0
 
-    init(inputs: Int, policy: WatermarkPolicy, restoredMicros: Int64?) {
+    /// - Parameter restoredInputsMs: the per-input values a committed batch recorded; ignored
+    ///   when it does not have one value per input (a checkpoint of another query shape).
+    init(inputs: Int, policy: WatermarkPolicy, restoredMicros: Int64?, restoredInputsMs: [Int64?]? = nil) {
         self.policy = policy
-        perInput = Array(repeating: nil, count: inputs)
+        if let restoredInputsMs, restoredInputsMs.count == inputs {
+            perInputMs = restoredInputsMs
+        } else {
+            perInputMs = Array(repeating: nil, count: inputs)
+        }
         currentMs = (restoredMicros ?? 0) / 1000
     }
 
@@ -30,11 +39,15 @@ struct WatermarkTracker: Sendable {
     /// Folds in the maximum event time (µs) each input saw in a batch (nil: no rows).
     mutating func update(maxEventTimes: [Int64?], delaysMs: [Int64]) {
         for (i, maxMicros) in maxEventTimes.enumerated() {
-            guard let maxMicros else { continue }
+            guard let maxMicros else {
+                // Spark puts 0 for an input that has not had data yet.
+                if perInputMs[i] == nil { perInputMs[i] = 0 }
+                continue
+            }
             let candidate = Timestamps.floorDiv(maxMicros, 1000) - delaysMs[i]
-            if perInput[i] == nil || candidate > perInput[i]! { perInput[i] = candidate }
+            if perInputMs[i] == nil || candidate > perInputMs[i]! { perInputMs[i] = candidate }
         }
-        let values = perInput.map { $0 ?? 0 }
+        let values = perInputMs.map { $0 ?? 0 }
         guard let chosen = policy == .min ? values.min() : values.max() else { return }
         if chosen > currentMs { currentMs = chosen }
     }

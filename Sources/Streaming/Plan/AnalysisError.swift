@@ -151,6 +151,17 @@ public struct AnalysisError: Error, Sendable, Equatable, CustomStringConvertible
                 + "Split the query: write one stateful result to a Delta table and read that table as a stream.")
     }
 
+    /// Sluice's own: a stateful operator after a stream-stream join (Spark ≥ 3.4 runs it) is not
+    /// built yet; the join's output watermark is computed but no chain through a join is tested.
+    static func statefulAfterStreamJoin(_ operators: [String]) -> AnalysisError {
+        AnalysisError(
+            "SLUICE_UNSUPPORTED_OPERATION.STATEFUL_AFTER_STREAM_JOIN", sqlState: "0A000",
+            parameters: ["operators": operators.joined(separator: ", ")],
+            text: "This query runs a stateful operator after a stream-stream join (\(operators.joined(separator: " then "))), "
+                + "which Sluice does not run yet. "
+                + "Split the query: write the join's result to a Delta table and read that table as a stream.")
+    }
+
     static let limitInUpdateMode = legacy("Limits are not supported on streaming DataFrames/Datasets in Update output mode")
 
     // MARK: - Formatting as Spark does

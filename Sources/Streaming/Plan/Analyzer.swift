@@ -22,7 +22,7 @@ struct Resolved: Sendable {
 /// raise, worded as Spark words them (`AnalysisError`) where Spark has a name for them.
 struct Analyzer {
     /// The stateful operators, sorts and limits met, bottom up, for `StreamingRules`.
-    private(set) var statefulNodes: [StatefulNode] = []
+    var statefulNodes: [StatefulNode] = []
 
     /// The whole plan's output.
     mutating func resolve(_ plan: LogicalPlan) throws -> Resolved {
@@ -101,6 +101,8 @@ struct Analyzer {
             return Resolved(
                 schema: UnionNode.schema(of: [a.schema, b.schema]), eventTime: a.eventTime, delayMs: a.delayMs,
                 derivedEventTime: a.derivedEventTime)
+        case .joinStream(_, _, let condition, let type):
+            return try joinStream(children[0], children[1], condition: condition, type: type)
         }
     }
 

@@ -73,6 +73,18 @@ enum ColumnPruning {
                 return .project(kept.map(col), prune(child, required: Set(kept)))
             }
             return .union(side(a, x), side(b, y))
+        case .joinStream(let a, let b, let condition, let type):
+            // Each side keeps what is read above the join and what the condition reads (the
+            // watermark below keeps its own column); the state stores exactly those columns.
+            var analyzer = Analyzer()
+            guard let required, let x = try? analyzer.resolve(a), let y = try? analyzer.resolve(b) else {
+                return .joinStream(prune(a, required: nil), prune(b, required: nil), condition: condition, type: type)
+            }
+            let needs = required.union(condition.referencedColumns)
+            func side(_ child: LogicalPlan, _ names: [String]) -> LogicalPlan {
+                prune(child, required: needs.intersection(names))
+            }
+            return .joinStream(side(a, x.schema.names), side(b, y.schema.names), condition: condition, type: type)
         }
     }
 }

@@ -24,6 +24,9 @@ indirect enum LogicalPlan: Sendable {
     case limit(Int, LogicalPlan)
     /// `groupByKey(keys).transformWithState(processor, timeMode:)`.
     case transformWithState(TransformWithStateSpec, LogicalPlan)
+    /// A stream-stream join (Spark's `StreamingSymmetricHashJoinExec`): both inputs are buffered
+    /// in state until the watermark says they can no longer match.
+    case joinStream(LogicalPlan, LogicalPlan, condition: Expr, type: StreamJoinType)
 
     var children: [LogicalPlan] {
         switch self {
@@ -32,7 +35,7 @@ indirect enum LogicalPlan: Sendable {
             .watermark(_, _, _, let c), .aggregate(_, _, _, let c), .deduplicate(_, _, let c), .joinStatic(_, _, _, _, let c),
             .sort(_, let c), .limit(_, let c), .transformWithState(_, let c):
             return [c]
-        case .union(let a, let b):
+        case .union(let a, let b), .joinStream(let a, let b, _, _):
             return [a, b]
         }
     }
@@ -53,6 +56,7 @@ indirect enum LogicalPlan: Sendable {
         case .sort(let o, _): return .sort(o, c[0])
         case .limit(let n, _): return .limit(n, c[0])
         case .transformWithState(let spec, _): return .transformWithState(spec, c[0])
+        case .joinStream(_, _, let cond, let type): return .joinStream(c[0], c[1], condition: cond, type: type)
         }
     }
 

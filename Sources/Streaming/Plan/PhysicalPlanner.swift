@@ -131,7 +131,22 @@ struct PhysicalPlanner {
             return try checked(TransformWithStateNode(child: input.node, operatorId: id, op: op, what: spec.description), resolved)
         case .union:
             return try checked(UnionNode(children: children.map(\.node), schema: resolved.schema), resolved)
+        case .joinStream(_, _, let condition, let type):
+            return try checked(try joinStream(children[0], children[1], condition: condition, type: type), resolved)
         }
+    }
+
+    /// A stream-stream join, numbered after the stateful operators of both its inputs.
+    private mutating func joinStream(_ left: Output, _ right: Output, condition: Expr, type: StreamJoinType) throws -> any PhysicalNode {
+        let id = nextOperatorId
+        nextOperatorId += 1
+        let what = "join(\(condition), \(type.rawValue))"
+        let op = try Analyzer.wrap(what) {
+            try StreamingSymmetricHashJoin(
+                left: left.schema, right: right.schema, condition: condition, type: type, leftEventTime: left.resolved.eventTime,
+                rightEventTime: right.resolved.eventTime, stateProvider: stateProvider(id))
+        }
+        return StreamJoinNode(left: left.node, right: right.node, operatorId: id, op: op, what: what)
     }
 
     private func project(_ exprs: [Expr], _ input: Output, what: String) throws -> any PhysicalNode {

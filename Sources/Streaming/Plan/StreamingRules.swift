@@ -13,6 +13,7 @@ struct StatefulNode: Sendable {
         /// `limit`: stateful in append mode (it counts the rows it let through).
         case limit
         case transformWithState
+        case streamStreamJoin
     }
 
     var kind: Kind
@@ -27,6 +28,9 @@ struct StatefulNode: Sendable {
     var hasDistinctAggregate = false
     /// Sorts: an aggregation is below it.
     var aggregationBelow = false
+    /// Stream-stream joins: the join type, and whether the watermarks let its state go as
+    /// Spark requires of outer and semi joins (`StreamJoinAnalysis`).
+    var join: StreamJoinAnalysis? = nil
 
     var isAggregation: Bool { kind == .aggregation || kind == .sessionWindowAggregation }
 
@@ -37,7 +41,7 @@ struct StatefulNode: Sendable {
         case .aggregation, .sessionWindowAggregation, .dropDuplicatesWithinWatermark: return true
         case .dropDuplicates: return keysHaveEventTime
         case .sort, .limit: return false
-        case .transformWithState: return true
+        case .transformWithState, .streamStreamJoin: return true
         }
     }
 }
@@ -78,6 +82,8 @@ enum StreamingRules {
             case .sort:
                 // Spark's `containsCompleteData`: an aggregation below, in complete mode.
                 if !(n.aggregationBelow && outputMode == .complete) { throw QueryError.analysis(.sortWithoutCompleteAggregation) }
+            case .streamStreamJoin:
+                if let join = n.join { try join.check(outputMode: outputMode) }
             case .dropDuplicates, .transformWithState:
                 break
             }
@@ -85,6 +91,9 @@ enum StreamingRules {
         let stateful = nodes.filter { $0.kind != .sort && !($0.kind == .limit && outputMode != .append) }
         if stateful.count > 1, stateful.contains(where: { $0.kind == .transformWithState }) {
             throw QueryError.analysis(.transformWithStateInChain(stateful.map(\.name)))
+        }
+        if let join = stateful.firstIndex(where: { $0.kind == .streamStreamJoin }), join < stateful.count - 1 {
+            throw QueryError.analysis(.statefulAfterStreamJoin(stateful.map(\.name)))
         }
         // Spark's global-watermark correctness check: outside append mode, an aggregation emits
         // rows a later stateful operator would count as late.

@@ -17,7 +17,7 @@ struct TransformWithStateNode: StatefulPlanNode {
 
     func execute(_ batch: BatchInput) throws -> NodeOutput {
         var output = try child.execute(batch)
-        var context = batch.stateful
+        var context = batch.context(for: operatorId)
         context.batchTimestampMicros = batch.batchTimestampMicros
         let result = try op.process(try output.joined(), context: context)
         output.parts = [result.rows]

@@ -50,6 +50,14 @@ struct EventTimeStats: Sendable, Equatable {
     /// The largest counted event time, or nil when no row counted.
     var maxEventTime: Int64? { count > 0 ? max : nil }
 
+    /// The maximum the watermark takes from this batch, as Spark's `EventTimeStatsAccum` has it:
+    /// a null event time counts as 0 (1970-01-01), so rows with only null event times still
+    /// make the input one that "had data" (Spark's `count > 0`); nil when no row counted at all.
+    var maxForWatermark: Int64? {
+        if nullCount > 0 { return Swift.max(count > 0 ? max : 0, 0) }
+        return maxEventTime
+    }
+
     static func measure(_ batch: RecordBatch, column: String, cutoff: Int64) throws -> EventTimeStats {
         let c = try batch.column(column)
         let t = c.int64Values
