@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Streaming", targets: ["Streaming"]),
         .library(name: "AWS", targets: ["AWS"]),
+        .library(name: "S3Storage", targets: ["S3Storage"]),
         .library(name: "SluicePostgres", targets: ["SluicePostgres"]),
         .library(name: "SluiceSQLite", targets: ["SluiceSQLite"]),
         .executable(name: "sluice", targets: ["sluice"]),
@@ -31,6 +32,9 @@ let package = Package(
         .target(name: "Streaming", dependencies: ["Columnar", "Formats", "Delta", "State", "Operators", "Sinks"]),
         // S3 and Kinesis clients; depends on nothing of Sluice so the engine builds without it.
         .target(name: "AWS", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // S3 as storage for tables, checkpoints and bad records (`s3://` paths); installs itself
+        // into `Formats.Storage`, so the core engine does not depend on AWS.
+        .target(name: "S3Storage", dependencies: ["AWS", "Formats"]),
         // SQL sinks: kept out of the core so it builds and tests without postgres-nio or libsqlite3.
         .systemLibrary(
             name: "CSQLite", path: "Sources/SQLSinks/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -89,7 +93,10 @@ let package = Package(
         .testTarget(name: "OperatorsTests", dependencies: ["Operators", "State", "StateTestSupport", "Formats", "Columnar"]),
         .testTarget(name: "StreamingTests", dependencies: ["Streaming", "YSBWorkload"]),
         .testTarget(name: "DeltaTests", dependencies: ["Delta", "Sinks", "Formats", "Columnar", "TestSupport"]),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport"]),
+        // moto's server, the fault-injecting proxy and boto3 for the AWS and S3 storage tests.
+        .target(name: "AWSTestSupport", dependencies: ["AWS", "TestSupport"], path: "Tests/AWSSupport"),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "AWSTestSupport", "TestSupport"]),
+        .testTarget(name: "S3StorageTests", dependencies: ["S3Storage", "Streaming", "AWS", "AWSTestSupport", "TestSupport"]),
         // Starts its own PostgreSQL server (initdb + pg_ctl on a free loopback port) per suite.
         .target(name: "SQLTestSupport", dependencies: ["Columnar"], path: "Tests/SQLSupport"),
         .testTarget(

@@ -44,6 +44,10 @@ public struct DataStreamReader: Sendable {
             throw QueryError.invalidQuery("a file stream needs a schema: call .schema(...) before load(\"\(path)\")")
         }
         try Self.validateFieldNames(schema)
+        if Storage.isRemote(path) {
+            throw QueryError.invalidQuery(
+                "load(\"\(path)\"): the file source reads local directories only; files in an object store are not streamed yet (tables, checkpoints and bad records may be on S3)")
+        }
         guard FileSystem.isDirectory(path) else { throw SourceError.missingDirectory(FileSystem.absolute(path)) }
         let spec = FileSourceSpec(path: path, format: format, schema: schema, options: options)
         return DataStream(session: session, plan: .source(spec))

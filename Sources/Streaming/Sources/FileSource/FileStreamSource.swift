@@ -229,7 +229,7 @@ public final class FileStreamSource: StreamSource {
     /// way, so a compaction may run meanwhile: `FileSourceLog.load` retries then). Files the log
     /// has forgotten (gone from the directory and older than `maxFileAge`) are not included.
     static func loggedFiles(metadataPath: String, through end: SourceOffset) throws -> [ListedFile] {
-        guard FileSystem.isDirectory(metadataPath) else {
+        guard try Storage.at(metadataPath).exists(metadataPath) else {
             throw CheckpointError.damaged(path: metadataPath, reason: "the file source log is missing, yet offset \(end) refers to it")
         }
         let log = try FileSourceLog(directory: metadataPath)  // exists: nothing is created
