@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "S3Storage", targets: ["S3Storage"]),
         .library(name: "SluicePostgres", targets: ["SluicePostgres"]),
         .library(name: "SluiceSQLite", targets: ["SluiceSQLite"]),
+        .library(name: "Service", targets: ["Service"]),
+        .library(name: "Observability", targets: ["Observability"]),
         .executable(name: "sluice", targets: ["sluice"]),
     ],
     dependencies: [
@@ -18,6 +20,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         // PostgreSQL wire protocol client for the PostgreSQL sink; 1.30 added COPY FROM STDIN.
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.30.0"),
+        // Engine logging (the only dependency the core takes, so embedding apps keep control of it).
+        // 1.16: `LogHandler.log(event:)`, which the JSON log handler implements.
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        // The Service module only: HTTP server, metrics API and Prometheus exposition.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        // Already built for Hummingbird; named for the server channel's bound address (port 0).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        // Already built for Hummingbird; its ServiceGroup shuts the server down gracefully.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -29,7 +42,32 @@ let package = Package(
         .target(name: "State", dependencies: ["Columnar", "Formats"]),
         .target(name: "Operators", dependencies: ["Columnar", "Formats", "State"]),
         .target(name: "Sinks", dependencies: ["Columnar", "Formats", "Delta"]),
-        .target(name: "Streaming", dependencies: ["Columnar", "Formats", "Delta", "State", "Operators", "Sinks"]),
+        .target(
+            name: "Streaming",
+            dependencies: ["Columnar", "Formats", "Delta", "State", "Operators", "Sinks", .product(name: "Logging", package: "swift-log")]),
+        // Prometheus metrics from progress records and JSON log lines: no server, so an app that
+        // serves them its own way (or a benchmark) needs neither Hummingbird nor NIO.
+        .target(
+            name: "Observability",
+            dependencies: [
+                "Streaming",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
+        // Running queries as a service: StreamingApp (run/backfill/status/progress/reset), signals,
+        // the HTTP server for /metrics and the web UI. Its own target so the engine builds without it.
+        .target(
+            name: "Service",
+            dependencies: [
+                "Streaming",
+                "Observability",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // S3 and Kinesis clients; depends on nothing of Sluice so the engine builds without it.
         .target(name: "AWS", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // S3 as storage for tables, checkpoints and bad records (`s3://` paths); installs itself
@@ -48,8 +86,11 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "Streaming",
+                "Service",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // A StreamingApp: one executable per pipeline (the service tests run it).
+        .executableTarget(name: "log-pipeline", dependencies: ["Service"], path: "Examples/LogPipeline"),
         .executableTarget(
             name: "ErrorsPerService", dependencies: ["Streaming"], path: "Examples/ErrorsPerService"),
         .target(name: "YSBWorkload", dependencies: ["Streaming"], path: "Examples/YSB/Workload"),
@@ -83,6 +124,10 @@ let package = Package(
         .executableTarget(name: "file-source-bench", dependencies: ["Streaming"], path: "Benchmarks/FileSourceBench"),
         .executableTarget(
             name: "sluice-sql-bench", dependencies: ["Streaming", "SluicePostgres", "SluiceSQLite"], path: "Benchmarks/SQLSinkBench"),
+        .executableTarget(
+            name: "service-overhead-bench",
+            dependencies: ["Observability", "Streaming", "YSBWorkload", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/ServiceOverhead"),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         // Helpers shared by test targets (not shipped).
         .target(name: "TestSupport", path: "Tests/Support"),
@@ -92,6 +137,8 @@ let package = Package(
         .testTarget(name: "StateTests", dependencies: ["State", "StateTestSupport", "Formats", "Columnar"]),
         .testTarget(name: "OperatorsTests", dependencies: ["Operators", "State", "StateTestSupport", "Formats", "Columnar"]),
         .testTarget(name: "StreamingTests", dependencies: ["Streaming", "YSBWorkload"]),
+        // A source and a sink written against the public API only: imports Streaming, nothing else.
+        .testTarget(name: "SourceProviderTests", dependencies: ["Streaming"]),
         .testTarget(name: "DeltaTests", dependencies: ["Delta", "Sinks", "Formats", "Columnar", "TestSupport"]),
         // moto's server, the fault-injecting proxy and boto3 for the AWS and S3 storage tests.
         .target(name: "AWSTestSupport", dependencies: ["AWS", "TestSupport"], path: "Tests/AWSSupport"),
@@ -106,5 +153,8 @@ let package = Package(
                 // Run as processes by the kill and command tests; listed so `swift test` builds them.
                 "sluice-sql-torture", "sluice-ysb",
             ]),
+        .testTarget(
+            name: "ServiceTests",
+            dependencies: ["Service", "Observability", "Streaming", "TestSupport", .product(name: "Logging", package: "swift-log")]),
     ]
 )

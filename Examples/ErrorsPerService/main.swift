@@ -12,6 +12,9 @@ let input = CommandLine.arguments.dropFirst().first ?? "sluice-demo/raw/service-
 let schema = Schema([
     Field("timestamp", .timestamp), Field("level", .string), Field("service", .string),
     Field("context.customer", .string), Field("latency_ms", .int64),
+    // The demo writes the logs under date=YYYY-MM-DD/ directories: a declared field of that name
+    // is filled from them (an undeclared directory key is refused).
+    Field("date", .date),
 ])
 
 let session = StreamingSession()

@@ -21,8 +21,8 @@ enum KillPlan: Sendable, Equatable, CustomStringConvertible {
 /// aimed at the steps of the batch protocol in shuffled rounds, so that each step is hit early.
 struct KillScheduler {
     /// Every phase a worker of `query` goes through; aimed kills cycle through all of them.
-    static func targets(_ query: TortureQuery) -> [PhaseTrace.Phase] {
-        query.hasState ? PhaseTrace.Phase.allCases : PhaseTrace.Phase.allCases.filter { $0 != .stateDelta && $0 != .stateSnapshot }
+    static func targets(_ query: TortureQuery) -> [BatchPhase] {
+        query.hasState ? BatchPhase.traced : BatchPhase.traced.filter { $0 != .stateDelta && $0 != .stateSnapshot }
     }
 
     private let targets: [PhaseTrace.Phase]

@@ -27,7 +27,7 @@ struct TortureReport {
 
     /// Label of a kill before the worker's query started (process exec, argument parsing).
     static let beforeQuery = "process-start"
-    static let phaseLabels = [beforeQuery] + PhaseTrace.Phase.allCases.map(\.rawValue)
+    static let phaseLabels = [beforeQuery] + BatchPhase.traced.map(\.rawValue)
     /// The steps of batch N (not startup or idle), each of which a run should hit.
     static let batchSteps: [PhaseTrace.Phase] = [
         .latestOffset, .offsetsWrite, .dataRead, .stateDelta, .stateSnapshot, .sinkWrite, .sinkDataFiles, .sinkLogCommit, .commitsWrite,

@@ -120,19 +120,6 @@ struct DeltaTableFiles {
 
     /// The names in the directory open at `dirFd` (not `.` or `..`).
     private func names(_ dirFd: Int32, relative: String) throws -> [String] {
-        let copy = dup(dirFd)
-        guard copy >= 0, let d = fdopendir(copy) else {
-            if copy >= 0 { close(copy) }
-            throw IOError("opendir", FilePaths.join(root, relative))
-        }
-        defer { closedir(d) }
-        var names: [String] = []
-        while let e = readdir(d) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
+        try FileSystem.list(directory: dirFd, path: FilePaths.join(root, relative))
     }
 }

@@ -12,8 +12,25 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Delete the demo directory first.")
     var fresh = false
 
+    @Flag(help: "Keep the queries running (processing-time trigger) while a new log file arrives every few seconds; serve the web UI and /metrics. Ctrl-C or SIGTERM stops.")
+    var serve = false
+
+    @Option(help: "With --serve: the port of the web UI and /metrics (0 picks a free one).")
+    var port = 8321
+
+    @Option(help: "With --serve: the address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "With --serve: seconds between new log files.")
+    var fileEvery = 3.0
+
     func run() throws {
         if fresh { try FileSystem.removeTree(dir) }
+        if serve {
+            let exit = try DemoServe(dir: dir, port: port, host: host, fileEvery: .milliseconds(Int64(fileEvery * 1000))).run()
+            if exit != .clean { throw ExitCode(exit.rawValue) }
+            return
+        }
         let input = FilePaths.join(dir, "raw", "service-logs")
         let checkpoint = FilePaths.join(dir, "checkpoints", "errors")
         let firstRun = !FileSystem.isDirectory(input)
@@ -28,6 +45,8 @@ struct DemoCommand: ParsableCommand {
         print("wrote \(written.count) log files under \(input)\(firstRun ? "" : " (new since the last run)")")
 
         let session = StreamingSession()
+        // The demo prints a line per batch itself; the engine's log adds only its warnings.
+        session.streams.logger.logLevel = .warning
         let logs = try session.readStream
             .format(.jsonLines)
             .schema(DemoData.schema)

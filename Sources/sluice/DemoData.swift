@@ -10,6 +10,8 @@ enum DemoData {
     static let schema = Schema([
         Field("timestamp", .timestamp), Field("level", .string), Field("service", .string),
         Field("context.customer", .string), Field("latency_ms", .int64), Field("message", .string),
+        // Filled from the files' `date=YYYY-MM-DD/` directories.
+        Field("date", .date),
     ])
 
     /// Writes files number `files` (each `linesPerFile` lines, later numbers later in time) under `dir`;

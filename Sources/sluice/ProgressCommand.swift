@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Service
 import Streaming
 
 struct ProgressCommand: ParsableCommand {
@@ -11,19 +13,31 @@ struct ProgressCommand: ParsableCommand {
     @Option(help: "How many of the latest records to print.")
     var last = 1
 
+    @Flag(help: "Keep printing each new record as batches complete, until interrupted.")
+    var follow = false
+
     func run() throws {
+        if follow { followProgress(checkpoint: checkpoint, last: last, interval: 1) }
         print(try CheckpointInspector(checkpoint).progressReport(last: last))
     }
 }
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Show where a query stands: its id, last batch, and whether a batch is pending.")
+        commandName: "status",
+        abstract: "Show where a query stands: running or not, its id, batches, watermark, event-time lag and backlog.")
 
     @Argument(help: "The query's checkpoint directory.")
     var checkpoint: String
 
     func run() throws {
-        print(try CheckpointInspector(checkpoint).status().description)
+        let details = try CheckpointInspector(checkpoint).status().description
+        let report = QueryStatusReport.read(name: URL(fileURLWithPath: checkpoint).lastPathComponent, checkpoint: checkpoint)
+        // The report's first line says whether a process runs the query; its last lines add the
+        // watermark, lag and backlog to the checkpoint's own description.
+        let lines = report.text.split(separator: "\n").map(String.init)
+        print(([lines[0]] + [details] + lines.dropFirst().filter {
+            $0.hasPrefix("  watermark") || $0.hasPrefix("  event-time lag") || $0.hasPrefix("  backlog") || $0.hasPrefix("  problem")
+        }.map { String($0.dropFirst(2)) }).joined(separator: "\n"))
     }
 }

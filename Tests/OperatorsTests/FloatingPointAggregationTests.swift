@@ -29,7 +29,7 @@ import Testing
             try RecordBatch.fromRows(rows, schema: Self.input),
             context: StatefulContext(batchId: batch, watermarkForLateEvents: nil, watermarkForEviction: nil))
         try op.commit()
-        return out.rows
+        return out.rows.rows
     }
 
     /// The bit pattern, so -0.0 and 0.0 (equal as numbers) are told apart.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Columnar
 import Foundation
 
 /// Runs a query process to completion while SIGKILLing it again and again: at random moments
@@ -42,7 +43,7 @@ public struct KillHarness {
     /// phases first, so every phase is hit even if a random kill comes late), then lets it finish. Returns the phase each kill landed in (nil: before the
     /// query traced anything). Throws if a run fails on its own or never finishes.
     public func run(kills: Int, seed: UInt64, phases: [String] = KillHarness.sinkPhases) throws -> [String?] {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)  // the same kill times for the same seed
         var landed: [String?] = []
         let targets: [Target?] = (0..<kills).map { i -> Target? in
             let k = i % (phases.count + 1)
@@ -139,19 +140,6 @@ public struct KillHarness {
 
 public struct HarnessError: Error, CustomStringConvertible {
     public let description: String
-}
-
-/// SplitMix64: the same kill times for the same seed.
-public struct SeededRandom {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Where `swift build` put the products next to the running test binary.

@@ -32,9 +32,9 @@ import Testing
             .filter(col("`service.name`") == "checkout" && col("`http.status_code`") >= 500)
             .select(col("`service.name`"), col("resource.host"), col("`http.status_code`").as("status"))
         let planned = QueryPlanner.optimize(stream.plan, pruneColumns: true).sources[0]
-        let spec = try #require(planned as? FileSourceSpec)
+        let spec = try #require(planned as? FileSourceProvider)
         #expect(spec.options.reader.scanFilter == ScanFilter([.init(field: "service.name", values: ["checkout"])]))
-        #expect(try spec.resolvedSchema().names == ["service.name", "resource.host", "http.status_code"])
+        #expect(spec.schema.names == ["service.name", "resource.host", "http.status_code"])
 
         let sink = MemorySink(name: "otel-\(UUID())")
         try stream.writeStream.format(.custom(sink)).checkpointLocation(dir.sub("cp")).trigger(.availableNow).start().awaitTermination()

@@ -178,21 +178,37 @@ func symlink(_ target: String, at path: String) throws {
         }
     }
 
-    /// Undeclared keys found at the first start are string columns, kept in the checkpoint, so
-    /// a restart has the same schema even if the directory holds other files by then.
-    @Test func undeclaredColumnsAreFixedAtTheFirstStart() throws {
+    /// Partition columns are the declared fields named like a directory key: a key the schema
+    /// does not declare is refused from the first batch on, naming the file, never added as a
+    /// column the query's schema did not have.
+    @Test func anUndeclaredKeyPresentAtTheFirstStartIsRefused() throws {
         let dir = TempDir()
         try writeEvents(dir.sub("in", "region=eu"), "a.jsonl", ids: 0..<1)
-        let first = try makeFileSource(dir)
-        #expect(first.schema.names.last == "region")
-        let (offset, _) = try takeBatch(first, after: nil)
-        try FileSystem.removeTree(dir.sub("in", "region=eu"))
-        try writeEvents(dir.sub("in"), "b.jsonl", ids: 1..<2)
-        let restarted = try makeFileSource(dir)
-        #expect(restarted.schema == first.schema)
-        #expect(throws: SourceError.missingPartitionDirectory(path: dir.sub("in", "b.jsonl"), column: "region")) {
-            try restarted.latestOffset(start: offset, limit: .all)
+        let source = try makeFileSource(dir)
+        #expect(source.schema == eventSchema)
+        #expect {
+            try source.latestOffset(start: nil, limit: .all)
+        } throws: { e in
+            "\(e)".contains(dir.sub("in", "region=eu", "a.jsonl")) && "\(e)".contains("Declare region in the schema")
         }
+        #expect(!FileSystem.exists(dir.sub("log", "0")))
+    }
+
+    /// Earlier versions made undeclared keys found at the first start string columns at the
+    /// end, recorded in the source log: a restart asks to declare them, and then keeps going.
+    @Test func aLogRecordingUndeclaredColumnsAsksToDeclareThem() throws {
+        let dir = TempDir()
+        try writeEvents(dir.sub("in", "region=eu"), "a.jsonl", ids: 0..<1)
+        try FileSystem.createDirectory(dir.sub("log"))
+        try FileSourceLog(directory: dir.sub("log")).writePartitions(PartitionColumns(declared: [], undeclared: ["region"]))
+        #expect {
+            try makeFileSource(dir)
+        } throws: { e in
+            "\(e)".contains(dir.sub("log")) && "\(e)".contains("region") && "\(e)".contains("declare them in the schema")
+        }
+        let declared = try makeFileSource(dir, schema: eventSchema.setting(Field("region", .string)))
+        let (_, batch) = try takeBatch(declared, after: nil)
+        #expect(try batch?.combined().rows.map { $0[4] } == [.string("eu")])
     }
 
     /// Column pruning narrows the schema the source sees; a pruned partition column must still

@@ -10,12 +10,9 @@ import Testing
 @Suite struct ProgressFormatTests {
     static let schema = Schema([Field("ts", .timestamp)])
 
-    func collector(_ times: [Int64?]) throws -> EventTimeStatsCollector {
-        let c = EventTimeStatsCollector(column: "ts", delayMs: 10_000, maxAhead: nil)
-        c.reset(batchTimestampMicros: 0)
+    func collector(_ times: [Int64?]) throws -> EventTimeStats {
         let batch = try RecordBatch.fromRows(times.map { [$0.map { .timestamp($0) } ?? .null] }, schema: Self.schema)
-        c.add(try c.measure(batch, cutoff: c.cutoff))
-        return c
+        return try EventTimeStats.measure(batch, column: "ts", cutoff: .max)
     }
 
     @Test func statisticsAreWholeMillisecondsFormattedLikeSpark() throws {

@@ -133,7 +133,7 @@ import Testing
         let dir = TempDir()
         let sink = MemorySink(name: "srclog-\(UUID())")
         try writeEvents(dir.sub("in"), "a.jsonl", ids: 0..<3)
-        let source = try FileSourceSpec(path: dir.sub("in"), format: .jsonLines, schema: eventSchema, options: FileSourceOptions())
+        let source = try FileSourceProvider(path: dir.sub("in"), format: .jsonLines, schema: eventSchema, options: FileSourceOptions())
             .makeFileSource(metadataPath: CheckpointLayout(root: dir.sub("cp")).source(0))
         _ = try source.latestOffset(start: nil, limit: .all)
         try StreamingSession().readStream.schema(eventSchema).load(dir.sub("in"))

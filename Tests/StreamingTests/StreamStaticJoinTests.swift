@@ -94,7 +94,7 @@ import Testing
         func scanFilter(_ filter: Expr) throws -> ScanFilter? {
             let stream = try StreamingSession().readStream.schema(eventSchema).load(dir.sub("in")).filter(filter).select(col("id"))
             let spec = QueryPlanner.optimize(stream.plan, pruneColumns: true).sources[0]
-            return try #require(spec as? FileSourceSpec).options.reader.scanFilter
+            return try #require(spec as? FileSourceProvider).options.reader.scanFilter
         }
         #expect(try scanFilter(pushable) == ScanFilter([.init(field: "user", values: ["u1", "2"])]))
         #expect(try scanFilter(opaque) == nil)

@@ -131,6 +131,23 @@ public enum FileSystem {
     public static func list(_ dir: String) throws -> [String] {
         guard let d = opendir(dir) else { throw IOError("opendir", dir) }
         defer { closedir(d) }
+        return names(of: d)
+    }
+
+    /// Names in the directory open as `fd` (not `.` or `..`), unsorted; `fd` stays open (a
+    /// walk that opens each level with `openat` keeps its own descriptors). `path` names the
+    /// directory in errors.
+    public static func list(directory fd: Int32, path: String) throws -> [String] {
+        let copy = dup(fd)
+        guard copy >= 0, let d = fdopendir(copy) else {
+            if copy >= 0 { close(copy) }
+            throw IOError("opendir", path)
+        }
+        defer { closedir(d) }
+        return names(of: d)
+    }
+
+    private static func names(of d: OpaquePointer) -> [String] {
         var names: [String] = []
         while let e = readdir(d) {
             let name = withUnsafeBytes(of: e.pointee.d_name) { raw in

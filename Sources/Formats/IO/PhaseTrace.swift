@@ -7,7 +7,7 @@ import Synchronization
 
 /// Records which step of the batch protocol a query is in, so that a process that kills the
 /// query with SIGKILL can tell afterwards where it died (the crash-torture harness,
-/// `Examples/Torture`).
+/// `Examples/Torture`). It observes the phases `BatchPhase.traced` lists and ignores the others.
 ///
 /// Each `enter` overwrites one fixed-size record at the start of a small file with a single
 /// `pwrite` (no fsync: the page cache outlives a killed process), so the file always holds the
@@ -20,33 +20,9 @@ import Synchronization
 /// - `SLUICE_TRACE_PHASES=<path>`: the file to write.
 /// - `SLUICE_PHASE_DELAY_MS=<ms>`: sleep this long on entering each phase, so that kills at
 ///   random moments land inside steps with good probability. Only for crash testing.
-public final class PhaseTrace: Sendable {
-    /// The steps a query goes through, in the order batch N takes them.
-    public enum Phase: String, Sendable, CaseIterable {
-        /// Query start: lock, checkpoint metadata, planning, opening the sink, reading the checkpoint.
-        case startup
-        /// Asking the sources for new data (the file source logs the files it takes here).
-        case latestOffset = "latest-offset"
-        /// Writing `offsets/N`.
-        case offsetsWrite = "offsets-write"
-        /// Reading the batch's input and running the plan (stateful operators load state N).
-        case dataRead = "data-read"
-        /// Writing one state partition's delta file of version N+1 (entered once per partition).
-        case stateDelta = "state-delta"
-        /// Writing one state partition's snapshot of version N+1 (every 10 versions), or deleting
-        /// old state files; entered from the query's background maintenance task, not the batch.
-        case stateSnapshot = "state-snapshot"
-        /// Handing the batch to the sink.
-        case sinkWrite = "sink-write"
-        /// Delta sink: writing the batch's Parquet data files.
-        case sinkDataFiles = "sink-data-files"
-        /// Delta sink: writing the log commit (and a log checkpoint every 10 commits).
-        case sinkLogCommit = "sink-log-commit"
-        /// Writing `commits/N`.
-        case commitsWrite = "commits-write"
-        /// Batch N is committed: progress, retention, and waiting for the next batch.
-        case idle
-    }
+public final class PhaseTrace: BatchPhaseObserver {
+    /// The phases, named as the trace writes them (`BatchPhase.traced`).
+    public typealias Phase = BatchPhase
 
     /// Bytes of one record; phase names and batch ids are far shorter.
     public static let recordSize = 64
@@ -78,6 +54,7 @@ public final class PhaseTrace: Sendable {
 
     /// Records that the query is entering `phase` of `batch`, then sleeps the configured delay.
     public func enter(_ phase: Phase, batch: Int64? = nil) {
+        guard phase.isTraced else { return }
         let seq = sequence.add(1, ordering: .relaxed).newValue
         var text = "\(seq) \(phase.rawValue)"
         if let batch { text += " \(batch)" }

@@ -9,8 +9,8 @@ import State
 /// watermark; complete mode emits every session each batch. Update mode is rejected, as in Spark.
 public final class SessionWindowAggregation: StatefulOperator, @unchecked Sendable {
     public let outputSchema: Schema
-    public private(set) var metrics: StatefulOperatorMetrics
-    public private(set) var lateRows: RecordBatch?
+    /// The name progress reports for this operator.
+    private let metricsName: String
 
     private let keys: [Expr]
     private let window: WindowSpec
@@ -52,14 +52,14 @@ public final class SessionWindowAggregation: StatefulOperator, @unchecked Sendab
         values = RowCodec(valueSchema, normalizesDoubles: false)
         state = PendingState(
             provider: try stateProvider(Schema(keyFields + [Field(window.startColumn, .timestamp)]), valueSchema))
-        metrics = StatefulOperatorMetrics(name: "sessionWindowStateStoreSave")
+        metricsName = "sessionWindowStateStoreSave"
     }
 
     public var reactsToWatermark: Bool { mode == .append && watermarked }
 
-    public func process(_ batch: RecordBatch, context: StatefulContext) throws -> RecordBatch {
+    public func process(_ batch: RecordBatch, context: StatefulContext) throws -> StatefulOutput {
         var store = try state.load(batchId: context.batchId)
-        var m = StatefulOperatorMetrics(name: metrics.name)
+        var m = StatefulOperatorMetrics(name: metricsName)
         let gap = window.size
         let late = mode == .complete || !watermarked ? nil : context.watermarkForLateEvents
         let keyColumns = try keys.map { try $0.evaluate(batch) }
@@ -82,7 +82,7 @@ public final class SessionWindowAggregation: StatefulOperator, @unchecked Sendab
             }
         }
         m.numRowsDroppedByWatermark = Int64(lateIndexes.count)
-        lateRows = lateIndexes.isEmpty ? nil : batch.take(lateIndexes)
+        let lateRows = lateIndexes.isEmpty ? nil : batch.take(lateIndexes)
 
         // Existing sessions of the keys this batch touches: a state key is the grouping key's
         // bytes followed by the session start (a validity byte and 8 bytes), so an entry's key
@@ -160,9 +160,10 @@ public final class SessionWindowAggregation: StatefulOperator, @unchecked Sendab
         let sm = store.metrics
         m.numRowsTotal = Int64(sm.numRowsTotal)
         m.memoryUsedBytes = Int64(sm.memoryUsedBytes)
-        metrics = m
         state.hold(store)
-        return try SortPermutation.sorted(try RecordBatch(schema: outputSchema, columns: outputColumns(sessions)))
+        return StatefulOutput(
+            rows: try SortPermutation.sorted(try RecordBatch(schema: outputSchema, columns: outputColumns(sessions))), lateRows: lateRows,
+            metrics: m)
     }
 
     public func commit() throws { try state.commit() }

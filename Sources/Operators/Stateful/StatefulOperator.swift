@@ -25,6 +25,23 @@ public struct StatefulOperatorMetrics: Sendable, Equatable {
     public var numRowsDroppedByWatermark: Int64 = 0
 }
 
+/// What a stateful operator returns for one batch: nothing about a batch is kept in the
+/// operator for the engine to read back afterwards.
+public struct StatefulOutput: Sendable {
+    /// The operator's output rows.
+    public var rows: RecordBatch
+    /// Input rows the batch dropped as late (same schema as the operator's input); nil if none.
+    public var lateRows: RecordBatch?
+    /// The batch's metrics, for progress.
+    public var metrics: StatefulOperatorMetrics
+
+    public init(rows: RecordBatch, lateRows: RecordBatch?, metrics: StatefulOperatorMetrics) {
+        self.rows = rows
+        self.lateRows = lateRows
+        self.metrics = metrics
+    }
+}
+
 /// An operator whose output depends on earlier batches, through a versioned state store.
 ///
 /// Batch N loads state version N, and `commit()` writes version N+1, so re-running batch N after
@@ -33,16 +50,10 @@ public protocol StatefulOperator: AnyObject, Sendable {
     var outputSchema: Schema { get }
 
     /// Runs one batch (possibly empty: a no-data batch that only lets the watermark act).
-    func process(_ batch: RecordBatch, context: StatefulContext) throws -> RecordBatch
+    func process(_ batch: RecordBatch, context: StatefulContext) throws -> StatefulOutput
 
     /// Makes the batch's state changes durable (state version N+1).
     func commit() throws
-
-    /// Metrics of the last processed batch.
-    var metrics: StatefulOperatorMetrics { get }
-
-    /// Input rows the last batch dropped as late (same schema as the operator's input).
-    var lateRows: RecordBatch? { get }
 
     /// True if a rising watermark can make this operator emit or evict, so the engine runs a
     /// batch without new data whenever the watermark moves (Spark's no-data batches).

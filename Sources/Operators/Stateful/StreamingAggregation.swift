@@ -15,8 +15,8 @@ import State
 /// column builders, then sorted through a permutation.
 public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
     public let outputSchema: Schema
-    public private(set) var metrics: StatefulOperatorMetrics
-    public private(set) var lateRows: RecordBatch?
+    /// The name progress reports for this operator.
+    private let metricsName: String
 
     private let keys: [Expr]
     private let window: WindowSpec?
@@ -64,15 +64,15 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
         self.keyTypes = keyFields.map(\.type)
         values = RowCodec(Schema(layout.stateFields), normalizesDoubles: false)
         state = PendingState(provider: try stateProvider(Schema(keyFields), Schema(layout.stateFields)))
-        metrics = StatefulOperatorMetrics(name: "stateStoreSave")
+        metricsName = "stateStoreSave"
     }
 
     /// True when append mode can emit final rows: the grouping includes the watermarked column.
     public var isWatermarked: Bool { hasEventTime }
 
-    public func process(_ batch: RecordBatch, context: StatefulContext) throws -> RecordBatch {
+    public func process(_ batch: RecordBatch, context: StatefulContext) throws -> StatefulOutput {
         var store = try state.load(batchId: context.batchId)
-        var m = StatefulOperatorMetrics(name: metrics.name)
+        var m = StatefulOperatorMetrics(name: metricsName)
         let late = mode == .complete || !hasEventTime ? nil : context.watermarkForLateEvents
 
         // Rows (with their window start) that take part, after dropping late ones.
@@ -121,7 +121,7 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
         } else {
             rows = Array(0..<batch.rowCount)
         }
-        lateRows = lateRowIndexes.isEmpty ? nil : batch.take(lateRowIndexes)
+        let lateRows = lateRowIndexes.isEmpty ? nil : batch.take(lateRowIndexes)
 
         // Pre-aggregate the batch by key; the table's key bytes are the state store's keys.
         var table = GroupKeyTable(capacity: 1024)
@@ -180,9 +180,8 @@ public final class StreamingAggregation: StatefulOperator, @unchecked Sendable {
         let sm = store.metrics
         m.numRowsTotal = Int64(sm.numRowsTotal)
         m.memoryUsedBytes = Int64(sm.memoryUsedBytes)
-        metrics = m
         state.hold(store)
-        return try SortPermutation.sorted(result)
+        return StatefulOutput(rows: try SortPermutation.sorted(result), lateRows: lateRows, metrics: m)
     }
 
     public func commit() throws { try state.commit() }

@@ -13,8 +13,8 @@ import State
 ///   first watermark past the delay.
 public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable {
     public let outputSchema: Schema
-    public private(set) var metrics: StatefulOperatorMetrics
-    public private(set) var lateRows: RecordBatch?
+    /// The name progress reports for this operator.
+    private let metricsName: String
 
     private let columns: [String]
     private let eventTimeColumn: String?
@@ -43,12 +43,12 @@ public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable
         keyTypes = keyFields.map(\.type)
         outputSchema = input
         state = PendingState(provider: try stateProvider(Schema(keyFields), values.schema))
-        metrics = StatefulOperatorMetrics(name: withinWatermarkDelay == nil ? "dedupe" : "dedupeWithinWatermark")
+        metricsName = withinWatermarkDelay == nil ? "dedupe" : "dedupeWithinWatermark"
     }
 
-    public func process(_ batch: RecordBatch, context: StatefulContext) throws -> RecordBatch {
+    public func process(_ batch: RecordBatch, context: StatefulContext) throws -> StatefulOutput {
         var store = try state.load(batchId: context.batchId)
-        var m = StatefulOperatorMetrics(name: metrics.name)
+        var m = StatefulOperatorMetrics(name: metricsName)
         let keyColumns = try columns.map { try batch.column($0) }
         let time = try eventTimeColumn.map { try batch.column($0) }
         var keep: [Int] = []
@@ -82,7 +82,7 @@ public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable
             }
         }
         m.numRowsDroppedByWatermark = Int64(late.count)
-        lateRows = late.isEmpty ? nil : batch.take(late)
+        let lateRows = late.isEmpty ? nil : batch.take(late)
         m.numRowsUpdated = Int64(keep.count)
 
         if let wm = context.watermarkForEviction {
@@ -103,9 +103,8 @@ public final class StreamingDeduplication: StatefulOperator, @unchecked Sendable
         let sm = store.metrics
         m.numRowsTotal = Int64(sm.numRowsTotal)
         m.memoryUsedBytes = Int64(sm.memoryUsedBytes)
-        metrics = m
         state.hold(store)
-        return keep.count == batch.rowCount ? batch : batch.take(keep)
+        return StatefulOutput(rows: keep.count == batch.rowCount ? batch : batch.take(keep), lateRows: lateRows, metrics: m)
     }
 
     public func commit() throws { try state.commit() }

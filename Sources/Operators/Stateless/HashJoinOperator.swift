@@ -30,10 +30,10 @@ public struct HashJoinOperator: BatchOperator {
         var next: [Int32]
     }
 
-    /// - Parameter outputs: the output columns to materialise (nil for all); the rest are left out.
-    public init(stream: Schema, staticTable: RecordBatch, on keys: [String], type: JoinType = .inner, outputs: Set<String>? = nil) throws {
+    /// The join's output columns, checked as the operator would check them, without building
+    /// the hash index: so a query's schema is known without reading the static side's rows.
+    public static func outputSchema(stream: Schema, staticSchema s: Schema, on keys: [String], outputs: Set<String>? = nil) throws -> Schema {
         guard !keys.isEmpty else { throw ColumnarError.invalidArgument("a join needs at least one key column") }
-        let s = staticTable.schema
         var streamKeyIndexes: [Int] = []
         for k in keys {
             let si = try stream.require(k), ti = try s.require(k)
@@ -43,18 +43,29 @@ public struct HashJoinOperator: BatchOperator {
             streamKeyIndexes.append(si)
         }
         func wanted(_ name: String) -> Bool { outputs?.contains(name) ?? true }
+        let outputKeys = streamKeyIndexes.filter { wanted(stream.fields[$0].name) }
+        let streamOther = stream.fields.indices.filter { !keys.contains(stream.fields[$0].name) && wanted(stream.fields[$0].name) }
+        let staticOther = s.fields.indices.filter { !keys.contains(s.fields[$0].name) && wanted(s.fields[$0].name) }
+        for i in staticOther where stream.index(of: s.fields[i].name) != nil {
+            throw ColumnarError.invalidArgument("column '\(s.fields[i].name)' is in both the stream and the static table; rename one before joining")
+        }
+        return Schema(
+            outputKeys.map { stream.fields[$0] } + streamOther.map { stream.fields[$0] }
+                + staticOther.map { Field(s.fields[$0].name, s.fields[$0].type, nullable: true) })
+    }
+
+    /// - Parameter outputs: the output columns to materialise (nil for all); the rest are left out.
+    public init(stream: Schema, staticTable: RecordBatch, on keys: [String], type: JoinType = .inner, outputs: Set<String>? = nil) throws {
+        let s = staticTable.schema
+        outputSchema = try Self.outputSchema(stream: stream, staticSchema: s, on: keys, outputs: outputs)
+        let streamKeyIndexes = try keys.map { try stream.require($0) }
+        func wanted(_ name: String) -> Bool { outputs?.contains(name) ?? true }
         self.streamKeyIndexes = streamKeyIndexes
         outputKeyIndexes = streamKeyIndexes.filter { wanted(stream.fields[$0].name) }
         streamOther = stream.fields.indices.filter { !keys.contains(stream.fields[$0].name) && wanted(stream.fields[$0].name) }
         staticOther = s.fields.indices.filter { !keys.contains(s.fields[$0].name) && wanted(s.fields[$0].name) }
-        for i in staticOther where stream.index(of: s.fields[i].name) != nil {
-            throw ColumnarError.invalidArgument("column '\(s.fields[i].name)' is in both the stream and the static table; rename one before joining")
-        }
         self.staticTable = staticTable
         self.type = type
-        outputSchema = Schema(
-            outputKeyIndexes.map { stream.fields[$0] } + streamOther.map { stream.fields[$0] }
-                + staticOther.map { Field(s.fields[$0].name, s.fields[$0].type, nullable: true) })
 
         // Build once.
         let keyColumns = try keys.map { try staticTable.column($0) }

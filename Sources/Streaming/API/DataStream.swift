@@ -32,6 +32,14 @@ public struct DataStream: Sendable {
     /// Removes columns (names that do not exist are ignored, as in Spark).
     public func drop(_ names: String...) -> DataStream { with(.drop(names.map(FieldPath.columnName), plan)) }
 
+    /// The rows of this stream and of `other` (Spark's `union`): columns are matched by
+    /// position and named as this stream's; types must be equal. Each input keeps its own
+    /// source offsets and its own `withWatermark`; the query's watermark is the minimum over
+    /// the inputs' (`watermarkPolicy`). Event-time marking carries over from this stream.
+    public func union(_ other: DataStream) -> DataStream {
+        DataStream(session: session, plan: .union(plan, other.plan), error: error ?? other.error)
+    }
+
     /// A builder for the query's sink and settings.
     public var writeStream: DataStreamWriter { DataStreamWriter(stream: self) }
 

@@ -34,11 +34,19 @@ public struct DataStreamReader: Sendable {
         return c
     }
 
+    /// The stream a source provider describes: a source of your own (see `SourceProvider`).
+    /// `format`, `schema` and `option` do not apply to it; the provider carries its settings.
+    public func source(_ provider: any SourceProvider) -> DataStream {
+        DataStream(session: session, plan: .source(provider))
+    }
+
     /// The stream of files under `path` (or of the Delta table at `path`).
     public func load(_ path: String) throws -> DataStream {
         if format == .delta {
             guard DeltaTable.exists(at: path) else { throw DeltaError.notATable(FileSystem.absolute(path)) }
-            return DataStream(session: session, plan: .source(DeltaSourceSpec(path: path, options: options)))
+            // The schema is the table's, read once here, so the stream's schema is known without I/O later.
+            let schema = try DeltaTable(path: path).snapshot().schema
+            return DataStream(session: session, plan: .source(DeltaSourceProvider(path: path, options: options, tableSchema: schema)))
         }
         guard let schema = userSchema else {
             throw QueryError.invalidQuery("a file stream needs a schema: call .schema(...) before load(\"\(path)\")")
@@ -49,7 +57,7 @@ public struct DataStreamReader: Sendable {
                 "load(\"\(path)\"): the file source reads local directories only; files in an object store are not streamed yet (tables, checkpoints and bad records may be on S3)")
         }
         guard FileSystem.isDirectory(path) else { throw SourceError.missingDirectory(FileSystem.absolute(path)) }
-        let spec = FileSourceSpec(path: path, format: format, schema: schema, options: options)
+        let spec = FileSourceProvider(path: path, format: format, schema: schema, options: options)
         return DataStream(session: session, plan: .source(spec))
     }
 }
@@ -67,30 +75,6 @@ extension DataStreamReader {
                     "schema fields \(other) and \(field.name) are both read into the column '\(column)'; keep one of them (a nested path a.b and a literal key `a.b` cannot be read by one source)")
             }
             seen[column] = field.name
-        }
-    }
-}
-
-/// Everything needed to build a file source once the query's checkpoint is known.
-struct FileSourceSpec: Sendable {
-    let path: String
-    let format: SourceFormat
-    let schema: Schema
-    let options: FileSourceOptions
-
-    /// The source's schema as it would be at start (partition directories are discovered by listing).
-    func resolvedSchema() throws -> Schema {
-        try makeFileSource(metadataPath: nil).schema
-    }
-
-    /// - Parameter metadataPath: the source log's directory; nil for a throwaway instance that only reports its schema.
-    func makeFileSource(metadataPath: String?) throws -> FileStreamSource {
-        try FileStreamSource(root: path, dataSchema: schema, options: options, metadataPath: metadataPath) { fileSchema in
-            switch format {
-            case .jsonLines: return JSONLinesReader(schema: fileSchema, options: options.effectiveReader)
-            case .csv: return CSVReader(schema: fileSchema, options: options.effectiveReader)
-            case .delta: preconditionFailure("load() builds a DeltaSourceSpec for .delta")
-            }
         }
     }
 }

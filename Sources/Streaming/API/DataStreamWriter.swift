@@ -28,6 +28,8 @@ public struct DataStreamWriter: Sendable {
     var name: String?
     var triggerValue: Trigger = .default
     var faultHook: FaultHook?
+    /// More phase observers (tests).
+    var phaseObservers: [any BatchPhaseObserver] = []
     var lateRows: (any Sink)?
     var watermarkPolicy: WatermarkPolicy = .min
     var statePartitions = 2
@@ -64,6 +66,9 @@ public struct DataStreamWriter: Sendable {
     }
 
     func faultInjection(_ hook: @escaping FaultHook) -> DataStreamWriter { with { $0.faultHook = hook } }
+
+    /// Tells `observer` of every phase the query enters and leaves (tests).
+    func observingPhases(_ observer: any BatchPhaseObserver) -> DataStreamWriter { with { $0.phaseObservers.append(observer) } }
 
     /// How many batches of offsets and commits the checkpoint keeps (tests of retention only).
     func retainingBatches(_ n: Int64) -> DataStreamWriter { with { $0.minBatchesToRetain = n } }
@@ -119,7 +124,6 @@ public struct DataStreamWriter: Sendable {
             // Late rows go out whole, so a query with a late-rows sink reads every column.
             let logical = QueryPlanner.optimize(stream.plan, pruneColumns: lateRows == nil)
             let specs = logical.sources
-            guard specs.count == 1 else { throw QueryError.invalidQuery("a query reads exactly one stream (got \(specs.count))") }
             // Before any source, state or sink is touched: the checkpoint must belong to this query.
             let storedOffsets = try OffsetLog(checkpoint: layout).latest()
             var nextBatch = storedOffsets?.batchId
@@ -139,7 +143,7 @@ public struct DataStreamWriter: Sendable {
             let stored = storedOffsets?.seq.metadata.conf ?? [:]
             for key in conf.keys { if let v = stored[key] { conf[key] = v } }
             let plan = try QueryPlanner.physical(
-                logical, sourceSchemas: sources.map(\.schema), outputMode: mode,
+                logical, sourceSchemas: sources.map(\.schema), sourceDescriptions: sources.map(\.description), outputMode: mode,
                 state: .init(
                     checkpointRoot: layout.root, partitions: Int(conf["sluice.stateStore.partitions"]!) ?? statePartitions, trace: trace,
                     maintenance: maintenance))
@@ -151,12 +155,12 @@ public struct DataStreamWriter: Sendable {
             let manager = stream.session.streams
             let config = MicroBatchExecution.Config(
                 queryId: meta.id, runId: runId, name: name, layout: layout, trigger: triggerValue,
-                readLimit: specs[0].readLimit, conf: conf,
+                readLimits: specs.map(\.readLimit), conf: conf,
                 watermarkPolicy: WatermarkPolicy(rawValue: conf["sluice.watermark.policy"]!) ?? .min,
                 minBatchesToRetain: minBatchesToRetain, sinkSinceBatch: meta.sinkSinceBatch ?? 0)
             let execution = try MicroBatchExecution(
                 config: config, query: query, sources: sources, plan: plan, sink: sink, lateRowsSink: lateRows,
-                listeners: { manager.listeners }, faultHook: faultHook, trace: trace)
+                listeners: { manager.listeners }, faultHook: faultHook, trace: trace, observers: phaseObservers)
             if lateRows != nil, plan.statefulOperators.isEmpty {
                 throw QueryError.invalidQuery("lateRows(to:) needs a stateful operator (aggregation or deduplication) to drop late rows")
             }

@@ -43,6 +43,9 @@ public struct ReplayOptions: Sendable {
     public var pruneDateDirectories = true
     /// Runs of the whole replay when a concurrent commit conflicts with it.
     public var maxAttempts = 3
+    /// Called on the replaying thread before the first batch and after each batch is read
+    /// and processed (not after the commit, which `replay` returning reports).
+    public var onProgress: (@Sendable (ReplayProgress) -> Void)?
 
     public init() {}
 }
@@ -51,6 +54,8 @@ public struct ReplayOptions: Sendable {
 struct ReplayHooks: Sendable {
     /// Called with the attempt number once the output files are written, before the commit.
     var beforeCommit: (@Sendable (Int) throws -> Void)?
+    /// Called with the replay's scratch directory once it exists.
+    var scratch: (@Sendable (String) -> Void)?
 }
 
 extension DataStreamWriter {
@@ -106,16 +111,16 @@ extension DataStreamWriter {
         if let error = stream.error { throw QueryError.invalidQuery(error) }
         try QueryPlanner.validate(outputMode: mode, plan: stream.plan)
         let specs = stream.plan.sources
-        guard specs.count == 1 else { throw QueryError.invalidQuery("a query reads exactly one stream (got \(specs.count))") }
+        guard specs.count == 1 else { throw QueryError.invalidQuery("replay reads queries of one stream; this one reads \(specs.count)") }
         guard let column = eventTime ?? Self.watermarkColumn(stream.plan) else {
             throw QueryError.invalidQuery("replay needs the event-time column: pass eventTime: or declare withWatermark")
         }
-        let sourceSchema = try specs[0].resolvedSchema()
+        let sourceSchema = specs[0].schema
         guard sourceSchema.field(column)?.type == .timestamp else {
             throw QueryError.invalidQuery("replay: '\(column)' is not a timestamp column of the source (\(sourceSchema.names.joined(separator: ", ")))")
         }
         let rules = try ReplayRules.check(stream.plan, mode: mode, eventTime: column, live: checkpoint != nil)
-        let outputSchema = try QueryPlanner.outputSchema(stream.plan, outputMode: mode)
+        let outputSchema = try QueryPlanner.outputSchema(stream.plan)
         guard let dateColumn = partitionBy.first, outputSchema.field(dateColumn)?.type == .date else {
             throw QueryError.invalidQuery("replay replaces whole days: the table's first partition column must be a date column of the output")
         }
@@ -140,7 +145,6 @@ extension DataStreamWriter {
     /// event-time column and the rows out of range go first.
     static func filteringSource(_ plan: LogicalPlan, _ predicate: Expr) -> LogicalPlan {
         if case .source = plan { return .filter(predicate, plan) }
-        guard let child = plan.children.first else { return plan }
-        return QueryPlanner.rebuild(plan, filteringSource(child, predicate))
+        return plan.mapChildren { filteringSource($0, predicate) }
     }
 }

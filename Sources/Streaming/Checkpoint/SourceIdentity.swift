@@ -5,9 +5,9 @@ import Formats
 /// (`maxFilesPerTrigger`, `maxBytesPerTrigger`) are left out, so they may change between runs,
 /// as Spark allows.
 public struct SourceIdentity: Codable, Sendable, Equatable, CustomStringConvertible {
-    /// `jsonLines`, `csv` or `delta`.
+    /// `jsonLines`, `csv`, `delta`, or a custom source's own name (e.g. `bus`).
     public var format: String
-    /// The directory or table, absolute.
+    /// The directory or table, absolute; a custom source's address (a topic, a stream name).
     public var path: String
     /// Options that decide which files or rows are read (e.g. `pathGlobFilter`), by name.
     public var options: [String: String]
@@ -23,25 +23,15 @@ public struct SourceIdentity: Codable, Sendable, Equatable, CustomStringConverti
     }
 
     public var description: String {
-        var s = format == "delta" ? "Delta table \(path)" : "\(format) files under \(path)"
+        var s: String
+        switch format {
+        case "delta": s = "Delta table \(path)"
+        case "jsonLines", "csv": s = "\(format) files under \(path)"
+        default: s = "\(format) \(path)"
+        }
         var extras = options.keys.sorted().map { "\($0)=\(options[$0]!)" }
         if let tableId { extras.append("table id \(tableId)") }
         if !extras.isEmpty { s += " (" + extras.joined(separator: ", ") + ")" }
         return s
-    }
-}
-
-extension FileSourceSpec {
-    func identity() throws -> SourceIdentity {
-        var options: [String: String] = [:]
-        if let g = self.options.pathGlobFilter { options["pathGlobFilter"] = g }
-        return SourceIdentity(format: format == .csv ? "csv" : "jsonLines", path: FileSystem.absolute(path), options: options)
-    }
-}
-
-extension DeltaSourceSpec {
-    func identity() throws -> SourceIdentity {
-        let table = DeltaTable(path: path)
-        return SourceIdentity(format: "delta", path: table.path, tableId: try table.snapshot().metadata.id)
     }
 }

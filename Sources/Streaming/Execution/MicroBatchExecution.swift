@@ -9,9 +9,10 @@ import Sinks
 /// For batch N:
 /// 1. **Construct**: ask every source for its latest offset. Nothing new: no batch.
 /// 2. **Write-ahead**: write `offsets/N` durably *before* reading any data.
-/// 3. **Run**: read exactly the data between the offsets of N-1 and N, run the plan (stateful
-///    operators load state version N), commit state version N+1, hand the result to the sink
-///    with batch id N (a sink applies each id at most once).
+/// 3. **Run**: read exactly the data between the offsets of N-1 and N (each source its own
+///    range), run the plan over each source's rows (stateful operators load state version N),
+///    commit state version N+1, hand the result to the sink with batch id N (a sink applies
+///    each id at most once).
 /// 4. **Mark done**: compute the next watermark; write `commits/N`; tell the sources they may
 ///    forget data before N.
 ///
@@ -26,6 +27,9 @@ import Sinks
 /// A sink that lost committed batches gets them again, each re-run from its logged offsets and
 /// watermarks and the state version it first loaded; a sink ahead of the checkpoint is refused.
 ///
+/// Each step runs as a `BatchPhase` (`phases.during(...)`): the observers time it for progress,
+/// trace it for crash testing and, in tests, inject failures at its boundaries.
+///
 /// Runs on the query's own thread; nothing here is shared with other threads except `query`.
 final class MicroBatchExecution: @unchecked Sendable {
     struct Config: Sendable {
@@ -34,7 +38,8 @@ final class MicroBatchExecution: @unchecked Sendable {
         var name: String?
         var layout: CheckpointLayout
         var trigger: Trigger
-        var readLimit: ReadLimit
+        /// How much one batch may take from each source, by source index.
+        var readLimits: [ReadLimit]
         var conf: [String: String]
         var watermarkPolicy: WatermarkPolicy = .min
         /// Offsets and commits older than this many batches are deleted.
@@ -55,9 +60,9 @@ final class MicroBatchExecution: @unchecked Sendable {
     private let commitLog: CommitLog
     private let progressLog: ProgressLog
     private let listeners: @Sendable () -> [any StreamingQueryListener]
-    private let faultHook: FaultHook?
-    /// Set by `SLUICE_TRACE_PHASES` for crash testing; nil otherwise.
-    private let trace: PhaseTrace?
+    /// Told of every phase of every batch: fault injection (tests) and the crash-torture trace
+    /// (`SLUICE_TRACE_PHASES`) when set; each trigger adds its timer.
+    private let phases: PhaseObservers
 
     /// Where each source stands after the last committed batch.
     private var committedOffsets: [SourceOffset?]
@@ -78,7 +83,7 @@ final class MicroBatchExecution: @unchecked Sendable {
     init(
         config: Config, query: StreamingQuery, sources: [any StreamSource], plan: PhysicalPlan, sink: any Sink,
         lateRowsSink: (any Sink)?, listeners: @escaping @Sendable () -> [any StreamingQueryListener], faultHook: FaultHook?,
-        trace: PhaseTrace? = nil
+        trace: PhaseTrace? = nil, observers: [any BatchPhaseObserver] = []
     ) throws {
         self.config = config
         self.query = query
@@ -87,15 +92,17 @@ final class MicroBatchExecution: @unchecked Sendable {
         self.sink = sink
         self.lateRowsSink = lateRowsSink
         self.listeners = listeners
-        self.faultHook = faultHook
-        self.trace = trace
+        let extraObservers = observers
+        var observers: [any BatchPhaseObserver] = []
+        if let faultHook { observers.append(FaultInjector(hook: faultHook)) }
+        if let trace { observers.append(trace) }
+        phases = PhaseObservers(observers: observers + extraObservers)
         offsetLog = try OffsetLog(checkpoint: config.layout)
         commitLog = try CommitLog(checkpoint: config.layout)
         progressLog = try ProgressLog(checkpoint: config.layout)
         committedOffsets = Array(repeating: nil, count: sources.count)
-        let collectors = plan.eventTimeCollectors
-        if !collectors.isEmpty {
-            watermark = WatermarkTracker(inputs: collectors.count, policy: config.watermarkPolicy, restoredMicros: nil)
+        if !plan.watermarks.isEmpty {
+            watermark = WatermarkTracker(inputs: plan.watermarks.count, policy: config.watermarkPolicy, restoredMicros: nil)
         }
         let committed = try resumeFromCheckpoint()
         try crossCheckSink(committed: committed)
@@ -165,7 +172,7 @@ final class MicroBatchExecution: @unchecked Sendable {
 
     private func restoreWatermark(_ micros: Int64) {
         guard let w = watermark else { return }
-        watermark = WatermarkTracker(inputs: plan.eventTimeCollectors.count, policy: w.policy, restoredMicros: micros)
+        watermark = WatermarkTracker(inputs: plan.watermarks.count, policy: w.policy, restoredMicros: micros)
     }
 
     // MARK: - Sink against checkpoint
@@ -216,8 +223,7 @@ final class MicroBatchExecution: @unchecked Sendable {
                 start = previous.sourceOffsets
                 lateEvents = previous.metadata.batchWatermarkMicros ?? 0
             }
-            var timer = PhaseTimer()
-            _ = try runBatch(batchId, seq, start: start, lateEventsWatermark: lateEvents, timer: &timer)
+            _ = try runBatch(batchId, seq, start: start, lateEventsWatermark: lateEvents, phases: phases)
         } catch let e as InjectedFault {
             throw e
         } catch {
@@ -233,48 +239,43 @@ final class MicroBatchExecution: @unchecked Sendable {
 
     /// Runs one batch if there is one to run; false if there was nothing new.
     private func runTrigger() throws -> Bool {
-        var timer = PhaseTimer()
+        let timer = PhaseDurations()
+        let phases = self.phases.adding(timer)
         let triggerStart = ContinuousClock.now
         let timestamp = Date()
+        try phases.enter(.trigger, currentBatchId)
 
         // Phase 1 + 2: construct the batch and write it ahead.
-        trace?.enter(.latestOffset, batch: currentBatchId)
-        guard let (seq, latestOffsets) = try timer.time("latestOffset", constructNextBatch) else { return false }
+        guard let (seq, latestOffsets) = try phases.during(.latestOffset, currentBatchId, constructNextBatch) else { return false }
         let batchId = currentBatchId
         if pendingBatch == nil {
-            try faultHook?(.beforeOffsetsWritten, batchId)
-            trace?.enter(.offsetsWrite, batch: batchId)
-            try timer.time("walCommit") { try offsetLog.write(batchId, seq) }
+            try phases.during(.offsetsWrite, batchId) { try offsetLog.write(batchId, seq) }
         }
         pendingBatch = nil
-        try faultHook?(.afterOffsetsWritten, batchId)
 
         // Phase 3: read, transform, commit state, hand to the sink.
         let batchWatermark = seq.metadata.batchWatermarkMicros
-        let ran = try runBatch(batchId, seq, start: committedOffsets, lateEventsWatermark: lastBatchWatermarkMicros, timer: &timer)
+        let ran = try runBatch(batchId, seq, start: committedOffsets, lateEventsWatermark: lastBatchWatermarkMicros, phases: phases)
         let lastSinkBatch = try sink.lastAppliedBatch().lastBatchId
 
         // Phase 4: mark the batch done.
-        let eventStats = plan.eventTimeCollectors
-        watermark?.update(
-            maxEventTimes: eventStats.map { $0.count > 0 ? $0.max : nil }, delaysMs: eventStats.map(\.delayMs))
+        watermark?.update(maxEventTimes: ran.eventTime.map(\.maxEventTime), delaysMs: plan.watermarks.map(\.delayMs))
         lastBatchWatermarkMicros = batchWatermark ?? 0
-        trace?.enter(.commitsWrite, batch: batchId)
-        try timer.time("commitOffsets") {
+        try phases.during(.commitsWrite, batchId) {
             try commitLog.write(batchId, CommitMetadata(nextBatchWatermarkMicros: watermark?.currentMicros, lastSinkBatch: lastSinkBatch))
             for (i, s) in sources.enumerated() { if let end = seq.sourceOffsets[i] { try s.commit(end) } }
         }
         let startOffsets = committedOffsets
         committedOffsets = seq.sourceOffsets
         currentBatchId += 1
-        trace?.enter(.idle, batch: batchId)
+        try phases.enter(.idle, batchId)
         try purgeOldBatches()
-        try faultHook?(.afterBatchCommitted, batchId)
 
-        timer.record("triggerExecution", ContinuousClock.now - triggerStart)
+        try phases.leave(.trigger, batchId)
         let progress = makeProgress(
             batchId: batchId, timestamp: timestamp, timer: timer, triggerStart: triggerStart,
-            inputRows: ran.inputRows, malformedRows: ran.malformedRows, sourceMetrics: ran.sourceMetrics, startOffsets: startOffsets,
+            inputRows: ran.inputRows, malformedRows: ran.malformedRows, sourceMetrics: ran.sourceMetrics,
+            operatorMetrics: ran.operatorMetrics, eventTime: ran.eventTime, startOffsets: startOffsets,
             endOffsets: seq.sourceOffsets, latestOffsets: latestOffsets, outputRows: Int64(ran.output.rowCount),
             batchWatermark: batchWatermark)
         try progressLog.append(progress)
@@ -290,24 +291,27 @@ final class MicroBatchExecution: @unchecked Sendable {
         var malformedRows: [Int64]
         /// Source-specific figures for progress (`SourceProgress.metrics`), one per source.
         var sourceMetrics: [[String: String]]
+        /// Each stateful operator's metrics, by operator id.
+        var operatorMetrics: [StatefulOperatorMetrics]
+        /// Each watermark's event-time statistics, by watermark id.
+        var eventTime: [EventTimeStats]
     }
 
     /// Step 3 of batch `batchId`: reads each source from `start` to the batch's end offsets, runs
     /// the plan with the batch's watermarks, commits state version N+1 and hands the result to
     /// the sink (and late rows to theirs).
     private func runBatch(
-        _ batchId: Int64, _ seq: OffsetSeq, start: [SourceOffset?], lateEventsWatermark: Int64, timer: inout PhaseTimer
+        _ batchId: Int64, _ seq: OffsetSeq, start: [SourceOffset?], lateEventsWatermark: Int64, phases: PhaseObservers
     ) throws -> BatchRun {
         var inputRows: [Int64] = []
         var malformedRows: [Int64] = []
         var sourceMetrics: [[String: String]] = Array(repeating: [:], count: sources.count)
-        trace?.enter(.dataRead, batch: batchId)
-        let inputs: [[RecordBatch]] = try timer.time("getBatch") {
-            try sources.indices.compactMap { i in
+        let inputs: [[RecordBatch]] = try phases.during(.dataRead, batchId) {
+            try sources.indices.map { i in
                 guard let end = seq.sourceOffsets[i], end != start[i] else {
                     inputRows.append(0)
                     malformedRows.append(0)
-                    return nil
+                    return []
                 }
                 let read = try sources[i].getBatch(start: start[i], end: end, batchId: batchId)
                 inputRows.append(Int64(read.numInputRows))
@@ -321,21 +325,19 @@ final class MicroBatchExecution: @unchecked Sendable {
             batchId: batchId,
             watermarkForLateEvents: batchWatermark == nil ? nil : lateEventsWatermark,
             watermarkForEviction: batchWatermark)
-        for c in plan.eventTimeCollectors { c.reset(batchTimestampMicros: seq.metadata.batchTimestampMs * 1000) }
-        let output = try timer.time("execution") {
-            try plan.execute(inputs.flatMap { $0 }, inputSchema: sources[0].schema, context: context)
+        let result = try phases.during(.execution, batchId) {
+            try plan.execute(BatchInput(sources: inputs, stateful: context, batchTimestampMicros: seq.metadata.batchTimestampMs * 1000))
         }
-        try faultHook?(.afterDataRead, batchId)
-        try timer.time("stateCommit") { for op in plan.statefulOperators { try op.commit() } }
-        try faultHook?(.afterStateCommit, batchId)
-        trace?.enter(.sinkWrite, batch: batchId)
+        let output = result.rows
+        try phases.during(.stateCommit, batchId) { for op in plan.statefulOperators { try op.commit() } }
         let info = SinkBatchInfo(endOffsets: seq.sourceOffsets.map { $0?.json ?? "-" })
-        try timer.time("addBatch") {
+        try phases.during(.sinkWrite, batchId) {
             try sink.addBatch(batchId, output, info: info)
-            if let lateRowsSink, let late = plan.statefulOperators.first?.lateRows { try lateRowsSink.addBatch(batchId, late) }
+            if let lateRowsSink, let late = result.lateRows { try lateRowsSink.addBatch(batchId, late) }
         }
-        try faultHook?(.afterSinkCommit, batchId)
-        return BatchRun(output: output, inputRows: inputRows, malformedRows: malformedRows, sourceMetrics: sourceMetrics)
+        return BatchRun(
+            output: output, inputRows: inputRows, malformedRows: malformedRows, sourceMetrics: sourceMetrics,
+            operatorMetrics: result.operatorMetrics, eventTime: result.eventTime)
     }
 
     /// The offsets of the next batch (a pending re-run first), or nil when no source has new data.
@@ -343,7 +345,7 @@ final class MicroBatchExecution: @unchecked Sendable {
     private func constructNextBatch() throws -> (OffsetSeq, [SourceOffset?])? {
         if let pending = pendingBatch { return (pending, pending.sourceOffsets) }
         let latest = try sources.enumerated().map { i, s in
-            try s.latestOffset(start: committedOffsets[i], limit: config.readLimit)
+            try s.latestOffset(start: committedOffsets[i], limit: config.readLimits[i])
         }
         if latest == committedOffsets {
             // No new data: run anyway if the watermark moved and an operator would act on it.
@@ -367,8 +369,10 @@ final class MicroBatchExecution: @unchecked Sendable {
     // MARK: - Progress
 
     private func makeProgress(
-        batchId: Int64, timestamp: Date, timer: PhaseTimer, triggerStart: ContinuousClock.Instant,
-        inputRows: [Int64], malformedRows: [Int64], sourceMetrics: [[String: String]], startOffsets: [SourceOffset?], endOffsets: [SourceOffset?],
+        batchId: Int64, timestamp: Date, timer: PhaseDurations, triggerStart: ContinuousClock.Instant,
+        inputRows: [Int64], malformedRows: [Int64], sourceMetrics: [[String: String]], operatorMetrics: [StatefulOperatorMetrics],
+        eventTime: [EventTimeStats],
+        startOffsets: [SourceOffset?], endOffsets: [SourceOffset?],
         latestOffsets: [SourceOffset?], outputRows: Int64, batchWatermark: Int64?
     ) -> StreamingQueryProgress {
         let total = inputRows.reduce(0, +)
@@ -383,10 +387,9 @@ final class MicroBatchExecution: @unchecked Sendable {
                 inputRowsPerSecond: inputRate(inputRows[i]), processedRowsPerSecond: Double(inputRows[i]) / triggerSeconds,
                 metrics: sourceMetrics[i].isEmpty ? nil : sourceMetrics[i])
         }
-        let eventTime = EventTimeProgress.map(plan.eventTimeCollectors, batchWatermarkMicros: batchWatermark)
-        let stateOperators = plan.statefulOperators.map { op in
-            let m = op.metrics
-            return StateOperatorProgress(
+        let eventTimeMap = EventTimeProgress.map(eventTime, batchWatermarkMicros: batchWatermark)
+        let stateOperators = operatorMetrics.map { m in
+            StateOperatorProgress(
                 operatorName: m.name, numRowsTotal: m.numRowsTotal, numRowsUpdated: m.numRowsUpdated,
                 numRowsRemoved: m.numRowsRemoved, memoryUsedBytes: m.memoryUsedBytes,
                 numRowsDroppedByWatermark: m.numRowsDroppedByWatermark)
@@ -395,22 +398,7 @@ final class MicroBatchExecution: @unchecked Sendable {
             id: config.queryId, runId: config.runId, name: config.name,
             timestamp: EventTimeProgress.format(timestamp), batchId: batchId, numInputRows: total,
             inputRowsPerSecond: inputRate(total), processedRowsPerSecond: Double(total) / triggerSeconds,
-            durationMs: timer.durations, eventTime: eventTime, stateOperators: stateOperators, sources: sourceProgress,
+            durationMs: timer.durations, eventTime: eventTimeMap, stateOperators: stateOperators, sources: sourceProgress,
             sink: SinkProgress(description: sink.description, numOutputRows: outputRows))
-    }
-}
-
-/// Accumulates phase durations in milliseconds.
-struct PhaseTimer {
-    private(set) var durations: [String: Int64] = [:]
-
-    mutating func time<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
-        let start = ContinuousClock.now
-        defer { record(phase, ContinuousClock.now - start) }
-        return try body()
-    }
-
-    mutating func record(_ phase: String, _ d: Duration) {
-        durations[phase, default: 0] += d.milliseconds
     }
 }

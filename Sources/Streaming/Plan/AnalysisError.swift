@@ -98,6 +98,39 @@ public struct AnalysisError: Error, Sendable, Equatable, CustomStringConvertible
             text: "The event time \(name) has the invalid type \(t), but expected \"TIMESTAMP\".")
     }
 
+    /// `NUM_COLUMNS_MISMATCH`: a `union` of inputs with different numbers of columns.
+    static func unionColumnCount(first: Int, second: Int) -> AnalysisError {
+        AnalysisError(
+            "NUM_COLUMNS_MISMATCH", sqlState: "42826",
+            parameters: [
+                "operator": "UNION", "firstNumColumns": String(first), "invalidOrdinalNum": "second", "invalidNumColumns": String(second),
+            ],
+            text: "UNION can only be performed on inputs with the same number of columns, but the first input has \(first) columns "
+                + "and the second input has \(second) columns.")
+    }
+
+    /// `INCOMPATIBLE_COLUMN_TYPE`: a `union` whose inputs differ in a column's type. (Spark
+    /// widens some types, BIGINT and DOUBLE to DOUBLE say; Sluice does not.)
+    static func unionColumnType(column: Int, first: DataType, second: DataType) -> AnalysisError {
+        let ordinal = ordinalWord(column + 1), t1 = sqlType(second), t2 = sqlType(first)
+        return AnalysisError(
+            "INCOMPATIBLE_COLUMN_TYPE", sqlState: "42825",
+            parameters: [
+                "operator": "UNION", "columnOrdinalNumber": ordinal, "tableOrdinalNumber": "second", "dataType1": t1, "dataType2": t2,
+                "hint": "",
+            ],
+            text: "UNION can only be performed on tables with compatible column types. The \(ordinal) column of the second table is "
+                + "\(t1) type which is not compatible with \(t2) at the same column of the first table.")
+    }
+
+    /// Spark's `ordinalNumber`: "first", "second", … "tenth", then "11th".
+    static func ordinalWord(_ n: Int) -> String {
+        let words = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+        if n >= 1 && n <= words.count { return words[n - 1] }
+        let suffix = (11...13).contains(n % 100) ? "th" : [1: "st", 2: "nd", 3: "rd"][n % 10] ?? "th"
+        return "\(n)\(suffix)"
+    }
+
     // MARK: - Sluice's own rules
 
     /// What Spark runs but Sluice does not yet: more than one stateful operator in a query.

@@ -11,6 +11,18 @@ enum ColumnPruning {
         prune(plan, required: nil)
     }
 
+    /// The inputs' column names and the positions a union must keep: those whose (first input's)
+    /// name is required, and its event-time columns, whose watermark marking operators above use.
+    /// nil when the inputs do not resolve (analysis reports that) or every position is needed.
+    private static func unionPositions(_ a: LogicalPlan, _ b: LogicalPlan, required: Set<String>) -> ([String], [String], [Int])? {
+        var analyzer = Analyzer()
+        guard let x = try? analyzer.resolve(a), let y = try? analyzer.resolve(b), x.schema.count == y.schema.count else { return nil }
+        let eventTime = x.derivedEventTime.union(x.eventTime.map { [$0] } ?? [])
+        let positions = x.schema.names.indices.filter { required.contains(x.schema.names[$0]) || eventTime.contains(x.schema.names[$0]) }
+        guard positions.count < x.schema.count else { return nil }
+        return (x.schema.names, y.schema.names, positions)
+    }
+
     /// - Parameter required: columns the parent reads from this node's output; nil means all.
     private static func prune(_ plan: LogicalPlan, required: Set<String>?) -> LogicalPlan {
         switch plan {
@@ -40,6 +52,18 @@ enum ColumnPruning {
         case .joinStatic(let table, let keys, let type, _, let child):
             let needs = required.map { $0.subtracting(table.schema.names).union(keys) }
             return .joinStatic(table, keys: keys, type: type, outputs: required, prune(child, required: needs))
+        case .union(let a, let b):
+            // Columns are matched by position, and a source may keep more columns than asked
+            // (whole-record judgement): each input is pruned, then projected to exactly the
+            // positions used, the same on both sides.
+            guard let required, let (x, y, positions) = unionPositions(a, b, required: required) else {
+                return .union(prune(a, required: nil), prune(b, required: nil))
+            }
+            func side(_ child: LogicalPlan, _ names: [String]) -> LogicalPlan {
+                let kept = positions.map { names[$0] }
+                return .project(kept.map(col), prune(child, required: Set(kept)))
+            }
+            return .union(side(a, x), side(b, y))
         }
     }
 }

@@ -13,8 +13,7 @@ enum FilterPushdown {
         case .source:
             return plan
         default:
-            guard let child = plan.children.first else { return plan }
-            return QueryPlanner.rebuild(plan, apply(child))
+            return plan.mapChildren(apply)
         }
     }
 

@@ -4,7 +4,7 @@ import State
 
 /// What a query computes, as the user described it; the planner turns it into operators.
 indirect enum LogicalPlan: Sendable {
-    case source(any SourceSpec)
+    case source(any SourceProvider)
     case filter(Expr, LogicalPlan)
     case project([Expr], LogicalPlan)
     case withColumn(String, Expr, LogicalPlan)
@@ -16,6 +16,8 @@ indirect enum LogicalPlan: Sendable {
     /// A stream-static join: the table is indexed once. `outputs` (set by column pruning) limits
     /// the columns it materialises; nil for all.
     case joinStatic(StaticTable, keys: [String], type: JoinType, outputs: Set<String>?, LogicalPlan)
+    /// The rows of both inputs (Spark's `union`: columns matched by position, named as the first's).
+    case union(LogicalPlan, LogicalPlan)
 
     var children: [LogicalPlan] {
         switch self {
@@ -23,11 +25,35 @@ indirect enum LogicalPlan: Sendable {
         case .filter(_, let c), .project(_, let c), .withColumn(_, _, let c), .drop(_, let c),
             .watermark(_, _, _, let c), .aggregate(_, _, _, let c), .deduplicate(_, _, let c), .joinStatic(_, _, _, _, let c):
             return [c]
+        case .union(let a, let b):
+            return [a, b]
         }
     }
 
+    /// The same node over other children (as many as it has).
+    func withChildren(_ c: [LogicalPlan]) -> LogicalPlan {
+        switch self {
+        case .source: return self
+        case .filter(let e, _): return .filter(e, c[0])
+        case .project(let e, _): return .project(e, c[0])
+        case .withColumn(let n, let e, _): return .withColumn(n, e, c[0])
+        case .drop(let n, _): return .drop(n, c[0])
+        case .watermark(let col, let d, let a, _): return .watermark(column: col, delayMs: d, maxAhead: a, c[0])
+        case .aggregate(let k, let w, let a, _): return .aggregate(keys: k, window: w, aggregates: a, c[0])
+        case .deduplicate(let cols, let w, _): return .deduplicate(columns: cols, withinWatermark: w, c[0])
+        case .joinStatic(let t, let k, let ty, let o, _): return .joinStatic(t, keys: k, type: ty, outputs: o, c[0])
+        case .union: return .union(c[0], c[1])
+        }
+    }
+
+    /// The plan with `transform` applied to every child.
+    func mapChildren(_ transform: (LogicalPlan) throws -> LogicalPlan) rethrows -> LogicalPlan {
+        let c = children
+        return c.isEmpty ? self : withChildren(try c.map(transform))
+    }
+
     /// The leaf sources, left to right.
-    var sources: [any SourceSpec] {
+    var sources: [any SourceProvider] {
         if case .source(let s) = self { return [s] }
         return children.flatMap(\.sources)
     }

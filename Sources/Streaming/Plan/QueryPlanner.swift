@@ -15,13 +15,15 @@ enum QueryPlanner {
         var trace: PhaseTrace? = nil
         /// The query's background state maintenance (snapshots, cleanup); nil: done at commit.
         var maintenance: StateMaintenanceTask? = nil
-        /// A plan built only to learn its schema: no state is read or written.
-        static let dryRun = StateConfig(checkpointRoot: "/nonexistent/sluice-dry-run", partitions: 1)
+        /// State kept in memory only (`InMemoryStateStoreProvider`): for a run that is never
+        /// restarted from, like a replay. `checkpointRoot` is then unused.
+        var inMemory = false
     }
 
-    static func outputSchema(_ plan: LogicalPlan, outputMode: OutputMode = .append) throws -> Schema {
-        let plan = ColumnPruning.apply(plan)
-        return try physical(plan, sourceSchemas: plan.sources.map { try $0.resolvedSchema() }, outputMode: outputMode, state: .dryRun).outputSchema
+    /// The schema of the query's output, derived on the logical plan: nothing is read or built.
+    static func outputSchema(_ plan: LogicalPlan) throws -> Schema {
+        var analyzer = Analyzer()
+        return try analyzer.resolve(plan).schema
     }
 
     /// The rewrites a query's plan goes through before its sources are built: filters below the
@@ -32,11 +34,15 @@ enum QueryPlanner {
         return pruneColumns ? ColumnPruning.apply(pushed) : pushed
     }
 
-    /// - Parameter sourceSchemas: the schema of each source in `plan.sources` order.
-    static func physical(_ plan: LogicalPlan, sourceSchemas: [Schema], outputMode: OutputMode, state: StateConfig) throws -> PhysicalPlan {
-        var builder = Builder(sources: sourceSchemas, mode: outputMode, state: state)
-        let out = try builder.build(pushFiltersBelowWatermark(plan))
-        return PhysicalPlan(stages: builder.stages, outputSchema: out.schema)
+    /// - Parameters:
+    ///   - sourceSchemas: the schema of each live source in `plan.sources` order (checked
+    ///     against the schema its provider declared).
+    ///   - sourceDescriptions: each source's description, for the plan's description.
+    static func physical(
+        _ plan: LogicalPlan, sourceSchemas: [Schema], sourceDescriptions: [String], outputMode: OutputMode, state: StateConfig
+    ) throws -> PhysicalPlan {
+        var planner = PhysicalPlanner(sources: sourceSchemas, sourceDescriptions: sourceDescriptions, mode: outputMode, state: state)
+        return PhysicalPlan(root: try planner.build(pushFiltersBelowWatermark(plan)).node)
     }
 
     /// Spark pushes filters that do not read the event-time column below `withWatermark`, so
@@ -51,23 +57,7 @@ enum QueryPlanner {
             }
             return .filter(cond, pushed)
         default:
-            guard let child = plan.children.first else { return plan }
-            return rebuild(plan, pushFiltersBelowWatermark(child))
-        }
-    }
-
-    /// `plan` with its (only) child replaced.
-    static func rebuild(_ plan: LogicalPlan, _ child: LogicalPlan) -> LogicalPlan {
-        switch plan {
-        case .source: return plan
-        case .filter(let c, _): return .filter(c, child)
-        case .project(let e, _): return .project(e, child)
-        case .withColumn(let n, let e, _): return .withColumn(n, e, child)
-        case .drop(let n, _): return .drop(n, child)
-        case .watermark(let c, let d, let a, _): return .watermark(column: c, delayMs: d, maxAhead: a, child)
-        case .aggregate(let k, let w, let a, _): return .aggregate(keys: k, window: w, aggregates: a, child)
-        case .deduplicate(let c, let w, _): return .deduplicate(columns: c, withinWatermark: w, child)
-        case .joinStatic(let t, let k, let ty, let o, _): return .joinStatic(t, keys: k, type: ty, outputs: o, child)
+            return plan.mapChildren(pushFiltersBelowWatermark)
         }
     }
 
@@ -77,200 +67,15 @@ enum QueryPlanner {
     /// (`StreamingRules`); then what Sluice does not run yet.
     @discardableResult
     static func validate(outputMode: OutputMode, plan: LogicalPlan) throws -> Schema {
-        var builder = Builder(sources: try plan.sources.map { try $0.resolvedSchema() }, mode: outputMode, state: .dryRun)
-        builder.analysisOnly = true
-        let out = try builder.build(plan)
-        try StreamingRules.check(builder.statefulNodes, outputMode: outputMode)
+        var analyzer = Analyzer()
+        let out = try analyzer.resolve(plan)
+        try StreamingRules.check(analyzer.statefulNodes, outputMode: outputMode)
         return out.schema
     }
 
-    /// A node's output: its schema and, if still present, the watermarked event-time column.
-    struct Output {
-        var schema: Schema
-        var eventTime: String?
-        var delayMs: Int64?
-        /// Columns a stateful operator derived from the watermarked column (a window's bounds, a
-        /// grouping key that is the event time): Spark keeps the watermark on them, which decides
-        /// how it classifies a stateful operator that follows (`StreamingRules`).
-        var derivedEventTime: Set<String> = []
-    }
-
-    struct Builder {
-        let sources: [Schema]
-        let mode: OutputMode
-        let state: StateConfig
-        var nextSource = 0
-        var nextOperatorId = 0
-        var stages: [Stage] = []
-        /// The stateful operators met, bottom up, for `StreamingRules`.
-        var statefulNodes: [StatefulNode] = []
-        /// Set by `validate`: build only to analyse, leaving operators the rules will refuse unbuilt.
-        var analysisOnly = false
-
-        init(sources: [Schema], mode: OutputMode, state: StateConfig) {
-            self.sources = sources
-            self.mode = mode
-            self.state = state
-        }
-
-        mutating func build(_ plan: LogicalPlan) throws -> Output {
-            func wrap<T>(_ what: String, _ body: () throws -> T) throws -> T {
-                do { return try body() } catch let e as ColumnarError {
-                    if case .unknownColumn(let name, let available) = e {
-                        throw QueryError.analysis(.unresolvedColumn(name, candidates: available, context: "== Query ==\n\(what)"))
-                    }
-                    throw QueryError.invalidQuery("\(what): \(e)")
-                }
-            }
-            switch plan {
-            case .source:
-                defer { nextSource += 1 }
-                return Output(schema: sources[nextSource])
-            case .filter(let cond, let child):
-                let input = try build(child)
-                let op = try wrap("filter(\(cond))") { try FilterOperator(predicate: cond, input: input.schema) }
-                stages.append(.stateless(op))
-                return Output(schema: op.outputSchema, eventTime: input.eventTime, delayMs: input.delayMs, derivedEventTime: input.derivedEventTime)
-            case .project(let exprs, .filter(let cond, let child)):
-                // Filter, then copy only the columns the projection reads.
-                let input = try build(child)
-                let refs = exprs.reduce(into: Set<String>()) { $0.formUnion($1.referencedColumns) }
-                let filter = try wrap("filter(\(cond))") { try FilterOperator(predicate: cond, input: input.schema, keep: refs) }
-                stages.append(.stateless(filter))
-                let narrowed = Output(
-                    schema: filter.outputSchema, eventTime: input.eventTime.flatMap { refs.contains($0) ? $0 : nil }, delayMs: input.delayMs,
-                    derivedEventTime: input.derivedEventTime.intersection(refs))
-                let op = try wrap("select(\(exprs.map(\.description).joined(separator: ", ")))") {
-                    try ProjectOperator(expressions: exprs, input: narrowed.schema)
-                }
-                return project(op, exprs, narrowed)
-            case .project(let exprs, let child):
-                let input = try build(child)
-                let op = try wrap("select(\(exprs.map(\.description).joined(separator: ", ")))") {
-                    try ProjectOperator(expressions: exprs, input: input.schema)
-                }
-                return project(op, exprs, input)
-            case .withColumn(let name, let expr, let child):
-                let input = try build(child)
-                var exprs = input.schema.names.map { $0 == name ? expr.as(name) : col($0) }
-                if input.schema.index(of: name) == nil { exprs.append(expr.as(name)) }
-                let op = try wrap("withColumn(\"\(name)\", \(expr))") { try ProjectOperator(expressions: exprs, input: input.schema) }
-                return project(op, exprs, input)
-            case .drop(let names, let child):
-                let input = try build(child)
-                let exprs = input.schema.names.filter { !names.contains($0) }.map(col)
-                return project(try ProjectOperator(expressions: exprs, input: input.schema), exprs, input)
-            case .watermark(let column, let delayMs, let maxAhead, let child):
-                let input = try build(child)
-                let what = "withWatermark(\"\(column)\", \(delayMs) ms)"
-                guard let f = input.schema.field(column) else {
-                    throw QueryError.analysis(.unresolvedColumn(column, candidates: input.schema.names, context: "== Query ==\n\(what)"))
-                }
-                guard f.type == .timestamp else { throw QueryError.analysis(.eventTimeNotTimestamp(column, f.type)) }
-                guard delayMs >= 0 else { throw QueryError.invalidQuery("withWatermark: the delay should not be negative") }
-                guard input.eventTime == nil else { throw QueryError.invalidQuery("withWatermark: redefining the watermark is not supported") }
-                stages.append(.eventTime(EventTimeStatsCollector(column: column, delayMs: delayMs, maxAhead: maxAhead)))
-                return Output(schema: input.schema, eventTime: column, delayMs: delayMs, derivedEventTime: input.derivedEventTime)
-            case .aggregate(let keys, let window, let aggregates, let child):
-                let input = try build(child)
-                let what = Self.describeAggregation(keys: keys, window: window, aggregates: aggregates)
-                let op: any StatefulOperator
-                let id = nextOperatorId
-                nextOperatorId += 1
-                var derived: Set<String> = []
-                if let window, window.kind == .session {
-                    let watermarked = input.eventTime != nil && input.eventTime == window.timeColumn
-                    statefulNodes.append(StatefulNode(kind: .sessionWindowAggregation, name: what, watermarked: watermarked))
-                    // Update mode is refused by the rules; analysis builds it as append to learn its schema.
-                    let emit = mode == .update && analysisOnly ? .append : mode
-                    op = try wrap(what) {
-                        try SessionWindowAggregation(
-                            keys: keys, window: window, aggregates: aggregates, input: input.schema, eventTimeColumn: input.eventTime,
-                            mode: emit, operatorId: id, stateProvider: provider(id))
-                    }
-                    if watermarked { derived = [window.startColumn, window.endColumn] }
-                } else {
-                    let agg = try wrap(what) {
-                        try StreamingAggregation(
-                            keys: keys, window: window, aggregates: aggregates, input: input.schema, eventTimeColumn: input.eventTime,
-                            mode: mode, operatorId: id, stateProvider: provider(id))
-                    }
-                    statefulNodes.append(StatefulNode(kind: .aggregation, name: what, watermarked: agg.isWatermarked))
-                    if agg.isWatermarked {
-                        if let window { derived = [window.startColumn, window.endColumn] }
-                        for k in keys { if case .column(let c) = k.unaliased, c == input.eventTime { derived.insert(k.outputName) } }
-                    }
-                    op = agg
-                }
-                stages.append(.stateful(op))
-                return Output(schema: op.outputSchema, derivedEventTime: derived)
-            case .joinStatic(let table, let keys, let type, let outputs, let child):
-                let input = try build(child)
-                let op = try wrap("join(on: \(keys.joined(separator: ", ")))") {
-                    try HashJoinOperator(stream: input.schema, staticTable: table.batch, on: keys, type: type, outputs: outputs)
-                }
-                stages.append(.stateless(op))
-                return Output(schema: op.outputSchema, eventTime: input.eventTime, delayMs: input.delayMs, derivedEventTime: input.derivedEventTime)
-            case .deduplicate(let columns, let within, let child):
-                let input = try build(child)
-                let what = "\(within ? "dropDuplicatesWithinWatermark" : "dropDuplicates")(\(columns.joined(separator: ", ")))"
-                let watermarked = input.eventTime.map { Set([$0]) } ?? []
-                let eventTimeColumns = watermarked.union(input.derivedEventTime)
-                let keyColumns = columns.isEmpty ? Set(input.schema.names) : Set(columns)
-                for c in columns where input.schema.index(of: c) == nil {
-                    throw QueryError.analysis(.unresolvedColumn(c, candidates: input.schema.names, context: "== Query ==\n\(what)"))
-                }
-                statefulNodes.append(
-                    StatefulNode(
-                        kind: within ? .dropDuplicatesWithinWatermark : .dropDuplicates, name: what, watermarked: !eventTimeColumns.isEmpty,
-                        keysHaveEventTime: !keyColumns.isDisjoint(with: eventTimeColumns)))
-                let id = nextOperatorId
-                nextOperatorId += 1
-                if within && input.eventTime == nil {
-                    // The rules refuse it (without watermark, or after another stateful operator).
-                    guard analysisOnly else { throw QueryError.analysis(.dropDuplicatesWithinWatermarkWithoutWatermark) }
-                    return input
-                }
-                let delay = within ? input.delayMs.map { $0 * 1000 } : nil
-                let op = try wrap(what) {
-                    try StreamingDeduplication(
-                        columns: columns, input: input.schema, eventTimeColumn: input.eventTime, withinWatermarkDelay: delay,
-                        operatorId: id, stateProvider: provider(id))
-                }
-                stages.append(.stateful(op))
-                return Output(schema: op.outputSchema, eventTime: input.eventTime, delayMs: input.delayMs, derivedEventTime: input.derivedEventTime)
-            }
-        }
-
-        /// `groupBy(window(ts), service).agg(count)`, for messages.
-        static func describeAggregation(keys: [Expr], window: WindowSpec?, aggregates: [AggregateExpr]) -> String {
-            var grouping = keys.map(\.description)
-            if let window { grouping.insert((window.kind == .session ? "session_window" : "window") + "(\(window.timeColumn))", at: 0) }
-            return "groupBy(\(grouping.joined(separator: ", "))).agg(\(aggregates.map(\.name).joined(separator: ", ")))"
-        }
-
-        private func provider(_ id: Int) -> (Schema, Schema) throws -> any StateStoreProvider {
-            let state = self.state
-            return { key, value in
-                try FileStateStoreProvider(
-                    checkpointRoot: state.checkpointRoot, operatorId: id, keySchema: key, valueSchema: value,
-                    configuredPartitions: state.partitions, maintenanceTask: state.maintenance, trace: state.trace)
-            }
-        }
-
-        /// Adds a projection; the event-time column survives if it is selected as is or renamed.
-        private mutating func project(_ op: ProjectOperator, _ exprs: [Expr], _ input: Output) -> Output {
-            stages.append(.stateless(op))
-            var eventTime: String?
-            if let et = input.eventTime {
-                for e in exprs {
-                    if case .column(et) = e.unaliased { eventTime = e.outputName; break }
-                }
-            }
-            var derived: Set<String> = []
-            for e in exprs { if case .column(let c) = e.unaliased, input.derivedEventTime.contains(c) { derived.insert(e.outputName) } }
-            return Output(schema: op.outputSchema, eventTime: eventTime, delayMs: eventTime == nil ? nil : input.delayMs, derivedEventTime: derived)
-        }
+    /// Whether the rules accept the plan in `mode`.
+    static func accepts(_ plan: LogicalPlan, outputMode: OutputMode) -> Bool {
+        (try? validate(outputMode: outputMode, plan: plan)) != nil
     }
 }
 

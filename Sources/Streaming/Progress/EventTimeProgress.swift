@@ -10,7 +10,7 @@ enum EventTimeProgress {
     /// Event times count in whole milliseconds, truncated, and null event times count as
     /// 1970-01-01, as in Spark's `EventTimeStatsAccum`. Rows too far ahead of processing time
     /// are left out (they appear as `aheadOfProcessingTime`).
-    static func map(_ collectors: [EventTimeStatsCollector], batchWatermarkMicros: Int64?) -> [String: String] {
+    static func map(_ collectors: [EventTimeStats], batchWatermarkMicros: Int64?) -> [String: String] {
         var out: [String: String] = [:]
         if let w = batchWatermarkMicros { out["watermark"] = format(millis: w / 1000) }
         let counted = collectors.reduce(Int64(0)) { $0 + $1.count + $1.nullCount }

@@ -42,7 +42,9 @@ public struct SourceProgress: Codable, Sendable, Equatable {
     public var inputRowsPerSecond: Double
     public var processedRowsPerSecond: Double
     /// Source-specific figures, as Spark's `SourceProgress.metrics` (the file source:
-    /// `numChangedFiles`, and `changedFiles`, a JSON array of the first 20 paths).
+    /// `numChangedFiles`, and `changedFiles`, a JSON array of the first 20 paths;
+    /// `backlogFiles`/`backlogBytes`, files listed but not taken yet; `malformedLines`, a JSON
+    /// array of the first 5 rejected lines as `path:line: reason`).
     public var metrics: [String: String]? = nil
 }
 

@@ -14,6 +14,9 @@ protocol ReplayInput: AnyObject {
     var filesPruned: Int { get }
     /// The rows of batch `index` (0 ..< batchCount), read when asked for.
     func read(_ index: Int) throws -> SourceBatch
+    /// Per batch: how many files, and the first day (from `date=` directories) its files hold,
+    /// when the files' paths tell (for progress reports).
+    var batchFiles: [(files: Int, firstDay: Int32?)] { get }
 }
 
 /// What decides which input a replay reads.
@@ -52,12 +55,12 @@ enum ReplayInputs {
     ///   - spec: the source after the planner's rewrites (pruned columns, pushed filters).
     ///   - declared: the source as the user declared it (for the types of partition columns).
     ///   - scratch: a directory of the replay's own, removed afterwards.
-    static func make(spec: any SourceSpec, declared: any SourceSpec, selection: ReplaySelection, scratch: String) throws -> any ReplayInput {
-        if let delta = spec as? DeltaSourceSpec { return try DeltaReplayInput(spec: delta, selection: selection) }
-        guard let file = spec as? FileSourceSpec, let declaredFile = declared as? FileSourceSpec else {
+    static func make(spec: any SourceProvider, declared: any SourceProvider, selection: ReplaySelection, scratch: String) throws -> any ReplayInput {
+        if let delta = spec as? DeltaSourceProvider { return try DeltaReplayInput(spec: delta, selection: selection) }
+        guard let file = spec as? FileSourceProvider, let declaredFile = declared as? FileSourceProvider else {
             throw QueryError.invalidQuery("replay reads file and Delta sources only")
         }
-        return try FileReplayInput(spec: file, declaredSchema: declaredFile.schema, selection: selection, scratch: scratch)
+        return try FileReplayInput(spec: file, declaredSchema: declaredFile.declared, selection: selection, scratch: scratch)
     }
 }
 
@@ -73,9 +76,10 @@ final class FileReplayInput: ReplayInput {
     let batchCount: Int
     let filesSelected: Int
     let filesPruned: Int
+    let batchFiles: [(files: Int, firstDay: Int32?)]
     private let source: FileStreamSource
 
-    init(spec: FileSourceSpec, declaredSchema: Schema, selection: ReplaySelection, scratch: String) throws {
+    init(spec: FileSourceProvider, declaredSchema: Schema, selection: ReplaySelection, scratch: String) throws {
         let root = FileSystem.absolute(spec.path)
         let candidates: [ListedFile]
         if let boundary = selection.boundary {
@@ -96,11 +100,12 @@ final class FileReplayInput: ReplayInput {
             try log.write(Int64(i), lines: try batch.map { String(decoding: try encoder.encode($0), as: UTF8.self) })
         }
         batchCount = batches.count
+        batchFiles = batches.map { batch in (batch.count, batch.compactMap { Self.day(of: $0, declared: declaredSchema) }.min()) }
         // Dead letters stay the stream's: the replay reads the same lines and would overwrite
         // the stream's `batch=<id>` files with its own batch ids.
         var options = spec.options
         options.badRecordsPath = nil
-        source = try FileSourceSpec(path: spec.path, format: spec.format, schema: spec.schema, options: options).makeFileSource(metadataPath: logPath)
+        source = try FileSourceProvider(path: spec.path, format: spec.format, schema: spec.declared, options: options).makeFileSource(metadataPath: logPath)
         schema = source.schema
     }
 
@@ -115,6 +120,11 @@ final class FileReplayInput: ReplayInput {
     /// False only for a file under a `<column>=<day>` directory whose column the source declares
     /// as a date and whose day is outside `days`: under the partitioning convention
     /// (README "Backfill") its rows' event times lie on that day.
+    /// The day of the file's `<column>=<day>` directory, for a column declared as a date.
+    static func day(of file: ListedFile, declared: Schema) -> Int32? {
+        FileListing.partitionValues(of: file.path).lazy.filter { declared.field($0.0)?.type == .date }.compactMap { Dates.parse($0.1) }.first
+    }
+
     static func mayHoldRows(_ file: ListedFile, in days: Range<Int32>, declared: Schema) -> Bool {
         for (key, value) in FileListing.partitionValues(of: file.path) where declared.field(key)?.type == .date {
             if let day = Dates.parse(value), !days.contains(day) { return false }
@@ -140,7 +150,7 @@ final class DeltaReplayInput: ReplayInput {
     private let batches: [[DeltaAddFile]]
     private let predicate: Expr
 
-    init(spec: DeltaSourceSpec, selection: ReplaySelection) throws {
+    init(spec: DeltaSourceProvider, selection: ReplaySelection) throws {
         let table = DeltaTable(path: spec.path)
         let latest = try table.snapshot()
         let columns = spec.columns.map { c in latest.schema.names.filter { c.contains($0) } } ?? latest.schema.names
@@ -154,6 +164,8 @@ final class DeltaReplayInput: ReplayInput {
         batches = selection.batches(files, size: \.size)
         batchCount = batches.count
     }
+
+    var batchFiles: [(files: Int, firstDay: Int32?)] { batches.map { ($0.count, nil) } }
 
     /// The files to read, and how many were considered before pruning.
     private static func select(table: DeltaTable, latest: DeltaSnapshot, selection: ReplaySelection) throws -> ([DeltaAddFile], Int) {

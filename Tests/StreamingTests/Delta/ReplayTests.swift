@@ -96,3 +96,25 @@ import Testing
         #expect(throws: QueryError.self) { try mem.replay(from: day25, to: day26, eventTime: "ts") }
     }
 }
+
+/// A replay runs its query through the streaming planner, whose rules decide how its final
+/// batch emits: an aggregation not keyed by the event time cannot emit in append mode.
+@Suite struct ReplayPlanModeTests {
+    @Test func anUpdateModeAggregationNotKeyedByEventTimeReplaysEveryGroup() throws {
+        let dir = TempDir()
+        let input = DayFiles(root: dir.sub("in"))
+        try input.writeAll()
+        let table = dir.sub("t")
+        let perDayAndUser = try input.stream().withColumn("date", toDate(col("ts"))).groupBy(col("date"), col("user")).agg(count().as("n"))
+        let writer = perDayAndUser.writeStream.format(.delta(table, partitionBy: ["date"], mergeKeys: ["date", "user"])).outputMode(.update)
+        try writer.checkpointLocation(dir.sub("cp")).trigger(.availableNow).start().awaitTermination()
+        let day = DayFiles.firstDay + 1
+        let before = try rowsByDay(table)[DayFiles.dayName(day)]
+        // 6 files of 12 rows a day, users u0, u1, u2 in turn: 24 rows each.
+        #expect(before?.map { $0.last } == [.int64(24), .int64(24), .int64(24)])
+
+        let result = try writer.replay(from: DayFiles.dayStart(day), to: DayFiles.dayStart(day + 1), eventTime: "ts")
+        #expect(result.outputRows == 3)
+        #expect(try rowsByDay(table)[DayFiles.dayName(day)] == before)
+    }
+}

@@ -147,28 +147,3 @@ final class DeltaStreamSource: StreamSource {
         return files
     }
 }
-
-/// The Delta source as the user described it.
-struct DeltaSourceSpec: SourceSpec {
-    let path: String
-    let options: FileSourceOptions
-    var columns: [String]?
-
-    func resolvedSchema() throws -> Schema {
-        let schema = try DeltaTable(path: path).snapshot().schema
-        guard let columns else { return schema }
-        return Schema(schema.fields.filter { columns.contains($0.name) })
-    }
-
-    func makeSource(metadataPath: String) throws -> any StreamSource {
-        try DeltaStreamSource(table: DeltaTable(path: path), columns: columns)
-    }
-
-    var readLimit: ReadLimit { options.readLimit }
-
-    func pruned(to columns: Set<String>) -> any SourceSpec {
-        var c = self
-        c.columns = Array(columns)
-        return c
-    }
-}

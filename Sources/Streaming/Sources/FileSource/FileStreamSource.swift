@@ -68,22 +68,35 @@ public final class FileStreamSource: StreamSource {
         let log = try metadataPath.map { try FileSourceLog(directory: $0) }
         self.log = log
         let saved = try log?.readPartitions()
-        let partitions = try saved ?? PartitionColumns.discover(in: FileListing.list(root: root, glob: options.pathGlobFilter).files, declared: declared)
+        var partitions = saved ?? PartitionColumns()
+        if let log, !partitions.undeclared.isEmpty {
+            // Recorded by an earlier version, which made directory keys the schema did not
+            // declare string columns at the end. Declared now, they are ordinary partition columns.
+            let missing = partitions.undeclared.filter { declared.field($0) == nil }
+            guard missing.isEmpty else { throw SourceError.undeclaredPartitionColumnsRecorded(log: log.directory, columns: missing) }
+            partitions.declared += partitions.undeclared
+            partitions.undeclared = []
+        }
 
         // Columns known to come from directories are not read from the files; a declared column
         // whose directories appear later is read, and the directory value replaces it.
         let fileSchema = Schema(dataSchema.fields.filter { !partitions.declared.contains($0.name) })
         reader = makeReader(fileSchema)
-        // Columns are named as the reader names them: `` `service.name` `` is column `service.name`.
-        let declaredColumns = dataSchema.fields.map { Field(FieldPath.columnName($0.name), $0.type, nullable: $0.nullable) }
-        let readerOnly = reader.outputSchema.fields.filter { f in !declaredColumns.contains { $0.name == f.name } }
-        schema = Schema(declaredColumns + readerOnly + partitions.undeclared.map { Field($0, .string) })
+        schema = Self.columns(declared: dataSchema, readerOutput: reader.outputSchema)
         readerColumns = Dictionary(uniqueKeysWithValues: reader.outputSchema.names.enumerated().map { ($1, $0) })
 
         var seen = SeenFiles()
         let lastLogId = try log?.load(into: &seen) ?? -1
         try log?.removeSuperseded()
-        state = Mutex(State(seen: seen, partitions: partitions, partitionsSaved: saved != nil, lastLogId: lastLogId))
+        state = Mutex(State(seen: seen, partitions: partitions, partitionsSaved: saved != nil && saved == partitions, lastLogId: lastLogId))
+    }
+
+    /// The columns a file source produces: the declared fields under their column names
+    /// (`` `service.name` `` is column `service.name`), then any the reader adds.
+    static func columns(declared: Schema, readerOutput: Schema) -> Schema {
+        let declaredColumns = declared.fields.map { Field(FieldPath.columnName($0.name), $0.type, nullable: $0.nullable) }
+        let readerOnly = readerOutput.fields.filter { f in !declaredColumns.contains { $0.name == f.name } }
+        return Schema(declaredColumns + readerOnly)
     }
 
     public func latestOffset(start: SourceOffset?, limit: ReadLimit) throws -> SourceOffset? {
@@ -170,15 +183,16 @@ public final class FileStreamSource: StreamSource {
     public func getBatch(start: SourceOffset?, end: SourceOffset, batchId: Int64) throws -> SourceBatch {
         let from = try start.map(Self.logId) ?? -1
         let to = try Self.logId(end)
-        let (files, changed): ([ListedFile], [ChangedFile]) = try state.withLock { s in
+        let (files, changed, backlog): ([ListedFile], [ChangedFile], (files: Int, bytes: Int64)) = try state.withLock { s in
             guard to <= s.lastLogId else {
                 throw CheckpointError.damaged(path: log?.directory ?? root, reason: "the file source log has no entry \(to), which offset \(end) refers to")
             }
             defer { s.changed = [] }
-            return (s.seen.files(after: from, through: to), s.changed)
+            return (s.seen.files(after: from, through: to), s.changed, (s.backlog.count, s.backlog.reduce(0) { $0 + $1.size }))
         }
         var parts: [RecordBatch] = []
         var malformed = 0, read = 0
+        var firstMalformed: [String] = []
         // Files are parsed in parallel (one per core); results are used in file order, so the
         // batch is the same as a sequential read.
         let reader = self.reader
@@ -199,6 +213,7 @@ public final class FileStreamSource: StreamSource {
             let pieces = try outcome.get()
             let bad = pieces.flatMap(\.badRecords)
             malformed += bad.count
+            for b in bad.prefix(Self.namedMalformedLines - firstMalformed.count) { firstMalformed.append("\(b.path):\(b.line): \(b.reason)") }
             if let dir = options.badRecordsPath, !bad.isEmpty {
                 let name = file.path.replacingOccurrences(of: "/", with: "__") + ".json"
                 try BadRecordsWriter.write(bad, to: FilePaths.join(dir, "batch=\(batchId)", name))
@@ -208,17 +223,26 @@ public final class FileStreamSource: StreamSource {
                 parts.append(try withPartitionColumns(piece.batch, file: file))
             }
         }
-        return SourceBatch(parts: parts, schema: schema, malformedRows: malformed, numInputRows: read, metrics: Self.metrics(changed))
+        var m = Self.metrics(changed)
+        // Listed but not taken yet (as of this batch's listing): what operators watch as backlog.
+        m["backlogFiles"] = String(backlog.files)
+        m["backlogBytes"] = String(backlog.bytes)
+        if !firstMalformed.isEmpty { m["malformedLines"] = Self.jsonArray(firstMalformed) }
+        return SourceBatch(parts: parts, schema: schema, malformedRows: malformed, numInputRows: read, metrics: m)
     }
+
+    /// How many rejected lines progress names (`malformedLines`, as `path:line: reason`).
+    static let namedMalformedLines = 5
 
     /// Progress figures: changed files are counted, and the first few named.
     private static func metrics(_ changed: [ChangedFile]) -> [String: String] {
         var m = ["numChangedFiles": String(changed.count)]
-        if !changed.isEmpty {
-            let named = changed.prefix(20).map(\.path)
-            m["changedFiles"] = String(decoding: (try? JSONEncoder.sorted.encode(named)) ?? Data(), as: UTF8.self)
-        }
+        if !changed.isEmpty { m["changedFiles"] = jsonArray(changed.prefix(20).map(\.path)) }
         return m
+    }
+
+    private static func jsonArray(_ items: [String]) -> String {
+        String(decoding: (try? JSONEncoder.sorted.encode(items)) ?? Data(), as: UTF8.self)
     }
 
     /// Nothing to do: the log keeps the files of committed entries (see `SeenFiles`).
@@ -297,6 +321,9 @@ public enum SourceError: Error, CustomStringConvertible, Equatable {
     case badPartitionValue(path: String, column: String, value: String, type: DataType)
     /// A file lies under a `column=value` directory whose key is not a column of the query.
     case undeclaredPartitionColumn(path: String, column: String, value: String, columns: [String])
+    /// The source log records partition columns the schema does not declare (an earlier
+    /// version added undeclared directory keys as string columns).
+    case undeclaredPartitionColumnsRecorded(log: String, columns: [String])
     /// A file lacks the `column=value` directory that other files of the source have.
     case missingPartitionDirectory(path: String, column: String)
     case deltaVersionMissing(table: String, version: Int64)
@@ -309,9 +336,11 @@ public enum SourceError: Error, CustomStringConvertible, Equatable {
         case .badOffset(let o): return "offset \(o) was not written by this source type"
         case .badPartitionValue(let p, let c, let v, let t):
             return "partition directory of \(p) gives \(c)='\(v)', which is not a valid \(t); rename the directory or declare \(c) as a string"
-        case .undeclaredPartitionColumn(let p, let c, let v, let columns):
-            let fixed = columns.isEmpty ? "none" : columns.joined(separator: ", ")
-            return "file \(p) is under directory \(c)=\(v), but \(c) is not a column of this query: partition directories the schema does not declare become columns only if present when the query first started (undeclared partition columns of this query: \(fixed)). Declare \(c) in the schema and restart the query, or move the file out of the source directory"
+        case .undeclaredPartitionColumn(let p, let c, let v, _):
+            return "file \(p) is under directory \(c)=\(v), but \(c) is not a column of this query: partition columns are the schema's fields named like a directory key. Declare \(c) in the schema (Field(\"\(c)\", .string), or its type) and restart the query, or move the file out of the source directory"
+        case .undeclaredPartitionColumnsRecorded(let log, let columns):
+            let list = columns.joined(separator: ", ")
+            return "the source log \(log) records the partition column(s) \(list), which the schema does not declare (earlier versions added undeclared directory keys as string columns at the end); declare them in the schema (as string fields at the end to keep the query's columns) and restart the query"
         case .missingPartitionDirectory(let p, let c):
             return "file \(p) is not under a \(c)=<value> directory, but \(c) is a partition column of this source (other files are under such directories); move the file into a \(c)=<value> directory (\(c)=\(DeltaPartition.nullDirectoryValue) for null) and restart the query"
         case .deltaVersionMissing(let t, let v):

@@ -7,11 +7,13 @@ import Sinks
 ///
 /// - A key the schema declares is a partition column of the declared type as soon as a file
 ///   under such a directory is taken, at start or later. Its column keeps its place in the
-///   schema, so the query's schema never changes when the directories appear.
-/// - A key the schema does not declare is a string column only if its directories are present
-///   at the query's first start (the schema is fixed then and kept in the checkpoint); one
-///   appearing later is refused with an error naming the file, as Spark refuses a schema
-///   change mid-stream. Declaring the key in the schema and restarting accepts it.
+///   schema, so the query's schema never changes when the directories appear, and the schema is
+///   known without listing the directory.
+/// - A key the schema does not declare is refused with an error naming the file (never a column
+///   nobody asked for, never silently dropped). Declaring the key and restarting accepts it.
+///   (Spark adds such keys as columns, found by listing the directory when the stream is
+///   defined; Sluice versions before the logical plan had schemas did so at the first start,
+///   recorded in `undeclared`, which a start now asks to declare.)
 /// - Once a key is a partition column, a file taken must lie under a directory of that key
 ///   (`key=__HIVE_DEFAULT_PARTITION__` for null); a file that does not is refused, naming it.
 ///
@@ -20,22 +22,11 @@ import Sinks
 struct PartitionColumns: Sendable, Codable, Equatable {
     /// Declared schema fields found as directory keys, in order of discovery.
     var declared: [String] = []
-    /// Directory keys found at the first start that the schema does not declare: string
-    /// columns after the declared ones.
+    /// Directory keys an earlier version found at the first start that the schema did not
+    /// declare (string columns after the declared ones); empty in logs written now.
     var undeclared: [String] = []
 
     var all: [String] { declared + undeclared }
-
-    /// The columns the files present at the first start give.
-    static func discover(in files: [ListedFile], declared schema: Schema) -> PartitionColumns {
-        var columns = PartitionColumns()
-        for f in files {
-            for (key, _) in FileListing.partitionValues(of: f.path) where !columns.all.contains(key) {
-                if schema.field(key) != nil { columns.declared.append(key) } else { columns.undeclared.append(key) }
-            }
-        }
-        return columns
-    }
 
     /// Checks files about to be taken, after adding the declared keys they introduce.
     /// Returns whether the columns changed (then they must be saved before the files are logged).
