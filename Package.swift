@@ -105,6 +105,8 @@ let package = Package(
             name: "sluice-sql-torture",
             dependencies: ["Streaming", "SluicePostgres", "SluiceSQLite"],
             path: "Examples/SQLTorture"),
+        // A query with its input, table and checkpoint on S3, SIGKILLed and restarted by the S3 storage tests.
+        .executableTarget(name: "sluice-s3-torture", dependencies: ["Streaming", "S3Storage"], path: "Examples/S3Torture"),
         .executableTarget(
             name: "sluice-torture",
             dependencies: ["Streaming", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -143,7 +145,8 @@ let package = Package(
         // moto's server, the fault-injecting proxy and boto3 for the AWS and S3 storage tests.
         .target(name: "AWSTestSupport", dependencies: ["AWS", "TestSupport"], path: "Tests/AWSSupport"),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "AWSTestSupport", "TestSupport"]),
-        .testTarget(name: "S3StorageTests", dependencies: ["S3Storage", "Streaming", "AWS", "AWSTestSupport", "TestSupport"]),
+        .testTarget(
+            name: "S3StorageTests", dependencies: ["S3Storage", "Streaming", "AWS", "AWSTestSupport", "TestSupport", "SQLTestSupport", "sluice-s3-torture"]),
         // Starts its own PostgreSQL server (initdb + pg_ctl on a free loopback port) per suite.
         .target(name: "SQLTestSupport", dependencies: ["Columnar"], path: "Tests/SQLSupport"),
         .testTarget(

@@ -60,11 +60,34 @@ public final class S3Storage: ObjectStorage {
     /// Installs a storage whose client is configured from the environment and the shared AWS
     /// files (`AWS_REGION`, `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` or a profile,
     /// `AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL` for S3-compatible stores and tests).
+    /// `endpoint` (`http://127.0.0.1:5000`) and `region` override the environment, as a
+    /// command's `--endpoint` and `--region` options would. After this, every path the engine
+    /// takes may be an `s3://bucket/prefix` URI.
     @discardableResult
-    public static func install(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> S3Storage {
+    public static func install(
+        endpoint: String? = nil, region: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> S3Storage {
+        var environment = environment
+        if let endpoint { environment["AWS_ENDPOINT_URL_S3"] = endpoint }
+        if let region { environment["AWS_REGION"] = region }
         let storage = S3Storage(client: try S3Client(environment: environment))
         install(storage)
         return storage
+    }
+
+    /// Installs S3 storage from the environment if any of `paths` is an `s3://` or `s3a://` URI
+    /// and none is installed yet: what a command taking table, checkpoint and source paths
+    /// calls before opening them. Returns whether S3 storage is installed afterwards.
+    @discardableResult
+    public static func installIfNeeded(
+        for paths: [String], endpoint: String? = nil, region: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Bool {
+        guard paths.contains(where: { ["s3", "s3a"].contains(Storage.scheme(of: $0)) }) else { return false }
+        if !S3StorageRouter.shared.hasDefault || endpoint != nil || region != nil {
+            try install(endpoint: endpoint, region: region, environment: environment)
+        }
+        return true
     }
 
     public var isLocal: Bool { false }
@@ -130,7 +153,7 @@ public final class S3Storage: ObjectStorage {
         names += listing.commonPrefixes.map { String($0.dropFirst(prefix.count).dropLast()) }
         // A key ending in `/` (a "folder" some tools create) names nothing inside the directory;
         // the subdirectory `startAfter` itself is listed by S3 (its keys sort after the name).
-        return names.filter { !$0.isEmpty && startAfter.map { s in s.utf8.lexicographicallyPrecedes($0.utf8) } ?? true }
+        return names.filter { name in !name.isEmpty && (startAfter.map { s in s.utf8.lexicographicallyPrecedes(name.utf8) } ?? true) }
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
@@ -144,10 +167,11 @@ public final class S3Storage: ObjectStorage {
         }
     }
 
-    public func listTree(_ directory: String) throws -> [StorageFile] {
+    public func listTree(_ directory: String, startAfter: String?) throws -> [StorageFile] {
         let l = try location(directory)
         let prefix = Self.directoryPrefix(l.key)
-        return try client.listObjects(bucket: l.bucket, prefix: prefix).objects.compactMap { o in
+        let listing = try client.listObjects(bucket: l.bucket, prefix: prefix, startAfter: startAfter.map { prefix + $0 })
+        return listing.objects.compactMap { o in
             let name = String(o.key.dropFirst(prefix.count))
             return name.isEmpty || name.hasSuffix("/") ? nil : StorageFile(name: name, size: o.size, modifiedMillis: Self.millis(o.lastModified))
         }

@@ -11,6 +11,8 @@ final class S3StorageRouter: ObjectStorage {
 
     func setDefault(_ storage: S3Storage) { routes.withLock { $0.fallback = storage } }
 
+    var hasDefault: Bool { routes.withLock { $0.fallback != nil } }
+
     func set(_ storage: S3Storage, forBucket bucket: String) { routes.withLock { $0.buckets[bucket] = storage } }
 
     func installIntoRegistry() {
@@ -44,7 +46,9 @@ final class S3StorageRouter: ObjectStorage {
     func listFiles(_ directory: String, startAfter: String?) throws -> [StorageFile] {
         try storage(directory).listFiles(directory, startAfter: startAfter)
     }
-    func listTree(_ directory: String) throws -> [StorageFile] { try storage(directory).listTree(directory) }
+    func listTree(_ directory: String, startAfter: String?) throws -> [StorageFile] {
+        try storage(directory).listTree(directory, startAfter: startAfter)
+    }
     func remove(_ path: String) throws { try storage(path).remove(path) }
     func removeTree(_ path: String) throws { try storage(path).removeTree(path) }
     func createDirectory(_ path: String, role: FileRole) throws {}

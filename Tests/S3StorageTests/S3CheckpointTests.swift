@@ -127,14 +127,6 @@ struct S3CheckpointTests {
         #expect(text.contains("not json"))
         #expect(try deltaIds(bucket.uri("t")) == [1])
     }
-
-    @Test func theFileSourceRefusesS3InputClearly() throws {
-        let bucket = try S3Bucket()
-        let error = try #require(throws: QueryError.self) {
-            try StreamingSession().readStream.schema(eventSchema).load(bucket.uri("input"))
-        }
-        #expect(error.description.contains("local directories only"))
-    }
 }
 
 /// Polls `condition` every 50 ms for up to 60 s.

@@ -19,9 +19,9 @@ final class RecordingTransport: HTTPTransport {
         let line = request.method + " " + request.path + (request.encodedQuery.isEmpty ? "" : "?" + request.encodedQuery)
         log.withLock { $0.append(line) }
         let start = ContinuousClock.now
-        inner.send(request) { [slow] result in
+        inner.send(request) { result in
             let took = ContinuousClock.now - start
-            if took > .seconds(1) { slow.withLock { $0.append("\(took) \(line) \(result)") } }
+            if took > .seconds(1) { self.slow.withLock { $0.append("\(took) \(line) \(result)") } }
             completion(result)
         }
     }

@@ -41,7 +41,7 @@ public struct LocalStorage: ObjectStorage {
         }
     }
 
-    public func listTree(_ directory: String) throws -> [StorageFile] {
+    public func listTree(_ directory: String, startAfter: String?) throws -> [StorageFile] {
         var out: [StorageFile] = []
         func walk(_ dir: String, _ relative: String) throws {
             for name in try list(dir, startAfter: nil) {
@@ -56,6 +56,7 @@ public struct LocalStorage: ObjectStorage {
             }
         }
         try walk(directory, "")
+        if let startAfter { out.removeAll { !startAfter.utf8.lexicographicallyPrecedes($0.name.utf8) } }
         return out.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
 

@@ -44,9 +44,11 @@ public protocol ObjectStorage: Sendable {
     /// name, after `startAfter` when given. A missing directory lists as empty.
     func listFiles(_ directory: String, startAfter: String?) throws -> [StorageFile]
 
-    /// Every file below `directory`, at any depth, named by its path relative to it, sorted.
-    /// Locally, symbolic links are neither followed nor listed.
-    func listTree(_ directory: String) throws -> [StorageFile]
+    /// Every file below `directory`, at any depth, named by its path relative to it, sorted by
+    /// UTF-8 bytes, only those after the relative path `startAfter` when given (on S3 the
+    /// listing itself starts there, so it costs in proportion to what comes after). Locally,
+    /// symbolic links are neither followed nor listed.
+    func listTree(_ directory: String, startAfter: String?) throws -> [StorageFile]
 
     /// Deletes a file; a missing one is not an error.
     func remove(_ path: String) throws
@@ -83,6 +85,7 @@ public struct StorageFile: Sendable, Equatable {
 extension ObjectStorage {
     public func list(_ directory: String) throws -> [String] { try list(directory, startAfter: nil) }
     public func listFiles(_ directory: String) throws -> [StorageFile] { try listFiles(directory, startAfter: nil) }
+    public func listTree(_ directory: String) throws -> [StorageFile] { try listTree(directory, startAfter: nil) }
 
     /// The whole file, or nil when it does not exist.
     public func readIfPresent(_ path: String) throws -> [UInt8]? {

@@ -58,7 +58,7 @@ struct UnavailableStorage: ObjectStorage {
     func createExclusively(_ path: String, _ bytes: [UInt8], role: FileRole) throws -> Bool { throw fail(path) }
     func list(_ directory: String, startAfter: String?) throws -> [String] { throw fail(directory) }
     func listFiles(_ directory: String, startAfter: String?) throws -> [StorageFile] { throw fail(directory) }
-    func listTree(_ directory: String) throws -> [StorageFile] { throw fail(directory) }
+    func listTree(_ directory: String, startAfter: String?) throws -> [StorageFile] { throw fail(directory) }
     func remove(_ path: String) throws { throw fail(path) }
     func removeTree(_ path: String) throws { throw fail(path) }
     func createDirectory(_ path: String, role: FileRole) throws { throw fail(path) }

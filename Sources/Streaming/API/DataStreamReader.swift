@@ -53,10 +53,12 @@ public struct DataStreamReader: Sendable {
         }
         try Self.validateFieldNames(schema)
         if Storage.isRemote(path) {
-            throw QueryError.invalidQuery(
-                "load(\"\(path)\"): the file source reads local directories only; files in an object store are not streamed yet (tables, checkpoints and bad records may be on S3)")
+            // No directory to find; asking once says early whether the storage is installed and
+            // the bucket reachable.
+            _ = try Storage.at(path).exists(path)
+        } else {
+            guard FileSystem.isDirectory(path) else { throw SourceError.missingDirectory(FileSystem.absolute(path)) }
         }
-        guard FileSystem.isDirectory(path) else { throw SourceError.missingDirectory(FileSystem.absolute(path)) }
         let spec = FileSourceProvider(path: path, format: format, schema: schema, options: options)
         return DataStream(session: session, plan: .source(spec))
     }

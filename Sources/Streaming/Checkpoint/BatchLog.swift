@@ -37,11 +37,14 @@ struct BatchLog: Sendable {
         }
     }
 
-    /// Creates `path` put-if-absent; a different file already there means another query run
-    /// writes this checkpoint.
+    /// Creates `path` put-if-absent; any file already there means another query run writes
+    /// this checkpoint. Equal content is no excuse: two runs on the same input write the same
+    /// `commits/N` and file-source entries byte for byte, and both must not go on. (A retry of
+    /// this run's own put whose answer was lost is recognised by the storage, see
+    /// `ObjectStorage.createExclusively`.) No run rewrites an entry another run created: a
+    /// restart re-runs a pending batch from its existing `offsets/N` and file-source entry.
     static func createFenced(_ path: String, _ bytes: [UInt8], storage: any ObjectStorage) throws {
         if try storage.createExclusively(path, bytes, role: .restricted) { return }
-        if try storage.readIfPresent(path) == bytes { return }
         throw CheckpointError.fenced(path: path, holder: CheckpointLock.holder(ofCheckpointContaining: path))
     }
 

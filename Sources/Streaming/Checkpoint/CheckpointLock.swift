@@ -66,7 +66,6 @@ final class CheckpointLock: Sendable {
         guard let bytes = try? Storage.at(lock).readIfPresent(lock), let line = String(decoding: bytes, as: UTF8.self).split(separator: "\n").first else {
             return "no lock note found"
         }
-        if line.hasPrefix(describeThisProcess() + " ") { return "the other run started before this one" }
-        return "the last run to start was \(line)"
+        return "the last run to start on it: \(line)"
     }
 }
