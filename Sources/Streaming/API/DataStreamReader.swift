@@ -40,7 +40,9 @@ public struct DataStreamReader: Sendable {
         DataStream(session: session, plan: .source(provider))
     }
 
-    /// The stream of files under `path` (or of the Delta table at `path`).
+    /// The stream of files under `path` (or of the Delta table at `path`). `path` may be an
+    /// `s3://bucket/prefix` URI once `S3Storage` is installed; a prefix is listed
+    /// incrementally, so its keys must be written in ascending order (README, "S3 paths").
     public func load(_ path: String) throws -> DataStream {
         if format == .delta {
             guard DeltaTable.exists(at: path) else { throw DeltaError.notATable(FileSystem.absolute(path)) }
