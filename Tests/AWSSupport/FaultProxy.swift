@@ -60,7 +60,7 @@ public enum FaultProxy {
                     return self.reply(200, "application/json", out)
                 with lock:
                     mode = state["modes"].pop(0) if state["modes"] else None
-                    if mode: state["faulted"] += 1
+                    if mode and mode != "pass": state["faulted"] += 1
                 if mode is None or mode == "pass":
                     return self.reply(*self.forward(body))
                 if mode == "hang":
