@@ -83,11 +83,18 @@ struct S3FileSourceTests {
             .trigger(.processingTime(.milliseconds(50))).start()
         defer { query.stop() }
         try waitUntil { try !query.isActive || DeltaTable.exists(at: bucket.uri("t")) && deltaIds(bucket.uri("t")).count == 100 }
+        let firstBatchListings = Self.sourceListings(bucket)
+        bucket.transport.reset()
         try Self.put(bucket, file: 1, day: "2026-12-02")
-        try waitUntil { try !query.isActive || deltaIds(bucket.uri("t")).count == 200 }
+        // Watched through progress, not by reading the table, so that every request recorded
+        // from here on is the query's own.
+        try waitUntil { !query.isActive || query.recentProgress.contains { $0.batchId == 1 } }
         #expect(query.exception == nil, "\(String(describing: query.exception))")
         query.stop()
-        let listings = Self.sourceListings(bucket)
+        // The sink follows its table by probing for the next commit: the second batch lists
+        // nothing of `_delta_log`.
+        #expect(!bucket.transport.listings.contains { $0.contains("prefix=t%2F_delta_log") }, "\(bucket.transport.listings)")
+        let listings = firstBatchListings + Self.sourceListings(bucket)
         #expect(listings.count > 3)
         // Only the first listing starts at the beginning; the rest start after a key.
         #expect(listings.dropFirst().allSatisfy { $0 != nil })
