@@ -103,9 +103,11 @@ struct S3FileSourceTests {
     }
 
     @Test func aMissingBucketFailsAtLoadNamingIt() throws {
-        S3Storage.install(S3Storage(client: S3Client(configuration: try Moto.configuration())))
+        let missing = "no-such-bucket-\(UUID().uuidString.prefix(8).lowercased())"
+        // For this bucket only: the process-wide default belongs to `StorageContractTests`.
+        S3Storage.install(S3Storage(client: S3Client(configuration: try Moto.configuration())), forBucket: missing)
         let error = #expect(throws: (any Error).self) {
-            try StreamingSession().readStream.schema(eventSchema).load("s3://no-such-bucket-\(UUID().uuidString.prefix(8).lowercased())/in")
+            try StreamingSession().readStream.schema(eventSchema).load("s3://\(missing)/in")
         }
         #expect("\(error!)".contains("no-such-bucket"))
     }

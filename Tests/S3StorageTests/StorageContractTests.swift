@@ -1,3 +1,4 @@
+import AWS
 import AWSTestSupport
 import Foundation
 import S3Storage
@@ -58,6 +59,21 @@ struct StorageContractTests {
         try s.removeTree(root)
         #expect(try s.exists(root) == false)
         #expect(try s.listTree(root).isEmpty)
+    }
+
+    /// What a command does with its path arguments: nothing for local paths; for an `s3://`
+    /// one, a default storage from the endpoint and region given, serving any bucket.
+    @Test func installIfNeededServesEveryBucketFromTheEndpointGiven() throws {
+        let env = ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]
+        #expect(try S3Storage.installIfNeeded(for: ["/tmp/t", "relative/cp"], environment: env) == false)
+        let name = "d-" + UUID().uuidString.lowercased().prefix(20)
+        try S3Client(configuration: try Moto.configuration()).createBucket(name)
+        let uri = "s3://\(name)/t/x"
+        let installed = try S3Storage.installIfNeeded(
+            for: ["/tmp/cp", uri], endpoint: "http://127.0.0.1:\(try Moto.current.port)", region: "us-east-1", environment: env)
+        #expect(installed)
+        try Storage.at(uri).writeAtomically(uri, Array("via the default".utf8), role: .table)
+        #expect(try S3Client(configuration: try Moto.configuration()).getObject(bucket: name, key: "t/x").body == Array("via the default".utf8))
     }
 
     @Test func anUninstalledSchemeSaysWhatToDo() throws {
