@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Streaming", targets: ["Streaming"]),
         .library(name: "AWS", targets: ["AWS"]),
+        .library(name: "S3Storage", targets: ["S3Storage"]),
         .library(name: "SluicePostgres", targets: ["SluicePostgres"]),
         .library(name: "SluiceSQLite", targets: ["SluiceSQLite"]),
         .library(name: "Service", targets: ["Service"]),
@@ -71,6 +72,9 @@ let package = Package(
             ]),
         // S3 and Kinesis clients; depends on nothing of Sluice so the engine builds without it.
         .target(name: "AWS", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // S3 as storage for tables, checkpoints and bad records (`s3://` paths); installs itself
+        // into `Formats.Storage`, so the core engine does not depend on AWS.
+        .target(name: "S3Storage", dependencies: ["AWS", "Formats"]),
         // SQL sinks: kept out of the core so it builds and tests without postgres-nio or libsqlite3.
         .systemLibrary(
             name: "CSQLite", path: "Sources/SQLSinks/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -106,6 +110,8 @@ let package = Package(
             name: "sluice-sql-torture",
             dependencies: ["Streaming", "SluicePostgres", "SluiceSQLite"],
             path: "Examples/SQLTorture"),
+        // A query with its input, table and checkpoint on S3, SIGKILLed and restarted by the S3 storage tests.
+        .executableTarget(name: "sluice-s3-torture", dependencies: ["Streaming", "S3Storage"], path: "Examples/S3Torture"),
         .executableTarget(
             name: "sluice-torture",
             dependencies: ["Streaming", "SpikeAlert", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -145,7 +151,11 @@ let package = Package(
         // A source and a sink written against the public API only: imports Streaming, nothing else.
         .testTarget(name: "SourceProviderTests", dependencies: ["Streaming"]),
         .testTarget(name: "DeltaTests", dependencies: ["Delta", "Sinks", "Formats", "Columnar", "TestSupport"]),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport"]),
+        // moto's server, the fault-injecting proxy and boto3 for the AWS and S3 storage tests.
+        .target(name: "AWSTestSupport", dependencies: ["AWS", "TestSupport"], path: "Tests/AWSSupport"),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "AWSTestSupport", "TestSupport"]),
+        .testTarget(
+            name: "S3StorageTests", dependencies: ["S3Storage", "Streaming", "AWS", "AWSTestSupport", "TestSupport", "SQLTestSupport", "sluice-s3-torture"]),
         // Starts its own PostgreSQL server (initdb + pg_ctl on a free loopback port) per suite.
         .target(name: "SQLTestSupport", dependencies: ["Columnar"], path: "Tests/SQLSupport"),
         .testTarget(

@@ -75,7 +75,7 @@ enum DeltaCheckpoint {
         }
         let bytes = try ParquetNestedWriter.write(schema: schema, records: rows)
         let path = log.checkpointPath(snapshot.version)
-        if !FileSystem.exists(path) { try DurableFile.writeAtomically(path, bytes, role: .table) }
+        if try !log.storage.exists(path) { try log.storage.writeAtomically(path, bytes, role: .table) }
         var w = JSONObjectWriter()
         w.int("version", snapshot.version)
         w.int("size", Int64(rows.count))
@@ -83,7 +83,7 @@ enum DeltaCheckpoint {
         w.int("numOfAddFiles", Int64(snapshot.files.count))
         // Another writer may have checkpointed a newer version meanwhile: never move backwards.
         if (log.lastCheckpointVersion() ?? -1) < snapshot.version {
-            try DurableFile.writeAtomically(log.lastCheckpointPath, Array(w.finish().utf8), role: .table)
+            try log.storage.writeAtomically(log.lastCheckpointPath, Array(w.finish().utf8), role: .table)
         }
     }
 

@@ -4,7 +4,8 @@ import Foundation
 
 /// Writes rows as the data files of a table: one zstd Parquet file per partition (split
 /// further past `maxRowsPerFile`), partition columns left out of the file, each file durable
-/// (temp, fsync, rename, fsync directory) before its `add` is returned.
+/// (temp, fsync, rename, fsync directory; on S3 a PUT, multipart when large) before its `add`
+/// is returned.
 package struct DeltaFileWriter {
     package let tablePath: String
     package let schema: Schema
@@ -46,11 +47,13 @@ package struct DeltaFileWriter {
         let name = "part-00000-\(UUID().uuidString.lowercased()).c000.\(parquetOptions.compression.rawValue).parquet"
         let relative = dir.isEmpty ? name : dir + "/" + name
         let full = FilePaths.join(tablePath, relative)
-        try Self.createDirectoryDurably(FilePaths.parent(full), within: tablePath)
+        let storage = Storage.at(tablePath)
+        if storage.isLocal { try Self.createDirectoryDurably(FilePaths.parent(full), within: tablePath) }
         var writer = try ParquetWriter(schema: batch.schema, options: parquetOptions)
         try writer.write(batch)
         let summary = try writer.finish(toFile: full, role: .table)
-        let modified = (try? FileSystem.attributes(full).modifiedMillis) ?? currentTimeMillis()
+        // An object store's own time would cost a request per file; the writer's clock serves.
+        let modified = storage.isLocal ? (try? FileSystem.attributes(full).modifiedMillis) ?? currentTimeMillis() : currentTimeMillis()
         return DeltaAddFile(
             path: DeltaPartition.uriEncode(relative), partitionValues: partitionValues, size: Int64(summary.fileSize),
             modificationTime: modified, dataChange: dataChange, stats: DeltaFileStats.json(summary))

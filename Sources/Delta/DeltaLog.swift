@@ -5,15 +5,18 @@ import Darwin
 #endif
 import Formats
 
-/// The files of `_delta_log`: commit names, listing, reading, and put-if-absent commits.
+/// The files of `_delta_log`: commit names, listing, reading, and put-if-absent commits, in
+/// whatever storage holds the table (local, or an object store such as S3, see `Storage`).
 public struct DeltaLog: Sendable {
     /// The table root.
     public let tablePath: String
     public let logPath: String
+    let storage: any ObjectStorage
 
     public init(tablePath: String) {
         self.tablePath = tablePath
         self.logPath = FilePaths.join(tablePath, "_delta_log")
+        self.storage = Storage.at(tablePath)
     }
 
     /// `%020d`.
@@ -34,15 +37,14 @@ public struct DeltaLog: Sendable {
     }
 
     /// Lists commit and checkpoint versions, sorted. Unknown names (multi-part or V2
-    /// checkpoints, CRC files, temporary files) are ignored.
-    func list() throws -> Listing {
+    /// checkpoints, CRC files, temporary files) are ignored. With `from`, only versions at or
+    /// after it are listed (on S3 a listing that starts after the key before them, so the
+    /// request does not grow with the log).
+    func list(from: Int64? = nil) throws -> Listing {
         var l = Listing()
-        let names: [String]
-        do {
-            names = try FileSystem.list(logPath)
-        } catch let e as IOError where e.isNotFound {
-            return l
-        }
+        // Names of version v start with its 20 digits, which sort before any longer name with
+        // that prefix; the commit and checkpoint of v come after them.
+        let names = try storage.list(logPath, startAfter: from.map { Self.versionName($0) })
         for name in names {
             guard name.utf8.count >= 25, let v = Int64(name.prefix(20)), name.utf8.first != UInt8(ascii: ".") else { continue }
             let rest = name.dropFirst(20)
@@ -56,22 +58,18 @@ public struct DeltaLog: Sendable {
     /// The actions of commit `v`, or nil if the commit does not exist.
     func readCommit(_ v: Int64) throws -> [DeltaAction]? {
         let path = commitPath(v)
-        let bytes: [UInt8]
-        do {
-            bytes = try FileSystem.read(path)
-        } catch let e as IOError where e.isNotFound {
-            return nil
-        }
+        guard let bytes = try storage.readIfPresent(path) else { return nil }
         return try DeltaAction.parseCommit(String(decoding: bytes, as: UTF8.self), file: path)
     }
 
     /// Writes commit `v` if no commit `v` exists: temp file, fsync, link(2) (which never
-    /// replaces), fsync of `_delta_log`. Returns false when another writer won the version.
+    /// replaces), fsync of `_delta_log`; on S3 a PUT with `If-None-Match: *`. Returns false
+    /// when another writer won the version.
     func write(_ v: Int64, _ actions: [DeltaAction]) throws -> Bool {
         let body = actions.map(\.json).joined(separator: "\n") + "\n"
-        try FileSystem.createDirectory(logPath, role: .table)
+        try storage.createDirectory(logPath, role: .table)
         do {
-            return try DurableFile.createExclusively(commitPath(v), Array(body.utf8), role: .table)
+            return try storage.createExclusively(commitPath(v), Array(body.utf8), role: .table)
         } catch let e as IOError where e.operation.hasPrefix("link") {
             throw DeltaError.invalidArgument(
                 "\(tablePath): the filesystem does not support hard links (\(e)); Delta commits need an atomic put-if-absent, so this location cannot hold a table")
@@ -80,7 +78,7 @@ public struct DeltaLog: Sendable {
 
     /// `_last_checkpoint`'s version, if the file exists and parses.
     func lastCheckpointVersion() -> Int64? {
-        guard let bytes = try? FileSystem.read(lastCheckpointPath),
+        guard let bytes = try? storage.read(lastCheckpointPath),
             let obj = JSONObject.parse(String(decoding: bytes, as: UTF8.self))
         else { return nil }
         return obj.int("version")
@@ -89,7 +87,8 @@ public struct DeltaLog: Sendable {
     /// Deletes temporary files left in `_delta_log` by crashed writers (older than
     /// `olderThanMillis`, so a live writer's in-flight temp file is never touched).
     package func removeStaleTemporaryFiles(olderThanMillis: Int64, now: Int64) {
-        guard let names = try? FileSystem.list(logPath) else { return }
+        // Object stores have no temporary files (a PUT is atomic), and listing there costs.
+        guard storage.isLocal, let names = try? FileSystem.list(logPath) else { return }
         for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
             let p = FilePaths.join(logPath, name)
             if let a = try? FileSystem.attributes(p), now - a.modifiedMillis > olderThanMillis { try? FileSystem.remove(p) }

@@ -24,17 +24,33 @@ enum DeltaLogCleanup {
         guard snapshot.expiredLogCleanupEnabled else { return [] }
         let retention = try snapshot.logRetentionMillis()
         let cutoff = floorToDay(now - retention)
-        let listing = try log.list()
+        // One listing with modification times (on S3 the listing carries them, so no request
+        // per commit); cleanup lists the whole log, which is fine once per checkpoint.
+        let files = try log.storage.listFiles(log.logPath)
+        var listing = DeltaLog.Listing()
+        var modified: [Int64: Int64] = [:]
+        for f in files {
+            guard f.name.utf8.count >= 25, let v = Int64(f.name.prefix(20)), f.name.utf8.first != UInt8(ascii: ".") else { continue }
+            switch f.name.dropFirst(20) {
+            case ".json":
+                listing.commits.append(v)
+                modified[v] = f.modifiedMillis
+            case ".checkpoint.parquet": listing.checkpoints.append(v)
+            default: break
+            }
+        }
+        listing.commits.sort()
+        listing.checkpoints.sort()
         var cutoffCommit: Int64?
         // Ascending, stopping at the first younger commit: after the first cleanup only the
         // commits since the cutoff checkpoint are looked at.
         for v in listing.commits {
-            guard let attrs = try? FileSystem.attributes(log.commitPath(v)), attrs.modifiedMillis <= cutoff else { break }
+            guard let m = modified[v], m <= cutoff else { break }
             cutoffCommit = v
         }
         guard let cutoffCommit else { return [] }
         // Readers that start from `_last_checkpoint` must find it after the cleanup.
-        guard let last = log.lastCheckpointVersion(), FileSystem.exists(log.checkpointPath(last)) else { return [] }
+        guard let last = log.lastCheckpointVersion(), try log.storage.exists(log.checkpointPath(last)) else { return [] }
         var keepFrom: Int64?
         for cp in listing.checkpoints.reversed() where cp <= cutoffCommit && cp <= last {
             if (try? DeltaCheckpoint.read(log: log, version: cp)) != nil {
@@ -44,14 +60,14 @@ enum DeltaLogCleanup {
         }
         guard let keepFrom, keepFrom > 0 else { return [] }
         var doomed: [(version: Int64, name: String)] = []
-        for name in try FileSystem.list(log.logPath) {
-            guard let v = expiredVersion(name), v < keepFrom else { continue }
-            doomed.append((v, name))
+        for f in files {
+            guard let v = expiredVersion(f.name), v < keepFrom else { continue }
+            doomed.append((v, f.name))
         }
         doomed.sort { ($0.version, $0.name) < ($1.version, $1.name) }
         var deleted: [String] = []
         for d in doomed {
-            try FileSystem.remove(FilePaths.join(log.logPath, d.name))
+            try log.storage.remove(FilePaths.join(log.logPath, d.name))
             deleted.append(d.name)
         }
         return deleted

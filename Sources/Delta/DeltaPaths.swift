@@ -27,6 +27,12 @@ enum DeltaPaths {
                 "\(action) path '\(path)' at version \(version) \(why); the engine reads and deletes only files inside the table \(tableRoot). Repair the log entry (or rewrite the table) rather than reading it")
         }
         if let scheme = scheme(of: path) {
+            // A table in an object store may name its files by their whole URI.
+            if Storage.scheme(of: tableRoot) == scheme.lowercased(), path.hasPrefix(tableRoot + "/") {
+                let decoded = DeltaPartition.uriDecode(String(path.dropFirst(tableRoot.count + 1)))
+                guard let relative = normalize(decoded), !relative.isEmpty else { throw refuse("leaves the table directory through '..'") }
+                return relative
+            }
             guard scheme.lowercased() == "file" else { throw refuse("uses the URI scheme '\(scheme):', which is not a local file") }
             guard let absolute = fileURIPath(path) else { throw refuse("is not a valid file: URI") }
             return try inside(absolute, tableRoot: tableRoot) ?? { throw refuse("points outside the table") }()

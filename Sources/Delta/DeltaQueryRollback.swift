@@ -121,7 +121,7 @@ extension DeltaTable {
         var restored = 0
         for p in removed.sorted() where latest.files[p] == nil {
             guard var f = base?.files[p] else { continue }
-            guard FileSystem.exists(FilePaths.join(path, DeltaPartition.uriDecode(p))) else {
+            guard try log.storage.exists(FilePaths.join(path, DeltaPartition.uriDecode(p))) else {
                 throw DeltaRollbackError.fileVacuumed(table: path, path: DeltaPartition.uriDecode(p))
             }
             f.dataChange = true

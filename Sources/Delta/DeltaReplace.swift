@@ -130,7 +130,7 @@ public final class DeltaPartitionReplacement {
 
     /// Deletes the data files written and not committed (a replacement given up, e.g. after a conflict).
     public func abandon() {
-        for a in added { try? FileSystem.remove(FilePaths.join(table.path, DeltaPartition.uriDecode(a.path))) }
+        for a in added { try? table.log.storage.remove(FilePaths.join(table.path, DeltaPartition.uriDecode(a.path))) }
         added = []
         rowsWritten = 0
     }

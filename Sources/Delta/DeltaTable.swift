@@ -2,8 +2,9 @@ import Columnar
 import Formats
 import Synchronization
 
-/// A Delta Lake table on the local filesystem: snapshots from its log, history, and atomic
-/// commits with optimistic concurrency (FORMATS.md A3, A7, A9).
+/// A Delta Lake table, in a local directory or an object store (`s3://bucket/prefix`, see
+/// `Storage`): snapshots from its log, history, and atomic commits with optimistic concurrency
+/// (FORMATS.md A3, A7, A9).
 ///
 /// ```
 /// let table = DeltaTable(path: "tables/errors")
@@ -21,9 +22,12 @@ public final class DeltaTable: Sendable {
         self.log = DeltaLog(tablePath: self.path)
     }
 
-    /// True when `path` holds at least one commit or checkpoint.
+    /// True when `path` holds at least one commit or checkpoint. A readable
+    /// `_last_checkpoint` answers without listing the log.
     public static func exists(at path: String) -> Bool {
-        guard let l = try? DeltaLog(tablePath: path).list() else { return false }
+        let log = DeltaLog(tablePath: FileSystem.absolute(path))
+        if log.lastCheckpointVersion() != nil { return true }
+        guard let l = try? log.list() else { return false }
         return !l.commits.isEmpty || !l.checkpoints.isEmpty
     }
 
@@ -72,8 +76,22 @@ public final class DeltaTable: Sendable {
         }
     }
 
+    /// The snapshot at `target` (nil: the latest). The latest is read from `_last_checkpoint`
+    /// forward, listing only the log's names from that checkpoint's version on, so reading a
+    /// table never lists its whole log (PROTOCOL.md "Last Checkpoint File"); a missing or
+    /// unusable `_last_checkpoint` falls back to listing it all.
     private func load(upTo target: Int64?) throws -> DeltaSnapshot {
-        let listing = try log.list()
+        if target == nil, let checkpoint = log.lastCheckpointVersion(),
+            let snap = try? replay(log.list(from: checkpoint), upTo: nil, requireCheckpoint: true)
+        {
+            return snap
+        }
+        return try replay(log.list(), upTo: target, requireCheckpoint: false)
+    }
+
+    /// Replays `listing` from its newest readable checkpoint at or before `target`.
+    /// - Parameter requireCheckpoint: fail (for a fallback) when no checkpoint of the listing reads.
+    private func replay(_ listing: DeltaLog.Listing, upTo target: Int64?, requireCheckpoint: Bool) throws -> DeltaSnapshot {
         guard let newest = [listing.commits.last, listing.checkpoints.last].compactMap({ $0 }).max() else {
             throw DeltaError.notATable(path)
         }
@@ -92,6 +110,7 @@ public final class DeltaTable: Sendable {
                 checkpointError = checkpointError ?? error
             }
         }
+        if requireCheckpoint && builder == nil { throw checkpointError ?? DeltaError.corruptLog(log.logPath, "no readable checkpoint") }
         var b = builder ?? DeltaSnapshot.Builder()
         let commits = Set(listing.commits)
         if start < 0 && !commits.contains(0) {
@@ -271,7 +290,7 @@ public final class DeltaTable: Sendable {
         for case .add(let f) in actions {
             let location = FilePaths.join(path, try DeltaPaths.relativeLocation(
                 f.path, tableRoot: path, action: "add", version: version, logFile: log.commitPath(version)))
-            guard FileSystem.exists(location) else {
+            guard try log.storage.exists(location) else {
                 throw DeltaError.concurrentModification(
                     path,
                     "data file \(f.path), written for this commit, was deleted before the commit (a vacuum with a forced short retention?); nothing was committed. Run the write again: a restarted query rewrites its batch")

@@ -11,10 +11,15 @@ import Formats
 /// in a directory opened the same way. A link (to a file or a directory, inside the table or
 /// not) is reported and left alone, so nothing outside the table root can be reached, even if
 /// a directory is swapped for a link while vacuum runs.
+///
+/// A table in an object store has neither links nor directories: its files are the keys under
+/// the table's prefix, listed in one paged listing (`DeltaTableFiles+ObjectStore.swift`).
 struct DeltaTableFiles {
     /// The table root with symbolic links resolved (the root itself may be reached through one:
     /// it is what the caller named).
     let root: String
+    /// The object store holding the table; nil for a local table.
+    let objectStore: (any ObjectStorage)?
 
     /// A regular file found under the root.
     struct Entry: Sendable, Equatable {
@@ -27,8 +32,15 @@ struct DeltaTableFiles {
     }
 
     init(tablePath: String) throws {
+        let storage = Storage.at(tablePath)
+        if !storage.isLocal {
+            root = tablePath
+            objectStore = storage
+            return
+        }
         guard let resolved = DeltaPaths.resolvedPath(tablePath) else { throw IOError("realpath", tablePath) }
         root = resolved
+        objectStore = nil
     }
 
     /// Lists regular files under the root, depth-first in name order.
@@ -37,6 +49,7 @@ struct DeltaTableFiles {
     ///   - descendInto: whether to list a directory, given its name and relative path.
     ///   - links: receives the relative path of every symbolic link met (not followed).
     func regularFiles(descendInto: (_ name: String, _ path: String) -> Bool, links: inout [String]) throws -> [Entry] {
+        if let objectStore { return try objectStoreFiles(objectStore, descendInto: descendInto) }
         let fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw IOError("open directory", root) }
         defer { close(fd) }
@@ -75,6 +88,10 @@ struct DeltaTableFiles {
     /// Deletes the file at `entry.path` if it is still the regular file that was listed (same
     /// device and inode), reaching it without following links. Returns false if it was not.
     func remove(_ entry: Entry) throws -> Bool {
+        if let objectStore {
+            try objectStore.remove(FilePaths.join(root, entry.path))
+            return true
+        }
         var components = entry.path.split(separator: "/").map(String.init)
         guard let name = components.popLast() else { return false }
         var fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -79,7 +79,9 @@ extension DeltaTable {
         candidates.removeAll { live.contains($0.path) }
         for f in candidates {
             // Belt and braces: the file's real location must be inside the real table root.
-            guard let real = DeltaPaths.resolvedPath(FilePaths.join(files.root, f.path)), real.hasPrefix(files.root + "/") else { continue }
+            if files.objectStore == nil {
+                guard let real = DeltaPaths.resolvedPath(FilePaths.join(files.root, f.path)), real.hasPrefix(files.root + "/") else { continue }
+            }
             if !dryRun {
                 guard try files.remove(f) else { continue }
             }

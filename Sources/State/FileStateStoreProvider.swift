@@ -140,7 +140,7 @@ public final class FileStateStoreProvider: StateStoreProvider {
                     }
                 }
             }
-            try DurableFile.writeAtomically(layout.path(.delta, partition: p, version: version), bytes)
+            try layout.storage.writeAtomically(layout.path(.delta, partition: p, version: version), bytes, role: .restricted)
         }
         guard maintenanceTask == nil, isSnapshotVersion(version) else { return }
         for p in 0..<numPartitions {
@@ -186,7 +186,7 @@ public final class FileStateStoreProvider: StateStoreProvider {
         let bytes = try StateFileFormat.encode(.snapshot) { records in
             for id in sorted { partition.keys.withKey(id) { records.put($0, partition.values[id]!) } }
         }
-        try DurableFile.writeAtomically(layout.path(.snapshot, partition: p, version: version), bytes)
+        try layout.storage.writeAtomically(layout.path(.snapshot, partition: p, version: version), bytes, role: .restricted)
     }
 
     // MARK: - Private
@@ -212,17 +212,17 @@ public final class FileStateStoreProvider: StateStoreProvider {
                             + "not \(numPartitions); only one query may run on a checkpoint at a time")
                 }
             } else {
-                try FileSystem.createDirectory(directory)
+                try layout.storage.createDirectory(directory, role: .restricted)
                 try StateMetadata(
                     formatVersion: StateMetadata.currentFormatVersion, operatorId: operatorId,
                     numPartitions: numPartitions, keySchema: keySchema, valueSchema: valueSchema
                 ).write(layout.metadataPath)
             }
-            for p in 0..<numPartitions { try FileSystem.createDirectory(layout.partitionDirectory(p)) }
+            for p in 0..<numPartitions { try layout.storage.createDirectory(layout.partitionDirectory(p), role: .restricted) }
             // New directory entries survive a crash only once their parents are synced.
             var dir = directory
             for _ in 0..<3 {
-                try DurableFile.syncDirectory(dir)
+                try layout.storage.syncDirectory(dir)
                 dir = FilePaths.parent(dir)
             }
             s.prepared = true
@@ -231,7 +231,7 @@ public final class FileStateStoreProvider: StateStoreProvider {
 
     /// Every partition at `version`, from the files; callers hold `filesLock`.
     private func readVersion(_ version: Int64) throws -> [StatePartition] {
-        guard FileSystem.exists(layout.metadataPath) else {
+        guard try layout.storage.exists(layout.metadataPath) else {
             throw StateStoreError.missingMetadata(path: layout.metadataPath, version: version)
         }
         return try (0..<numPartitions).map { try readPartition($0, version: version) }

@@ -82,7 +82,7 @@ enum StateFileFormat {
     static func read(
         _ path: String, kind: StateFileKind, _ apply: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?) -> String?
     ) throws {
-        let file = try FileSystem.read(path)
+        let file = try Storage.at(path).read(path)
         let payload = try file.withUnsafeBytes { try verifiedPayload($0, kind: kind, path: path) }
         func corrupt(_ reason: String) -> StateStoreError { .corruptFile(path: path, reason: reason) }
         try payload.bytes.withUnsafeBytes { buf in

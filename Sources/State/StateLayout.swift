@@ -1,12 +1,15 @@
 import Formats
 
 /// Where one operator's state lives: `<checkpoint>/state/<operatorId>/_metadata` and
-/// `<checkpoint>/state/<operatorId>/<partition>/<version>.delta|.snapshot`.
+/// `<checkpoint>/state/<operatorId>/<partition>/<version>.delta|.snapshot`, in the storage
+/// that holds the checkpoint (local, or an object store, see `Storage`).
 struct StateLayout: Sendable {
     let directory: String
+    let storage: any ObjectStorage
 
     init(checkpointRoot: String, operatorId: Int) {
         directory = FilePaths.join(checkpointRoot, "state", String(operatorId))
+        storage = Storage.at(checkpointRoot)
     }
 
     var metadataPath: String { FilePaths.join(directory, "_metadata") }
@@ -20,10 +23,8 @@ struct StateLayout: Sendable {
     /// The versions that have delta and snapshot files in `partition`; empty if the
     /// directory does not exist yet. Temporary files from interrupted writes are ignored.
     func versions(partition: Int) throws -> (deltas: Set<Int64>, snapshots: Set<Int64>) {
-        let dir = partitionDirectory(partition)
-        guard FileSystem.isDirectory(dir) else { return ([], []) }
         var deltas = Set<Int64>(), snapshots = Set<Int64>()
-        for name in try FileSystem.list(dir) {
+        for name in try storage.list(partitionDirectory(partition)) {
             // Only names this layout writes count, so stray files cannot shadow real versions.
             guard let dot = name.firstIndex(of: "."), let v = Int64(name[..<dot]), v >= 0,
                 String(v) == name[..<dot]

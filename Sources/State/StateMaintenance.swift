@@ -49,11 +49,11 @@ extension FileStateStoreProvider {
                 let oldestKept = latest - Int64(minVersionsToRetain) + 1
                 guard let base = files.snapshots.filter({ $0 <= oldestKept }).max() else { continue }
                 for v in files.snapshots where v < base {
-                    try FileSystem.remove(layout.path(.snapshot, partition: p, version: v))
+                    try layout.storage.remove(layout.path(.snapshot, partition: p, version: v))
                     deleted += 1
                 }
                 for v in files.deltas where v < base {
-                    try FileSystem.remove(layout.path(.delta, partition: p, version: v))
+                    try layout.storage.remove(layout.path(.delta, partition: p, version: v))
                     deleted += 1
                 }
             }

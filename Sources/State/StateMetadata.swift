@@ -19,8 +19,7 @@ struct StateMetadata: Codable, Equatable, Sendable {
 
     /// The metadata at `path`, or nil if none was written yet.
     static func read(_ path: String) throws -> StateMetadata? {
-        guard FileSystem.exists(path) else { return nil }
-        let bytes = try FileSystem.read(path)
+        guard let bytes = try Storage.at(path).readIfPresent(path) else { return nil }
         let meta: StateMetadata
         do {
             meta = try JSONDecoder().decode(StateMetadata.self, from: Data(bytes))
@@ -43,7 +42,7 @@ struct StateMetadata: Codable, Equatable, Sendable {
     func write(_ path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try DurableFile.writeAtomically(path, Array(try encoder.encode(self)))
+        try Storage.at(path).writeAtomically(path, Array(try encoder.encode(self)), role: .restricted)
     }
 
     /// Throws unless rows written under the stored schemas can be read under these.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import AWSTestSupport
 @testable import AWS
 
 /// The Kinesis client against moto's Kinesis on loopback. boto3 creates and reshards streams

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import AWSTestSupport
 @testable import AWS
 
 /// Retries against moto behind a proxy that fails chosen requests: throttling, 5xx, a hung

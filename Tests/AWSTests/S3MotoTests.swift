@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import AWSTestSupport
 @testable import AWS
 
 /// The S3 client against moto's S3 on loopback; boto3 checks what the client wrote.

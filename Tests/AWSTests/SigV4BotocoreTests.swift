@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import AWSTestSupport
 @testable import AWS
 
 /// The signer against botocore's: the same requests (S3 and JSON-protocol, with and without a

@@ -15,6 +15,8 @@ public struct KillHarness {
     public var phaseDelayMs = 15
     /// The longest random wait before a kill.
     public var maxRandomDelayMs = 1500
+    /// Variables added to the process's environment (credentials for a local S3, say).
+    public var environment: [String: String] = [:]
 
     /// Where a kill is aimed.
     public enum Target: Equatable, CustomStringConvertible {
@@ -77,7 +79,7 @@ public struct KillHarness {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
+        var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         if traced {
             env["SLUICE_TRACE_PHASES"] = tracePath
             env["SLUICE_PHASE_DELAY_MS"] = String(phaseDelayMs)

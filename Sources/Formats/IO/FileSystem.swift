@@ -172,9 +172,10 @@ public enum FileSystem {
         }
     }
 
-    /// The absolute form of `path`, resolved against the working directory.
+    /// The absolute form of `path`, resolved against the working directory; a `scheme://`
+    /// location (`s3://bucket/prefix`) is already absolute and returned as it is.
     public static func absolute(_ path: String) -> String {
-        if path.hasPrefix("/") { return path }
+        if path.hasPrefix("/") || Storage.isRemote(path) { return path }
         var buf = [UInt8](repeating: 0, count: 4096)
         let ok = buf.withUnsafeMutableBufferPointer { p in
             p.withMemoryRebound(to: CChar.self) { getcwd($0.baseAddress, $0.count) != nil }

@@ -5,9 +5,11 @@ public enum BadRecordsWriter {
     /// all of them or does not exist) and durable. The records are raw input lines, so the file
     /// and the directories created for it are `.restricted` (owner only unless
     /// `FilePermissions.current` says otherwise).
+    /// `path` may be in an object store (`s3://…`), see `Storage`.
     public static func write(_ records: [BadRecord], to path: String) throws {
-        try FileSystem.createDirectory(FilePaths.parent(path), role: .restricted)
-        try DurableFile.writeAtomically(path, encode(records), role: .restricted)
+        let storage = Storage.at(path)
+        try storage.createDirectory(FilePaths.parent(path), role: .restricted)
+        try storage.writeAtomically(path, encode(records), role: .restricted)
     }
 
     /// The JSON-lines text of `records`, one object per line.

@@ -42,10 +42,20 @@ public struct ParquetFile: Sendable {
     let metadata: FileMetaData
     private let columns: [ReaderColumn]
 
-    /// Opens the file at `path`, reading only its footer.
+    /// Opens the file at `path`, reading only its footer. A file in an object store up to
+    /// `wholeReadLimit` bytes is read with one request instead of one per footer and column
+    /// chunk: requests, not bytes, are what cost time and money there.
     public init(path: String) throws {
-        try self.init(source: .file(path: path), name: path)
+        let storage = Storage.at(path)
+        if !storage.isLocal, let status = try storage.status(path), status.size <= Self.wholeReadLimit {
+            try self.init(source: .bytes(try storage.read(path)), name: path)
+        } else {
+            try self.init(source: .file(path: path), name: path)
+        }
     }
+
+    /// Object-store files up to this size are read whole (8 MiB).
+    public static let wholeReadLimit: Int64 = 8 << 20
 
     /// Parses a file held in memory.
     public init(bytes: [UInt8]) throws {

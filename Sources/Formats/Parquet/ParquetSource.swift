@@ -1,5 +1,12 @@
-/// Where a ParquetFile's bytes come from: memory, or a file read by byte range so that
-/// projections and skipped row groups never read unneeded chunks.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a ParquetFile's bytes come from: memory, or a file (local or in an object store, see
+/// `Storage`) read by byte range so that projections and skipped row groups never read
+/// unneeded chunks.
 enum ParquetSource: Sendable {
     case bytes([UInt8])
     case file(path: String)
@@ -14,7 +21,7 @@ enum ParquetSource: Sendable {
             return Array(b[offset..<offset + count])
         case .file(let path):
             guard offset >= 0, count >= 0 else { throw ParquetError.corrupt("range \(offset)+\(count) in \(path)") }
-            let bytes = try FileSystem.read(path, range: Int64(offset)..<Int64(offset) + Int64(count))
+            let bytes = try Storage.at(path).read(path, range: Int64(offset)..<Int64(offset) + Int64(count))
             guard bytes.count == count else {
                 throw ParquetError.corrupt("\(path) ends at \(offset + bytes.count), expected \(offset + count) bytes")
             }
@@ -39,7 +46,11 @@ enum ParquetSource: Sendable {
     func size() throws -> Int {
         switch self {
         case .bytes(let b): return b.count
-        case .file(let path): return Int(try FileSystem.attributes(path).size)
+        case .file(let path):
+            let storage = Storage.at(path)
+            if storage.isLocal { return Int(try FileSystem.attributes(path).size) }
+            guard let status = try storage.status(path) else { throw IOError("stat", path, code: ENOENT) }
+            return Int(status.size)
         }
     }
 }

@@ -189,10 +189,11 @@ public struct ParquetWriter: Sendable {
     }
 
     /// Completes the file and stores it at `path` durably: temporary file, fsync, rename,
-    /// fsync of the directory, with the modes of `role`. `summary.fileSize` is the exact size on disk.
+    /// fsync of the directory, with the modes of `role`; in an object store, one PUT (multipart
+    /// when large, see `Storage`). `summary.fileSize` is the exact size written.
     public mutating func finish(toFile path: String, role: FileRole = .restricted) throws -> ParquetWriteSummary {
         let result = try finish()
-        try DurableFile.writeAtomically(path, result.bytes, role: role)
+        try Storage.at(path).writeAtomically(path, result.bytes, role: role)
         return result.summary
     }
 }

@@ -40,7 +40,9 @@ public struct DataStreamReader: Sendable {
         DataStream(session: session, plan: .source(provider))
     }
 
-    /// The stream of files under `path` (or of the Delta table at `path`).
+    /// The stream of files under `path` (or of the Delta table at `path`). `path` may be an
+    /// `s3://bucket/prefix` URI once `S3Storage` is installed; a prefix is listed
+    /// incrementally, so its keys must be written in ascending order (README, "S3 paths").
     public func load(_ path: String) throws -> DataStream {
         if format == .delta {
             guard DeltaTable.exists(at: path) else { throw DeltaError.notATable(FileSystem.absolute(path)) }
@@ -52,7 +54,13 @@ public struct DataStreamReader: Sendable {
             throw QueryError.invalidQuery("a file stream needs a schema: call .schema(...) before load(\"\(path)\")")
         }
         try Self.validateFieldNames(schema)
-        guard FileSystem.isDirectory(path) else { throw SourceError.missingDirectory(FileSystem.absolute(path)) }
+        if Storage.isRemote(path) {
+            // No directory to find; asking once says early whether the storage is installed and
+            // the bucket reachable.
+            _ = try Storage.at(path).exists(path)
+        } else {
+            guard FileSystem.isDirectory(path) else { throw SourceError.missingDirectory(FileSystem.absolute(path)) }
+        }
         let spec = FileSourceProvider(path: path, format: format, schema: schema, options: options)
         return DataStream(session: session, plan: .source(spec))
     }

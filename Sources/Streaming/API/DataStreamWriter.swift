@@ -44,7 +44,8 @@ public struct DataStreamWriter: Sendable {
     public func outputMode(_ m: OutputMode) -> DataStreamWriter { with { $0.mode = m } }
     /// The directory holding the query's offsets, commits, state and progress. Required except
     /// for memory and console sinks, which use a temporary directory when none is given (removed
-    /// when the query stops without error).
+    /// when the query stops without error). May be an `s3://bucket/prefix` URI once
+    /// `S3Storage` is installed; a second query on it is then fenced out by conditional puts.
     public func checkpointLocation(_ path: String) -> DataStreamWriter { with { $0.checkpoint = path } }
     public func queryName(_ n: String) -> DataStreamWriter { with { $0.name = n } }
     public func trigger(_ t: Trigger) -> DataStreamWriter { with { $0.triggerValue = t } }

@@ -11,6 +11,9 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case queryChanged(path: String, reason: String)
     /// The path holds no checkpoint at all (no `metadata` file).
     case notACheckpoint(path: String, reason: String)
+    /// A checkpoint in an object store, where there is no lock: another query run created the
+    /// checkpoint file this run was about to create (put-if-absent), so two queries write it.
+    case fenced(path: String, holder: String)
 
     public var description: String {
         switch self {
@@ -24,6 +27,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             return "checkpoint \(path) was written by a different query: \(reason)"
         case .notACheckpoint(let path, let reason):
             return "\(path) is not a query checkpoint: \(reason)"
+        case .fenced(let path, let holder):
+            return "another query writes this checkpoint: \(path) was created by another run meanwhile (\(holder)); this run stops so that only one query writes it. Stop the other query, or use a different checkpointLocation"
         }
     }
 }

@@ -45,10 +45,13 @@ public struct CheckpointInspector: Sendable {
     /// Throws `CheckpointError.notACheckpoint` unless the path holds a checkpoint's `metadata`.
     func requireCheckpoint() throws -> CheckpointMetadata {
         let root = layout.root
-        guard FileSystem.exists(root) else { throw CheckpointError.notACheckpoint(path: root, reason: "it does not exist") }
-        guard FileSystem.isDirectory(root) else { throw CheckpointError.notACheckpoint(path: root, reason: "it is a file, not a directory") }
+        let storage = Storage.at(root)
+        guard try storage.exists(root) else { throw CheckpointError.notACheckpoint(path: root, reason: "it does not exist") }
+        if storage.isLocal {
+            guard FileSystem.isDirectory(root) else { throw CheckpointError.notACheckpoint(path: root, reason: "it is a file, not a directory") }
+        }
         guard let meta = try CheckpointMetadata.load(layout) else {
-            if FileSystem.isDirectory(FilePaths.join(root, "_delta_log")) {
+            if try storage.exists(FilePaths.join(root, "_delta_log")) {
                 throw CheckpointError.notACheckpoint(path: root, reason: "it is a Delta table (see `sluice table info`)")
             }
             throw CheckpointError.notACheckpoint(
@@ -59,8 +62,9 @@ public struct CheckpointInspector: Sendable {
 
     public func status() throws -> Status {
         let meta = try requireCheckpoint()
-        let offsets = FileSystem.isDirectory(layout.offsets) ? try OffsetLog(checkpoint: layout).latest() : nil
-        let commit = FileSystem.isDirectory(layout.commits) ? try CommitLog(checkpoint: layout).latest() : nil
+        let storage = Storage.at(layout.root)
+        let offsets = try storage.exists(layout.offsets) ? try OffsetLog(checkpoint: layout).latest() : nil
+        let commit = try storage.exists(layout.commits) ? try CommitLog(checkpoint: layout).latest() : nil
         return Status(
             queryId: meta.id, lastBatchWithOffsets: offsets?.batchId, lastCommittedBatch: commit?.batchId,
             lastSinkBatch: commit?.meta.lastSinkBatch, sourceOffsets: offsets?.seq.sourceOffsets.map { $0?.json ?? "-" } ?? [],

@@ -48,8 +48,7 @@ struct CheckpointMetadata: Codable, Sendable {
     /// Reads the checkpoint's metadata, or nil if there is none yet.
     static func load(_ layout: CheckpointLayout) throws -> CheckpointMetadata? {
         let path = layout.metadata
-        guard FileSystem.exists(path) else { return nil }
-        let bytes = try FileSystem.read(path)
+        guard let bytes = try Storage.at(path).readIfPresent(path) else { return nil }
         guard let meta = try? JSONDecoder().decode(CheckpointMetadata.self, from: Data(bytes)) else {
             throw CheckpointError.damaged(path: path, reason: "not the expected JSON {\"id\":...,\"formatVersion\":1}")
         }
@@ -59,16 +58,20 @@ struct CheckpointMetadata: Codable, Sendable {
         return meta
     }
 
-    /// Reads the checkpoint's metadata, creating it with a new id on first use.
+    /// Reads the checkpoint's metadata, creating it with a new id on first use. Created
+    /// put-if-absent: of two first runs on an object store (no lock there) both get the id of
+    /// the one that created it, so the sink never sees two query ids for one checkpoint.
     static func loadOrCreate(_ layout: CheckpointLayout) throws -> CheckpointMetadata {
         if let meta = try load(layout) { return meta }
         let meta = CheckpointMetadata(id: UUID().uuidString.lowercased(), formatVersion: 1)
-        try meta.write(layout)
-        return meta
+        let storage = Storage.at(layout.metadata)
+        if try storage.createExclusively(layout.metadata, Array(try JSONEncoder.sorted.encode(meta)), role: .restricted) { return meta }
+        guard let winner = try load(layout) else { throw CheckpointError.damaged(path: layout.metadata, reason: "created and gone again") }
+        return winner
     }
 
     func write(_ layout: CheckpointLayout) throws {
-        try DurableFile.writeAtomically(layout.metadata, Array(try JSONEncoder.sorted.encode(self)))
+        try Storage.at(layout.metadata).writeAtomically(layout.metadata, Array(try JSONEncoder.sorted.encode(self)), role: .restricted)
     }
 
     /// Checks that this run reads the same sources and keeps state for the same operators as the

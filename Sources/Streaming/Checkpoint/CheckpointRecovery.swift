@@ -103,7 +103,6 @@ public struct CheckpointRecovery: Sendable {
 
     /// The stateful operators whose state the checkpoint holds (`state/<id>`).
     private func statefulOperatorCount() throws -> Int {
-        guard FileSystem.isDirectory(checkpoint.state) else { return 0 }
-        return try FileSystem.list(checkpoint.state).compactMap { Int($0) }.count
+        try Storage.at(checkpoint.state).list(checkpoint.state).compactMap { Int($0) }.count
     }
 }

@@ -81,6 +81,9 @@ final class FileReplayInput: ReplayInput {
 
     init(spec: FileSourceProvider, declaredSchema: Schema, selection: ReplaySelection, scratch: String) throws {
         let root = FileSystem.absolute(spec.path)
+        guard !Storage.isRemote(root) else {
+            throw QueryError.invalidQuery("replay reads file sources in local directories only; \(root) is in an object store")
+        }
         let candidates: [ListedFile]
         if let boundary = selection.boundary {
             candidates = try boundary.sourceOffset.map { try FileStreamSource.loggedFiles(metadataPath: boundary.sourceLogPath, through: $0) } ?? []

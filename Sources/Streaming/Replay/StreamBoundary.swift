@@ -28,11 +28,12 @@ struct StreamBoundary: Sendable {
 
     static func read(checkpoint: String, snapshot: DeltaSnapshot?) throws -> StreamBoundary {
         let layout = CheckpointLayout(root: checkpoint)
-        guard FileSystem.exists(layout.metadata) else {
+        let storage = Storage.at(layout.root)
+        guard let metadata = try storage.readIfPresent(layout.metadata) else {
             throw QueryError.invalidQuery(
                 "replay: \(layout.root) has no metadata file, so no stream has run on it; give the checkpointLocation of the stream that writes the table, or none if no stream writes it")
         }
-        guard let meta = try? JSONDecoder().decode(CheckpointMetadata.self, from: Data(try FileSystem.read(layout.metadata))) else {
+        guard let meta = try? JSONDecoder().decode(CheckpointMetadata.self, from: Data(metadata)) else {
             throw CheckpointError.damaged(path: layout.metadata, reason: "not the expected JSON {\"id\":...,\"formatVersion\":1}")
         }
         guard let snapshot, let batch = snapshot.transactionVersion(meta.id) else {
@@ -40,7 +41,7 @@ struct StreamBoundary: Sendable {
                 "replay: the table has no batch of the stream \(meta.id) (checkpoint \(layout.root)) yet, so all of the stream's input is still its own to process;"
                     + " wait until its first batch is in the table, or replay without checkpointLocation if no stream writes this table")
         }
-        guard FileSystem.isDirectory(layout.offsets), let seq = try OffsetLog(checkpoint: layout).read(batch) else {
+        guard try storage.exists(layout.offsets), let seq = try OffsetLog(checkpoint: layout).read(batch) else {
             throw QueryError.invalidQuery(
                 "replay: \(FilePaths.join(layout.offsets, String(batch))) is gone (a checkpoint keeps its last 100 batches), so where batch \(batch) of the stream ended is unknown;"
                     + " run the replay again (it reads the table's newest batch of the stream)")

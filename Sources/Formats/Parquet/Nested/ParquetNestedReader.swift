@@ -15,7 +15,7 @@ public struct ParquetNestedFile: Sendable {
     private let name: String
 
     public init(path: String) throws {
-        try self.init(bytes: try FileSystem.read(path), name: path)
+        try self.init(bytes: try Storage.at(path).read(path), name: path)
     }
 
     public init(bytes: [UInt8], name: String = "in-memory file") throws {

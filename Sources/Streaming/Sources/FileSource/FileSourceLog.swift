@@ -18,6 +18,10 @@ import Operators
 /// a JSON decoder is about twenty times slower.
 ///
 /// `partitions` holds the partition columns the source has fixed (`PartitionColumns`).
+///
+/// In an object store (a checkpoint on S3) entries and compact files are created put-if-absent,
+/// as `offsets/` is (see `BatchLog`), so a second query on the checkpoint cannot replace an
+/// entry the first one's offsets point at.
 struct FileSourceLog: Sendable {
     let directory: String
     private let entries: BatchLog
@@ -30,6 +34,8 @@ struct FileSourceLog: Sendable {
 
     /// Whether entry `id` is written as a compact file.
     static func isCompaction(_ id: Int64) -> Bool { (id + 1) % compactInterval == 0 }
+
+    private var storage: any ObjectStorage { entries.storage }
 
     func compactPath(_ id: Int64) -> String { FilePaths.join(directory, "\(id).compact") }
     var partitionsPath: String { FilePaths.join(directory, "partitions") }
@@ -58,7 +64,7 @@ struct FileSourceLog: Sendable {
         if let c = compacts.last {
             let path = compactPath(c)
             let bytes: [UInt8]
-            do { bytes = try FileSystem.read(path) } catch let e as IOError where e.isNotFound { return nil }
+            do { bytes = try storage.read(path) } catch let e as IOError where e.isNotFound { return nil }
             let body = try Self.unsealed(bytes, path: path)
             try body.withUnsafeBufferPointer { try Self.parseCompact($0, path: path, into: &seen) }
             lastId = c
@@ -85,8 +91,8 @@ struct FileSourceLog: Sendable {
     /// a crash between writing a compact file and deleting what it replaces), and temporary
     /// files of writes a crash interrupted. Only for the query holding the checkpoint's lock.
     func removeSuperseded() throws {
-        for name in try FileSystem.list(directory) where name.hasPrefix(".") && name.hasSuffix(".tmp") {
-            try FileSystem.remove(FilePaths.join(directory, name))
+        for name in try storage.list(directory) where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            try storage.remove(FilePaths.join(directory, name))
         }
         let (compacts, plain) = try names()
         guard let c = compacts.last else { return }
@@ -94,14 +100,14 @@ struct FileSourceLog: Sendable {
     }
 
     private func removeSuperseded(by c: Int64, compacts: [Int64], plain: [Int64]) throws {
-        for id in plain where id <= c { try FileSystem.remove(entries.path(id)) }
-        for id in compacts where id < c { try FileSystem.remove(compactPath(id)) }
+        for id in plain where id <= c { try storage.remove(entries.path(id)) }
+        for id in compacts where id < c { try storage.remove(compactPath(id)) }
     }
 
     /// Compact and plain entry ids present, each ascending.
     private func names() throws -> (compacts: [Int64], plain: [Int64]) {
         var compacts: [Int64] = [], plain: [Int64] = []
-        for name in try FileSystem.list(directory) {
+        for name in try storage.list(directory) {
             if let id = Int64(name) {
                 plain.append(id)
             } else if name.hasSuffix(".compact"), let id = Int64(name.dropLast(".compact".count)) {
@@ -137,7 +143,11 @@ struct FileSourceLog: Sendable {
             var path = f.path
             path.withUTF8 { line(id, f.size, f.modifiedMillis, $0) }
         }
-        try DurableFile.writeAtomically(compactPath(id), Self.sealed(body))
+        if storage.isLocal {
+            try storage.writeAtomically(compactPath(id), Self.sealed(body), role: .restricted)
+        } else {
+            try BatchLog.createFenced(compactPath(id), Self.sealed(body), storage: storage)
+        }
         let (compacts, plain) = try names()
         try removeSuperseded(by: id, compacts: compacts, plain: plain)
     }
@@ -145,7 +155,7 @@ struct FileSourceLog: Sendable {
     func readPartitions() throws -> PartitionColumns? {
         let path = partitionsPath
         let bytes: [UInt8]
-        do { bytes = try FileSystem.read(path) } catch let e as IOError where e.isNotFound { return nil }
+        do { bytes = try storage.read(path) } catch let e as IOError where e.isNotFound { return nil }
         let body = try Self.unsealed(bytes, path: path)
         guard let columns = try? JSONDecoder().decode(PartitionColumns.self, from: Data(body.dropFirst(Self.header.utf8.count + 1))) else {
             throw CheckpointError.damaged(path: path, reason: "not a partition column list")
@@ -155,7 +165,7 @@ struct FileSourceLog: Sendable {
 
     func writePartitions(_ columns: PartitionColumns) throws {
         let json = try JSONEncoder.sorted.encode(columns)
-        try DurableFile.writeAtomically(partitionsPath, Self.sealed(Array("\(Self.header)\n".utf8) + Array(json) + [10]))
+        try storage.writeAtomically(partitionsPath, Self.sealed(Array("\(Self.header)\n".utf8) + Array(json) + [10]), role: .restricted)
     }
 
     // MARK: - Formats

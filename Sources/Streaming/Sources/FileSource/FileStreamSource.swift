@@ -16,20 +16,25 @@ import Synchronization
 /// rename it into place when complete: a file is read once, as it is when first listed. A file
 /// found later with another size or modification time is reported (progress
 /// `metrics.numChangedFiles`, `FileSourceOptions.onChangedFile`), not read again.
+///
+/// The root may be an object-store prefix (`s3://bucket/prefix`, see `Storage`): there each
+/// listing starts after the greatest key listed before (`FileStreamSource+ObjectStore.swift`).
 public final class FileStreamSource: StreamSource {
     public let schema: Schema
     public let description: String
-    private let root: String
-    private let reader: any RecordFileReader
+    let root: String
+    let reader: any RecordFileReader
     /// The columns of `schema` the reader produces, by name (the others come from directories).
     private let readerColumns: [String: Int]
-    private let options: FileSourceOptions
+    let options: FileSourceOptions
     /// The schema the user declared (before column pruning): which directory keys are columns.
     private let declaredSchema: Schema
-    private let log: FileSourceLog?
-    private let state: Mutex<State>
+    let log: FileSourceLog?
+    let state: Mutex<State>
+    /// Where the files are; not local for an `s3://` root.
+    let storage: any ObjectStorage
 
-    private struct State {
+    struct State {
         var seen: SeenFiles
         var partitions: PartitionColumns
         /// Whether `partitions` is saved in the log as it is.
@@ -43,6 +48,8 @@ public final class FileStreamSource: StreamSource {
         var listings = 0
         /// Files found changed since the last batch was read (reported in its progress).
         var changed: [ChangedFile] = []
+        /// Object stores: the greatest path listed or logged so far, where the next listing starts.
+        var listedThrough: String?
     }
 
     /// - Parameters:
@@ -56,7 +63,9 @@ public final class FileStreamSource: StreamSource {
         makeReader: (Schema) -> any RecordFileReader
     ) throws {
         let root = FileSystem.absolute(root)
-        guard FileSystem.isDirectory(root) else {
+        storage = Storage.at(root)
+        // An object-store prefix exists as soon as a key is written under it: none yet is fine.
+        guard !storage.isLocal || FileSystem.isDirectory(root) else {
             throw SourceError.missingDirectory(root)
         }
         self.root = root
@@ -88,7 +97,9 @@ public final class FileStreamSource: StreamSource {
         var seen = SeenFiles()
         let lastLogId = try log?.load(into: &seen) ?? -1
         try log?.removeSuperseded()
-        state = Mutex(State(seen: seen, partitions: partitions, partitionsSaved: saved != nil && saved == partitions, lastLogId: lastLogId))
+        var initial = State(seen: seen, partitions: partitions, partitionsSaved: saved != nil && saved == partitions, lastLogId: lastLogId)
+        if !storage.isLocal { initial.listedThrough = seen.greatestPath() }
+        state = Mutex(initial)
     }
 
     /// The columns a file source produces: the declared fields under their column names
@@ -105,6 +116,7 @@ public final class FileStreamSource: StreamSource {
         // again (listing a large tree every batch of a backlog is wasted work). New files sort
         // after the listed ones under the producer convention, so the order is the same; with
         // `latestFirst` the newest files must jump the queue, so that lists every time.
+        if !storage.isLocal { return try latestObjectOffset(start: start, limit: limit) }
         let reuse = state.withLock { s in !options.latestFirst && Self.apply(limit, to: s.backlog).count < s.backlog.count }
         let listed = reuse ? nil : try FileListing.list(root: root, glob: options.pathGlobFilter)
         let (offset, changed) = try state.withLock { s -> (SourceOffset?, [ChangedFile]) in
@@ -144,27 +156,34 @@ public final class FileStreamSource: StreamSource {
                     taken = Self.apply(limit, to: s.backlog)
                 }
             }
-            if !taken.isEmpty {
-                // Checked before anything is logged: a refused file is never part of an entry.
-                if try s.partitions.admit(taken, declared: declaredSchema, root: root) || !s.partitionsSaved {
-                    try log.writePartitions(s.partitions)
-                    s.partitionsSaved = true
-                }
-                let id = s.lastLogId + 1
-                if FileSourceLog.isCompaction(id) {
-                    forgetGoneFiles(&s, through: startId)
-                    try log.writeCompact(id, remembered: s.seen, taken: taken)
-                } else {
-                    try log.write(id, files: taken)
-                }
-                s.seen.append(taken, logId: id, listing: s.listings)
-                s.lastLogId = id
-                s.backlog.removeFirst(taken.count)
-            }
+            try logTaken(taken, in: &s, log: log, committedThrough: startId)
             return (s.lastLogId < 0 ? nil : Self.offset(s.lastLogId), changed)
         }
         if let observer = options.onChangedFile { for c in changed { observer(c) } }
         return offset
+    }
+
+    /// Logs `taken` (the head of the backlog) as the next entry of the source's log, before the
+    /// batch's offsets are written, and removes it from the backlog.
+    func logTaken(_ taken: [ListedFile], in s: inout State, log: FileSourceLog, committedThrough startId: Int64) throws {
+        guard !taken.isEmpty else { return }
+        // Checked before anything is logged: a refused file is never part of an entry.
+        if try s.partitions.admit(taken, declared: declaredSchema, root: root) || !s.partitionsSaved {
+            try log.writePartitions(s.partitions)
+            s.partitionsSaved = true
+        }
+        let id = s.lastLogId + 1
+        if FileSourceLog.isCompaction(id) {
+            // An object store's listings start after the last key, so they cannot tell which
+            // older files are gone: nothing is forgotten there.
+            if storage.isLocal { forgetGoneFiles(&s, through: startId) }
+            try log.writeCompact(id, remembered: s.seen, taken: taken)
+        } else {
+            try log.write(id, files: taken)
+        }
+        s.seen.append(taken, logId: id, listing: s.listings)
+        s.lastLogId = id
+        s.backlog.removeFirst(taken.count)
     }
 
     /// Before a compaction: forgets files of committed entries that are gone from the directory
@@ -176,6 +195,7 @@ public final class FileStreamSource: StreamSource {
     }
 
     public func prepareForAvailableNow() throws {
+        if !storage.isLocal { return try prepareObjectsForAvailableNow() }
         let listed = try FileListing.list(root: root, glob: options.pathGlobFilter)
         state.withLock { $0.availableNowFiles = Set(listed.files.map(\.path)) }
     }
@@ -197,10 +217,11 @@ public final class FileStreamSource: StreamSource {
         // batch is the same as a sequential read.
         let reader = self.reader
         // A batch of one or few large files is split within files instead.
-        let splitter = files.count < ParallelMap.cores ? SplitFileReader(reader: reader) : nil
+        let splitter = files.count < ParallelMap.cores && storage.isLocal ? SplitFileReader(reader: reader) : nil
         let results = ParallelMap.run(files) { file -> Result<[FileReadResult], any Error> in
             let full = FilePaths.join(self.root, file.path)
             do {
+                if !self.storage.isLocal { return .success([try self.readObject(full)]) }
                 if let splitter, splitter.canSplit(file, path: full) { return .success(try splitter.read(path: full)) }
                 return .success([try reader.read(path: full)])
             } catch let e as IOError where e.isNotFound {
@@ -253,7 +274,7 @@ public final class FileStreamSource: StreamSource {
     /// way, so a compaction may run meanwhile: `FileSourceLog.load` retries then). Files the log
     /// has forgotten (gone from the directory and older than `maxFileAge`) are not included.
     static func loggedFiles(metadataPath: String, through end: SourceOffset) throws -> [ListedFile] {
-        guard FileSystem.isDirectory(metadataPath) else {
+        guard try Storage.at(metadataPath).exists(metadataPath) else {
             throw CheckpointError.damaged(path: metadataPath, reason: "the file source log is missing, yet offset \(end) refers to it")
         }
         let log = try FileSourceLog(directory: metadataPath)  // exists: nothing is created
@@ -282,7 +303,7 @@ public final class FileStreamSource: StreamSource {
         return try RecordBatch(schema: schema, columns: columns)
     }
 
-    private static func apply(_ limit: ReadLimit, to files: [ListedFile]) -> [ListedFile] {
+    static func apply(_ limit: ReadLimit, to files: [ListedFile]) -> [ListedFile] {
         var maxFiles = Int.max, maxBytes = Int64.max
         switch limit {
         case .all: break
@@ -302,9 +323,9 @@ public final class FileStreamSource: StreamSource {
         return out
     }
 
-    private static func offset(_ id: Int64) -> SourceOffset { SourceOffset(json: "{\"logOffset\":\(id)}") }
+    static func offset(_ id: Int64) -> SourceOffset { SourceOffset(json: "{\"logOffset\":\(id)}") }
 
-    private static func logId(_ o: SourceOffset) throws -> Int64 {
+    static func logId(_ o: SourceOffset) throws -> Int64 {
         struct Shape: Decodable { var logOffset: Int64 }
         guard let s = try? JSONDecoder().decode(Shape.self, from: Data(o.json.utf8)) else {
             throw SourceError.badOffset(o.json)

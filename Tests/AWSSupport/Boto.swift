@@ -3,8 +3,8 @@ import Testing
 
 /// boto3 as the producer and checker of the moto tests: a Python snippet gets the endpoint as
 /// its first argument, `client(name)` for a client on it, and prints its result as JSON.
-enum Boto {
-    static let prelude = """
+public enum Boto {
+    public static let prelude = """
         import base64, json, sys, time
         import boto3
         endpoint = sys.argv[1]
@@ -18,7 +18,7 @@ enum Boto {
         """
 
     /// Runs `body` after the prelude against `endpoint`; returns what it passed to `done`.
-    static func run(_ body: String, endpoint: String, args: [String: Any] = [:]) throws -> Any {
+    public static func run(_ body: String, endpoint: String, args: [String: Any] = [:]) throws -> Any {
         let json = String(decoding: try JSONSerialization.data(withJSONObject: args), as: UTF8.self)
         return try PythonTools.json(prelude + body, [endpoint, json])
     }

@@ -1,13 +1,16 @@
 import Foundation
 import Testing
 
-@testable import AWS
+import AWS
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// A small HTTP proxy in front of moto that fails the next N requests in a chosen way and
 /// forwards the rest: for the retry tests. `POST /__faults__?modes=503,throughput` arms it
 /// (one mode per request to fail, in order); `GET /__faults__` answers
 /// `{"faulted": n, "forwarded": m}`.
-enum FaultProxy {
+public enum FaultProxy {
     static let script = """
         import http.client, json, socket, sys, threading, time
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -57,8 +60,8 @@ enum FaultProxy {
                     return self.reply(200, "application/json", out)
                 with lock:
                     mode = state["modes"].pop(0) if state["modes"] else None
-                    if mode: state["faulted"] += 1
-                if mode is None:
+                    if mode and mode != "pass": state["faulted"] += 1
+                if mode is None or mode == "pass":
                     return self.reply(*self.forward(body))
                 if mode == "hang":
                     time.sleep(4)
@@ -80,37 +83,34 @@ enum FaultProxy {
         ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
         """
 
-    @TaskLocal static var server: LocalServer?
+    @TaskLocal public static var server: LocalServer?
 
-    static var current: LocalServer {
+    public static var current: LocalServer {
         get throws { try #require(server, "the suite needs the .motoServerWithFaultProxy trait") }
     }
 
     /// Arms the proxy: the next requests fail with these modes, one each (`500`, `502`, `503`,
-    /// `504`, `throughput`, `throttling`, `hang`, `reset`, `forward-then-503`), or are answered
-    /// with their own request line and headers (`echo`).
-    static func arm(_ modes: [String]) throws {
+    /// `504`, `throughput`, `throttling`, `hang`, `reset`, `forward-then-503`), are answered
+    /// with their own request line and headers (`echo`), or go through (`pass`).
+    public static func arm(_ modes: [String]) throws {
         _ = try control("POST", "modes=" + modes.joined(separator: ","))
     }
 
     /// Requests failed and forwarded since the proxy was last armed.
-    static func counts() throws -> (faulted: Int, forwarded: Int) {
+    public static func counts() throws -> (faulted: Int, forwarded: Int) {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(control("GET", ""))) as? [String: Int])
         return (json["faulted"] ?? -1, json["forwarded"] ?? -1)
     }
 
     private static func control(_ method: String, _ query: String) throws -> [UInt8] {
-        let request = HTTPRequest(
-            endpoint: AWSEndpoint(scheme: "http", host: "127.0.0.1", port: try current.port), method: method, path: "/__faults__",
-            encodedQuery: query, headers: [], body: [], timeout: .seconds(10))
-        let response = try URLSessionTransport().sendBlocking(request).get()
+        let response = try ControlCall.send(method, "http://127.0.0.1:\(try current.port)/__faults__?\(query)")
         try #require(response.status == 200, "fault proxy answered \(response.status)")
         return response.body
     }
 }
 
-struct MotoWithFaultProxyTrait: SuiteTrait, TestScoping {
-    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+public struct MotoWithFaultProxyTrait: SuiteTrait, TestScoping {
+    public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
         let moto = try Moto.start()
         defer { moto.stop() }
         let proxy = try LocalServer(name: "fault-proxy", command: ["python3", "-c", FaultProxy.script, "$PORT", String(moto.port)])
@@ -123,5 +123,29 @@ struct MotoWithFaultProxyTrait: SuiteTrait, TestScoping {
 
 extension Trait where Self == MotoWithFaultProxyTrait {
     /// One moto server and one fault proxy in front of it for the whole suite.
-    static var motoServerWithFaultProxy: Self { Self() }
+    public static var motoServerWithFaultProxy: Self { Self() }
+}
+
+/// One request to the proxy's control endpoint, waited for on the calling thread.
+private enum ControlCall {
+    final class Slot: @unchecked Sendable {
+        var result: (status: Int, body: [UInt8])?
+        var error: (any Error)?
+    }
+
+    static func send(_ method: String, _ url: String) throws -> (status: Int, body: [UInt8]) {
+        var request = URLRequest(url: URL(string: url)!, timeoutInterval: 10)
+        request.httpMethod = method
+        let slot = Slot()
+        let done = DispatchSemaphore(value: 0)
+        URLSession.shared.dataTask(with: request) { data, response, error in
+            if let error { slot.error = error } else {
+                slot.result = ((response as? HTTPURLResponse)?.statusCode ?? 0, [UInt8](data ?? Data()))
+            }
+            done.signal()
+        }.resume()
+        done.wait()
+        if let error = slot.error { throw error }
+        return slot.result!
+    }
 }

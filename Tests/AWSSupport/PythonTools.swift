@@ -4,13 +4,13 @@ import TestSupport
 
 /// Python for the AWS tests (botocore, boto3, moto), which CI installs from
 /// .ci/requirements.txt.
-enum PythonTools {
-    static func run(_ script: String, _ args: [String]) throws -> (status: Int32, output: String) {
+public enum PythonTools {
+    public static func run(_ script: String, _ args: [String]) throws -> (status: Int32, output: String) {
         try PythonScript.run(script, args)
     }
 
     /// Runs `script` and parses its last output line as JSON; records the output on failure.
-    static func json(_ script: String, _ args: [String]) throws -> Any {
+    public static func json(_ script: String, _ args: [String]) throws -> Any {
         let (status, output) = try run(script, args)
         try #require(status == 0, "python failed (\(status)):\n\(output)")
         let last = try #require(output.split(separator: "\n").last, "python printed nothing")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import AWS
+import AWS
 
 #if canImport(Glibc)
 import Glibc
@@ -11,11 +11,11 @@ import Glibc
 /// runs it: the watchdog stops it on SIGTERM (`stop`) and also once the test process is gone, so
 /// a crashed test run leaves no server behind. The watchdog first unblocks all signals: a child
 /// of the test process inherits a signal mask with SIGTERM blocked.
-final class LocalServer: Sendable {
-    let port: Int
-    let name: String
+public final class LocalServer: Sendable {
+    public let port: Int
+    public let name: String
     private let process: Process
-    let logPath: String
+    public let logPath: String
 
     static let watchdog = """
         import os, signal, subprocess, sys, time
@@ -41,7 +41,7 @@ final class LocalServer: Sendable {
 
     /// Starts `command` (its `$PORT` argument replaced by a free port) and waits until the port
     /// accepts connections.
-    init(name: String, command: [String], startupTimeout: TimeInterval = 60) throws {
+    public init(name: String, command: [String], startupTimeout: TimeInterval = 60) throws {
         self.name = name
         port = try Self.freePort()
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(port).log").path
@@ -64,17 +64,17 @@ final class LocalServer: Sendable {
         }
     }
 
-    func stop() {
+    public func stop() {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: logPath)
     }
 
-    struct ServerFailure: Error, CustomStringConvertible {
-        let description: String
+    public struct ServerFailure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ServerFailure(description: "socket() failed") }
         defer { close(fd) }
@@ -90,7 +90,7 @@ final class LocalServer: Sendable {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
-    static func accepts(_ port: Int) -> Bool {
+    public static func accepts(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
@@ -106,7 +106,7 @@ final class LocalServer: Sendable {
 
 /// moto's server (PyPI `moto[server]`) for one test suite: started before the suite's first
 /// test, stopped after its last (`.motoServer` trait).
-enum Moto {
+public enum Moto {
     /// moto's app as `moto_server` runs it, but handling one request at a time: moto checks a
     /// condition and then writes without a lock (an `If-None-Match: *` put checks for the key,
     /// then stores), so two racing conditional puts could both win on its threaded server.
@@ -124,39 +124,39 @@ enum Moto {
         run_simple("127.0.0.1", int(sys.argv[1]), serialized, threaded=True)
         """
 
-    static func start() throws -> LocalServer {
+    public static func start() throws -> LocalServer {
         try LocalServer(name: "moto", command: ["python3", "-c", serverScript, "$PORT"])
     }
 
-    @TaskLocal static var server: LocalServer?
+    @TaskLocal public static var server: LocalServer?
 
     /// Whether the suites can run: moto is installed, or this is CI (where a missing moto must
     /// fail loudly rather than skip).
-    static let available: Bool = {
+    public static let available: Bool = {
         if ProcessInfo.processInfo.environment["CI"] != nil { return true }
         return (try? PythonTools.run("import moto.server", []).status) == 0
     }()
 
-    static var current: LocalServer {
+    public static var current: LocalServer {
         get throws { try #require(server, "the suite needs the .motoServer trait") }
     }
 
     /// moto's address, for boto3.
-    static var url: String {
+    public static var url: String {
         get throws { "http://127.0.0.1:\(try current.port)" }
     }
 
     /// A configuration for clients of this suite's moto server (any key pair will do).
-    static func configuration(retry: RetryPolicy = .standard, port: Int? = nil) throws -> AWSConfiguration {
+    public static func configuration(retry: RetryPolicy = .standard, port: Int? = nil) throws -> AWSConfiguration {
         AWSConfiguration(
-            region: "us-east-1", credentials: testCredentials,
+            region: "us-east-1", credentials: AWSCredentials(accessKeyId: "testing", secretAccessKey: "testing"),
             endpoint: AWSEndpoint(scheme: "http", host: "127.0.0.1", port: try port ?? current.port), retry: retry,
             requestTimeout: .seconds(20))
     }
 }
 
-struct MotoServerTrait: SuiteTrait, TestScoping {
-    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+public struct MotoServerTrait: SuiteTrait, TestScoping {
+    public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
         let server = try Moto.start()
         defer { server.stop() }
         try await Moto.$server.withValue(server) { try await function() }
@@ -165,5 +165,5 @@ struct MotoServerTrait: SuiteTrait, TestScoping {
 
 extension Trait where Self == MotoServerTrait {
     /// One moto server for the whole suite.
-    static var motoServer: Self { Self() }
+    public static var motoServer: Self { Self() }
 }
