@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Streaming", targets: ["Streaming"]),
         .library(name: "AWS", targets: ["AWS"]),
+        .library(name: "KinesisSource", targets: ["KinesisSource"]),
         .library(name: "SluicePostgres", targets: ["SluicePostgres"]),
         .library(name: "SluiceSQLite", targets: ["SluiceSQLite"]),
         .library(name: "Service", targets: ["Service"]),
@@ -69,6 +70,12 @@ let package = Package(
             ]),
         // S3 and Kinesis clients; depends on nothing of Sluice so the engine builds without it.
         .target(name: "AWS", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The Kinesis source (`readStream.format(.kinesis(...))`): its own target so the core
+        // engine still builds without AWS and swift-crypto.
+        .target(
+            name: "KinesisSource", dependencies: ["AWS", "Streaming", .product(name: "Logging", package: "swift-log")]),
+        // `sluice ingest`: the raw table from Kinesis or files, exactly once.
+        .target(name: "Ingest", dependencies: ["KinesisSource", "AWS", "Streaming"]),
         // SQL sinks: kept out of the core so it builds and tests without postgres-nio or libsqlite3.
         .systemLibrary(
             name: "CSQLite", path: "Sources/SQLSinks/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
