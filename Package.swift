@@ -90,6 +90,7 @@ let package = Package(
             dependencies: [
                 "Streaming",
                 "Service",
+                "Ingest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // A StreamingApp: one executable per pipeline (the service tests run it).

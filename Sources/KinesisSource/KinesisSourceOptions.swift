@@ -1,6 +1,6 @@
 import Foundation
 import AWS
-import Formats
+import Streaming
 
 /// How the source turns a record's data into rows.
 public enum KinesisDataFormat: Sendable, Equatable {
