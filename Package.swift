@@ -144,7 +144,9 @@ let package = Package(
         // A source and a sink written against the public API only: imports Streaming, nothing else.
         .testTarget(name: "SourceProviderTests", dependencies: ["Streaming"]),
         .testTarget(name: "DeltaTests", dependencies: ["Delta", "Sinks", "Formats", "Columnar", "TestSupport"]),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport"]),
+        // Also the Kinesis source and `sluice ingest` (run as a process by the kill test), on the
+        // same moto server and fault proxy as the clients' tests.
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport", "KinesisSource", "Ingest", "Streaming", "sluice"]),
         // Starts its own PostgreSQL server (initdb + pg_ctl on a free loopback port) per suite.
         .target(name: "SQLTestSupport", dependencies: ["Columnar"], path: "Tests/SQLSupport"),
         .testTarget(

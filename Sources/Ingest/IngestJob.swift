@@ -100,6 +100,7 @@ public struct IngestJob: Sendable {
     /// trigger until SIGTERM or SIGINT, after which the batch in progress completes and is
     /// committed before this returns (a second signal ends the process at once; the checkpoint
     /// makes that safe too).
+    @discardableResult
     public func run(_ session: StreamingSession = StreamingSession()) throws -> StreamingQuery {
         let query = try start(session)
         let watcher = trigger == .availableNow ? nil : StopOnSignal(query)

@@ -106,8 +106,9 @@ public final class KinesisStreamSource: StreamSource {
             }
         }
         let from = shards
+        let closed = Set(listed.filter(\.isClosed).map(\.shardId))
         let reads = try Self.concurrentMap(Array(zip(readable, cached))) { id, iterator in
-            try self.reader.read(id, from: from[id]!, iterator: iterator, stop: stop)
+            try self.reader.read(id, from: from[id]!, iterator: iterator, stop: stop, closed: closed.contains(id))
         }
         var prefetched: [String: Prefetched] = [:]
         var iterators: [String: (position: ShardPosition, iterator: ShardIterator, issued: ContinuousClock.Instant)] = [:]

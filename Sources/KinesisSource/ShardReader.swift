@@ -41,7 +41,10 @@ struct ShardReader: Sendable {
     /// behind the tip (which Kinesis does across quiet stretches) cannot hold a batch up.
     var maxCallsPerBatch = 25
 
-    func read(_ shardId: String, from position: ShardPosition, iterator cached: ShardIterator?, stop: ShardStop) throws -> ShardRead {
+    /// - Parameter closed: ListShards, called before this read, showed the shard closed (it
+    ///   has an ending sequence number): no record can be added to it any more, so an empty
+    ///   answer at the tip is its end even from a service that never ends the iterator (moto).
+    func read(_ shardId: String, from position: ShardPosition, iterator cached: ShardIterator?, stop: ShardStop, closed: Bool = false) throws -> ShardRead {
         var out = ShardRead()
         var iterator: ShardIterator
         // The record taken last, which the first answer must begin with.
@@ -98,12 +101,12 @@ struct ShardReader: Sendable {
                 }
                 i = j
             }
-            guard let next = page.nextShardIterator else {
+            let caughtUp = (page.millisBehindLatest ?? 0) == 0
+            guard let next = page.nextShardIterator, !(closed && stop.through == nil && page.records.isEmpty && caughtUp) else {
                 out.finished = true
                 break
             }
             iterator = next
-            let caughtUp = (page.millisBehindLatest ?? 0) == 0
             if stop.through == nil {
                 // Every record of this answer was taken: the next batch can go on from here.
                 out.nextIterator = next

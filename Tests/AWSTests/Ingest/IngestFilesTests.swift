@@ -1,0 +1,84 @@
+import Foundation
+import Ingest
+import Streaming
+import Testing
+
+/// `sluice ingest` over a local directory (in process, through `IngestJob`).
+@Suite(.enabled(if: Moto.available, "pyarrow is not installed (pip install -r .ci/requirements.txt)"))
+struct IngestFilesTests {
+    let root = NSTemporaryDirectory() + "sluice-ingest-\(UUID().uuidString.lowercased())"
+
+    func write(_ name: String, _ text: String, modified: Date) throws {
+        let path = root + "/src/" + name
+        try FileManager.default.createDirectory(atPath: root + "/src", withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: path)
+    }
+
+    func job(dateField: String? = nil, badRecords: Bool = false) throws -> IngestJob {
+        IngestJob(
+            source: try IngestSource.parse(root + "/src"), table: .local(root + "/table"), checkpoint: .local(root + "/cp"),
+            dateField: dateField, trigger: .availableNow, badRecords: badRecords ? .local(root + "/bad") : nil)
+    }
+
+    @Test func eachLineIsARowDatedByItsFilesModificationTime() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let modified = Date(timeIntervalSince1970: 1_795_600_800)  // 2026-11-25T10:00:00Z
+        try write("a.log", "first line\n\n  \nsecond {\"x\":1}\r\nthird", modified: modified)
+        try job().run()
+        var rows = try RawTableReader.rows(root + "/table")
+        #expect(rows.map(\.data) == ["first line", "second {\"x\":1}", "third"])
+        #expect(rows.allSatisfy { $0.partitionKey == nil && $0.shardId == nil && $0.sequenceNumber == nil })
+        #expect(rows.allSatisfy { $0.arrivalMicros == 1_795_600_800_000_000 && $0.date == "2026-11-25" })
+
+        // A second run takes only the new file.
+        try write("b.log", "fourth\n", modified: modified.addingTimeInterval(86_400))
+        try job().run()
+        rows = try RawTableReader.rows(root + "/table")
+        #expect(rows.map(\.data) == ["first line", "second {\"x\":1}", "third", "fourth"])
+        #expect(rows.last?.date == "2026-11-26")
+    }
+
+    @Test func dateFieldDatesRowsAndSendsRecordsWithoutItToBadRecords() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try write(
+            "a.jsonl",
+            """
+            {"ts":"2026-01-02T23:59:59Z","msg":"a"}
+            {"ts":"2026-01-03T00:30:00+01:00","msg":"b"}
+            {"msg":"no ts"}
+            {"ts":1767484800000,"msg":"epoch ms"}
+            not json
+
+            """, modified: Date())
+        // Without --bad-records a record without a date stops the ingest, naming file and line.
+        let error = try #require(throws: ReadError.self) { try job(dateField: "ts").run() }
+        #expect(error.path.hasSuffix("/src/a.jsonl") && error.line == 3)
+        #expect(error.reason.contains("--bad-records"))
+        try FileManager.default.removeItem(atPath: root + "/cp")
+
+        try job(dateField: "ts", badRecords: true).run()
+        let rows = try RawTableReader.rows(root + "/table")
+        #expect(rows.map(\.data) == [#"{"ts":"2026-01-02T23:59:59Z","msg":"a"}"#, #"{"ts":"2026-01-03T00:30:00+01:00","msg":"b"}"#, #"{"ts":1767484800000,"msg":"epoch ms"}"#])
+        #expect(rows.map(\.date) == ["2026-01-02", "2026-01-02", "2026-01-04"])
+        let bad = try String(contentsOfFile: root + "/bad/batch=0/a.jsonl.json", encoding: .utf8).split(separator: "\n")
+        #expect(bad.count == 2)
+        #expect(bad[0].contains("\"line\":3") && bad[0].contains("no ts"))
+        #expect(bad[1].contains("\"line\":5") && bad[1].contains("not json"))
+    }
+
+    @Test func s3LocationsAreRefusedUntilS3StorageIsBuilt() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try write("a.log", "x\n", modified: Date())
+        var j = try job()
+        j.table = try StorageLocation.parse("s3://bucket/tables/raw", role: "table")
+        #expect(throws: IngestError.s3NotBuilt(role: "table", uri: "s3://bucket/tables/raw")) { try j.run() }
+        #expect(!FileManager.default.fileExists(atPath: root + "/cp"))
+        #expect(throws: IngestError.s3NotBuilt(role: "source", uri: "s3://bucket/logs")) {
+            try IngestJob(source: try IngestSource.parse("s3://bucket/logs"), table: .local(root + "/t"), checkpoint: .local(root + "/cp")).run()
+        }
+        #expect(throws: IngestError.self) { try IngestSource.parse("kinesis://") }
+        #expect(throws: IngestError.self) { try IngestJob.TriggerChoice.parse("processing-time:soon") }
+        #expect(try IngestJob.TriggerChoice.parse("processing-time:2.5") == .processingTime(seconds: 2.5))
+    }
+}
