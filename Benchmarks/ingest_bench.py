@@ -37,10 +37,16 @@ def timed(cmd):
     return wall, cpu, out.stdout.strip()
 
 
+def proc_cpu(pid):
+    """User + system CPU seconds of a running process (Linux /proc)."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def kinesis():
     import boto3
     s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
-    moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    moto = subprocess.Popen(["python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}"
         for _ in range(100):
@@ -55,10 +61,13 @@ def kinesis():
         total = sum(len(d) for d in data)
         for i in range(0, records, 500):
             k.put_records(StreamName="bench", Records=[{"Data": d, "PartitionKey": f"pk-{j}"} for j, d in enumerate(data[i:i + 500])])
+        moto_before = proc_cpu(moto.pid)
         wall, cpu, out = timed([binary, "ingest", "kinesis://bench", "--endpoint", url, "--region", "us-east-1",
                                 "--table", f"{work}/k-table", "--checkpoint", f"{work}/k-cp"])
+        moto_cpu = proc_cpu(moto.pid) - moto_before
         print(f"kinesis (moto): {records} records, {total / 1e6:.1f} MB in {wall:.2f} s: {records / wall:,.0f} records/s, "
-              f"{total / 1e6 / wall:.2f} MB/s; ingest process CPU {cpu:.2f} s ({total / 1e6 / cpu:.1f} MB per CPU-second) — {out}")
+              f"{total / 1e6 / wall:.2f} MB/s; CPU: ingest process {cpu:.2f} s ({total / 1e6 / cpu:.1f} MB per CPU-second), "
+              f"moto {moto_cpu:.2f} s — {out}")
     finally:
         moto.terminate(); moto.wait()
 
