@@ -78,7 +78,7 @@ public struct IngestJob: Sendable {
         }
     }
 
-    /// Starts the query; `onProgress` is told of each batch (for the command's output).
+    /// Starts the query (it runs on its own thread).
     public func start(_ session: StreamingSession = StreamingSession()) throws -> StreamingQuery {
         let table = try self.table.localPath(role: "table")
         let checkpoint = try self.checkpoint.localPath(role: "checkpoint")
@@ -118,7 +118,7 @@ final class StopOnSignal: @unchecked Sendable {
 
     init(_ query: StreamingQuery) {
         let queue = DispatchQueue(label: "sluice.ingest.signals")
-        let stopping = ManagedAtomicFlag()
+        let stopping = OnceFlag()
         var set = sigset_t()
         sigemptyset(&set)
         sources = [SIGTERM, SIGINT].map { sig in
@@ -141,7 +141,7 @@ final class StopOnSignal: @unchecked Sendable {
 }
 
 /// A flag set once, read and set on the signal queue only.
-private final class ManagedAtomicFlag: @unchecked Sendable {
+private final class OnceFlag: @unchecked Sendable {
     private var set = false
     /// Whether it was set already; sets it.
     func testAndSet() -> Bool {

@@ -3,6 +3,10 @@ import Ingest
 import Streaming
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `sluice ingest` over a local directory (in process, through `IngestJob`).
 @Suite(.enabled(if: Moto.available, "pyarrow is not installed (pip install -r .ci/requirements.txt)"))
 struct IngestFilesTests {
@@ -65,6 +69,36 @@ struct IngestFilesTests {
         #expect(bad.count == 2)
         #expect(bad[0].contains("\"line\":3") && bad[0].contains("no ts"))
         #expect(bad[1].contains("\"line\":5") && bad[1].contains("not json"))
+    }
+
+    /// `--trigger processing-time:S` keeps taking new files until SIGTERM, then commits the
+    /// batch in progress and exits 0.
+    @Test(.timeLimit(.minutes(2))) func processingTimeRunsUntilSIGTERMAndExitsCleanly() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try write("a.log", "one\ntwo\n", modified: Date())
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: BuiltProduct.path("sluice"))
+        p.arguments = ["ingest", root + "/src", "--table", root + "/table", "--checkpoint", root + "/cp", "--trigger", "processing-time:0.2"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        func waitFor(version: Int) throws {
+            let path = root + "/table/_delta_log/" + String(format: "%020d.json", version)
+            let deadline = Date().addingTimeInterval(60)
+            while !FileManager.default.fileExists(atPath: path) {
+                try #require(p.isRunning && Date() < deadline, "no commit \(version)")
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        try waitFor(version: 0)
+        try write("b.log", "three\n", modified: Date())
+        try waitFor(version: 1)
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(p.isRunning)  // nothing new, and still running
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit && p.terminationStatus == 0)
+        #expect(try RawTableReader.rows(root + "/table").map(\.data) == ["one", "two", "three"])
     }
 
     @Test func s3LocationsAreRefusedUntilS3StorageIsBuilt() throws {
