@@ -7,34 +7,33 @@ struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "Copy a Kinesis stream or a directory of files into a raw Delta table partitioned by date, exactly once.",
-        discussion: """
-            The table gets one row per record (per line, for files): data, partition_key, shard_id,
-            sequence_number, arrival_time and the partition column date (the UTC day of arrival_time,
-            or of the --date-field timestamp). Run it again with the same checkpoint to continue.
-            """)
+        discussion:
+            "The table gets one row per record (per line, for files): data, partition_key, shard_id, sequence_number, "
+            + "arrival_time and the partition column date (the UTC day of arrival_time, or of the --date-field timestamp). "
+            + "Run it again with the same checkpoint to continue where it stopped.")
 
-    @Argument(help: "kinesis://STREAM, or a local directory of files (s3://bucket/prefix is not built yet).")
+    @Argument(help: ArgumentHelp("kinesis://STREAM, or a local directory of files (s3://bucket/prefix is not built yet).", valueName: "SOURCE"))
     var source: String
 
-    @Option(help: "The Delta table to write (a local path).")
+    @Option(help: ArgumentHelp("The Delta table to write (a local path).", valueName: "TABLE"))
     var table: String
 
-    @Option(help: "The query's checkpoint directory (a local path): where it stopped, so a rerun continues.")
+    @Option(help: ArgumentHelp("The query's checkpoint directory (a local path): where it stopped, so a rerun continues.", valueName: "CHECKPOINT"))
     var checkpoint: String
 
-    @Option(help: "Endpoint of a Kinesis-compatible service, e.g. http://127.0.0.1:5000 (default: AWS_ENDPOINT_URL_KINESIS, AWS_ENDPOINT_URL, else AWS).")
+    @Option(help: ArgumentHelp("Endpoint of a Kinesis-compatible service, e.g. http://127.0.0.1:5000 (default: AWS_ENDPOINT_URL_KINESIS, AWS_ENDPOINT_URL, else AWS).", valueName: "URL"))
     var endpoint: String?
 
-    @Option(help: "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION or ~/.aws/config).")
+    @Option(help: ArgumentHelp("AWS region (default: AWS_REGION, AWS_DEFAULT_REGION or ~/.aws/config).", valueName: "REGION"))
     var region: String?
 
-    @Option(name: .customLong("date-field"), help: "A JSON timestamp field of each record to take date from (ISO-8601 or epoch ms); default: arrival_time.")
+    @Option(name: .customLong("date-field"), help: ArgumentHelp("A JSON timestamp field of each record to take date from (ISO-8601 or epoch ms); default: arrival_time.", valueName: "FIELD"))
     var dateField: String?
 
-    @Option(help: "available-now (the backlog, then stop) or processing-time:SECONDS (a batch every SECONDS until SIGTERM).")
+    @Option(help: ArgumentHelp("available-now (the backlog, then stop) or processing-time:SECONDS (a batch every SECONDS until SIGTERM).", valueName: "available-now|processing-time:SECONDS"))
     var trigger = "available-now"
 
-    @Option(name: .customLong("bad-records"), help: "Directory for records without a usable date or not valid UTF-8; without it such a record stops the ingest.")
+    @Option(name: .customLong("bad-records"), help: ArgumentHelp("Directory for records without a usable date or not valid UTF-8; without it such a record stops the ingest.", valueName: "PATH"))
     var badRecords: String?
 
     func run() throws {
