@@ -28,9 +28,13 @@ import Testing
         }
     }
 
-    func run(_ kinesis: FakeKinesis, _ recorder: Recorder, maxRecords: Int = 2, failOnDataLoss: Bool = true) throws -> StreamingQuery {
+    func run(
+        _ kinesis: FakeKinesis, _ recorder: Recorder, maxRecords: Int = 2, failOnDataLoss: Bool = true,
+        from position: KinesisStartingPosition = .trimHorizon
+    ) throws -> StreamingQuery {
         let stream = try StreamingSession().readStream.format(.kinesis(stream: "logs", region: "us-east-1"))
-            .option(.client(kinesis)).option(.maxRecordsPerShard(maxRecords)).option(.failOnDataLoss(failOnDataLoss)).load()
+            .option(.client(kinesis)).option(.maxRecordsPerShard(maxRecords)).option(.failOnDataLoss(failOnDataLoss))
+            .option(.startingPosition(position)).load()
         return try stream.writeStream.foreachBatch { id, batch in try recorder.add(id, batch) }
             .checkpointLocation(root + "/cp").trigger(.availableNow).start()
     }
@@ -102,6 +106,30 @@ import Testing
         #expect(recorder.rows.withLock { $0.map(\.data) } == ["a6", "a7", "a8", "a9"])
         let reported = going.recentProgress.compactMap { $0.sources[0].metrics?["dataLoss"] }
         #expect(reported.count == 1 && reported[0].contains("no longer in the shard"))
+    }
+
+    @Test func latestAndAtTimestampStartWhereTheySayAndRestartsContinue() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let k = FakeKinesis(shards: ["a"])
+        k.put("a", ["old0", "old1"])
+        Thread.sleep(forTimeInterval: 0.02)
+        // LATEST: nothing that was there at the first start, then what came after it.
+        let first = Recorder()
+        try run(k, first, from: .latest).awaitTermination()
+        #expect(first.rows.withLock { $0.isEmpty })
+        Thread.sleep(forTimeInterval: 0.02)
+        k.put("a", ["new0"])
+        let second = Recorder()
+        try run(k, second, from: .trimHorizon).awaitTermination()  // the checkpoint decides, not the option
+        #expect(second.rows.withLock { $0.map(\.data) } == ["new0"])
+
+        try FileManager.default.removeItem(atPath: root)
+        let cut = Date()
+        Thread.sleep(forTimeInterval: 0.02)
+        k.put("a", ["new1"])
+        let third = Recorder()
+        try run(k, third, from: .atTimestamp(cut)).awaitTermination()
+        #expect(third.rows.withLock { $0.map(\.data) } == ["new1"])
     }
 
     @Test func kplAggregatesBecomeOneRowPerUserRecord() throws {
