@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Streaming", targets: ["Streaming"]),
         .library(name: "AWS", targets: ["AWS"]),
         .library(name: "S3Storage", targets: ["S3Storage"]),
+        .library(name: "KinesisSource", targets: ["KinesisSource"]),
         .library(name: "SluicePostgres", targets: ["SluicePostgres"]),
         .library(name: "SluiceSQLite", targets: ["SluiceSQLite"]),
         .library(name: "Service", targets: ["Service"]),
@@ -75,6 +76,12 @@ let package = Package(
         // S3 as storage for tables, checkpoints and bad records (`s3://` paths); installs itself
         // into `Formats.Storage`, so the core engine does not depend on AWS.
         .target(name: "S3Storage", dependencies: ["AWS", "Formats"]),
+        // The Kinesis source (`readStream.format(.kinesis(...))`): its own target so the core
+        // engine still builds without AWS and swift-crypto.
+        .target(
+            name: "KinesisSource", dependencies: ["AWS", "Streaming", .product(name: "Logging", package: "swift-log")]),
+        // `sluice ingest`: the raw table from Kinesis or files, exactly once.
+        .target(name: "Ingest", dependencies: ["KinesisSource", "AWS", "S3Storage", "Streaming"]),
         // SQL sinks: kept out of the core so it builds and tests without postgres-nio or libsqlite3.
         .systemLibrary(
             name: "CSQLite", path: "Sources/SQLSinks/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -89,6 +96,7 @@ let package = Package(
             dependencies: [
                 "Streaming",
                 "Service",
+                "Ingest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // A StreamingApp: one executable per pipeline (the service tests run it).
@@ -153,7 +161,11 @@ let package = Package(
         .testTarget(name: "DeltaTests", dependencies: ["Delta", "Sinks", "Formats", "Columnar", "TestSupport"]),
         // moto's server, the fault-injecting proxy and boto3 for the AWS and S3 storage tests.
         .target(name: "AWSTestSupport", dependencies: ["AWS", "TestSupport"], path: "Tests/AWSSupport"),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "AWSTestSupport", "TestSupport"]),
+        // Also the Kinesis source and `sluice ingest` (run as a process by the kill test), on the
+        // same moto server and fault proxy as the clients' tests.
+        .testTarget(
+            name: "AWSTests",
+            dependencies: ["AWS", "AWSTestSupport", "TestSupport", "KinesisSource", "Ingest", "Streaming", "sluice"]),
         .testTarget(
             name: "S3StorageTests", dependencies: ["S3Storage", "Streaming", "AWS", "AWSTestSupport", "TestSupport", "SQLTestSupport", "sluice-s3-torture"]),
         // Starts its own PostgreSQL server (initdb + pg_ctl on a free loopback port) per suite.
