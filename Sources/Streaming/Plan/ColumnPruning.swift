@@ -52,6 +52,9 @@ enum ColumnPruning {
         case .joinStatic(let table, let keys, let type, _, let child):
             let needs = required.map { $0.subtracting(table.schema.names).union(keys) }
             return .joinStatic(table, keys: keys, type: type, outputs: required, prune(child, required: needs))
+        case .lookupJoin(let table, let key, let type, _, let child):
+            let needs = required.map { $0.subtracting(table.schema.names).union([key]) }
+            return .lookupJoin(table, key: key, type: type, outputs: required, prune(child, required: needs))
         case .union(let a, let b):
             // Columns are matched by position, and a source may keep more columns than asked
             // (whole-record judgement): each input is pruned, then projected to exactly the

@@ -18,12 +18,17 @@ indirect enum LogicalPlan: Sendable {
     case joinStatic(StaticTable, keys: [String], type: JoinType, outputs: Set<String>?, LogicalPlan)
     /// The rows of both inputs (Spark's `union`: columns matched by position, named as the first's).
     case union(LogicalPlan, LogicalPlan)
+    /// A lookup join (`Lookup/LookupTable.swift`): each batch's keys are looked up in `table`.
+    /// `outputs` as for `joinStatic`.
+    case lookupJoin(LookupTable, key: String, type: JoinType, outputs: Set<String>?, LogicalPlan)
 
     var children: [LogicalPlan] {
         switch self {
         case .source: return []
         case .filter(_, let c), .project(_, let c), .withColumn(_, _, let c), .drop(_, let c),
             .watermark(_, _, _, let c), .aggregate(_, _, _, let c), .deduplicate(_, _, let c), .joinStatic(_, _, _, _, let c):
+            return [c]
+        case .lookupJoin(_, _, _, _, let c):
             return [c]
         case .union(let a, let b):
             return [a, b]
@@ -43,6 +48,7 @@ indirect enum LogicalPlan: Sendable {
         case .deduplicate(let cols, let w, _): return .deduplicate(columns: cols, withinWatermark: w, c[0])
         case .joinStatic(let t, let k, let ty, let o, _): return .joinStatic(t, keys: k, type: ty, outputs: o, c[0])
         case .union: return .union(c[0], c[1])
+        case .lookupJoin(let t, let k, let ty, let o, _): return .lookupJoin(t, key: k, type: ty, outputs: o, c[0])
         }
     }
 

@@ -21,6 +21,7 @@ struct PhysicalPlanner {
     private var nextSource = 0
     private var nextOperatorId = 0
     private var nextWatermarkId = 0
+    private var nextLookupJoinId = 0
 
     init(sources: [Schema], sourceDescriptions: [String], mode: OutputMode, state: QueryPlanner.StateConfig) {
         self.sources = sources
@@ -100,6 +101,9 @@ struct PhysicalPlanner {
                     operatorId: id, stateProvider: stateProvider(id))
             }
             return try checked(DeduplicationNode(child: input.node, operatorId: id, op: op, what: what), resolved)
+        case .lookupJoin(let table, let key, let type, let outputs, _):
+            defer { nextLookupJoinId += 1 }
+            return try checked(try LookupJoinNode.build(table, key: key, type: type, outputs: outputs, input: input!.node, id: nextLookupJoinId), resolved)
         case .union:
             return try checked(UnionNode(children: children.map(\.node), schema: resolved.schema), resolved)
         }
