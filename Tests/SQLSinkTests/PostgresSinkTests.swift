@@ -68,6 +68,26 @@ struct PostgresTests {
             #expect(try server.psql(#"SELECT count(*) FROM "\#(name)""#) == ["0"])
         }
 
+        /// Several queries opening sinks at once on a database that has no progress table yet:
+        /// each must open (PostgreSQL's `CREATE TABLE IF NOT EXISTS` alone races on the catalog).
+        @Test func sinksOpenedAtOnceOnAFreshDatabaseAllOpen() async throws {
+            let server = try currentServer()
+            let database = uniqueTable("fresh")
+            _ = try server.psql("CREATE DATABASE \(database)")
+            let url = server.url(database: database)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        let sink = PostgresSink(url: url, table: "t\(index)")
+                        try sink.open(context("q-fresh-\(index)", .append))
+                        try sink.addBatch(0, try everyTypeBatch([Int64(index)]))
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try server.psql("SELECT count(*) FROM sluice_progress", database: database) == ["8"])
+        }
+
         @Test func aFailedBatchLeavesNeitherRowsNorProgress() throws {
             let server = try currentServer()
             let name = uniqueTable("atomic")

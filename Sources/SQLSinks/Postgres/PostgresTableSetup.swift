@@ -6,7 +6,25 @@ import SQLSinkCore
 ///
 /// Tables are looked up in `current_schema()`, the schema unqualified names are created in.
 enum PostgresTableSetup {
+    /// Key of the advisory lock that serialises setup: PostgreSQL's `CREATE TABLE IF NOT EXISTS`
+    /// is not safe against itself (two sessions can both pass the check and one then fails on the
+    /// catalog's unique index), and several queries commonly open sinks on one database at once.
+    static let setupLockKey: Int64 = 0x736C_7569_6365_0001
+
     static func prepare(_ db: PostgresStatements, _ spec: SQLTableSpec) async throws {
+        _ = try await db.column(
+            "SELECT 1 FROM (SELECT pg_advisory_lock(\(setupLockKey))) AS locked",
+            as: Int32.self, step: "waiting for the table-setup lock")
+        do {
+            try await prepareLocked(db, spec)
+        } catch {
+            _ = try? await db.column("SELECT pg_advisory_unlock(\(setupLockKey))", as: Bool.self, step: "releasing the table-setup lock")
+            throw error
+        }
+        _ = try await db.column("SELECT pg_advisory_unlock(\(setupLockKey))", as: Bool.self, step: "releasing the table-setup lock")
+    }
+
+    private static func prepareLocked(_ db: PostgresStatements, _ spec: SQLTableSpec) async throws {
         try await db.execute(SQLProgressTable.createSQL(.postgres), step: "creating \(SQLProgressTable.name)")
         let columns = try await db.pairs(
             """

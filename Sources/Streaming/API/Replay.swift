@@ -54,6 +54,8 @@ public struct ReplayOptions: Sendable {
 struct ReplayHooks: Sendable {
     /// Called with the attempt number once the output files are written, before the commit.
     var beforeCommit: (@Sendable (Int) throws -> Void)?
+    /// Called with the replay's scratch directory once it exists.
+    var scratch: (@Sendable (String) -> Void)?
 }
 
 extension DataStreamWriter {

@@ -135,7 +135,8 @@ struct PhysicalPlanner {
     private func stateProvider(_ id: Int) -> (Schema, Schema) throws -> any StateStoreProvider {
         let state = self.state
         return { key, value in
-            try FileStateStoreProvider(
+            if state.inMemory { return InMemoryStateStoreProvider(keySchema: key, valueSchema: value, numPartitions: state.partitions) }
+            return try FileStateStoreProvider(
                 checkpointRoot: state.checkpointRoot, operatorId: id, keySchema: key, valueSchema: value,
                 configuredPartitions: state.partitions, maintenanceTask: state.maintenance, trace: state.trace)
         }

@@ -15,6 +15,9 @@ enum QueryPlanner {
         var trace: PhaseTrace? = nil
         /// The query's background state maintenance (snapshots, cleanup); nil: done at commit.
         var maintenance: StateMaintenanceTask? = nil
+        /// State kept in memory only (`InMemoryStateStoreProvider`): for a run that is never
+        /// restarted from, like a replay. `checkpointRoot` is then unused.
+        var inMemory = false
     }
 
     /// The schema of the query's output, derived on the logical plan: nothing is read or built.

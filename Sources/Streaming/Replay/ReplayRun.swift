@@ -34,6 +34,7 @@ struct ReplayRun {
         let scratch = FilePaths.join(NSTemporaryDirectory(), "sluice-replay-\(UUID().uuidString.lowercased())")
         try FileSystem.createDirectory(scratch)
         defer { try? FileSystem.removeTree(scratch) }
+        hooks.scratch?(scratch)
         let logical = QueryPlanner.optimize(plan, pruneColumns: true)
         let selection = ReplaySelection(
             predicate: predicate, days: inputDays, pruneDateDirectories: options.pruneDateDirectories, boundary: boundary,
@@ -43,7 +44,8 @@ struct ReplayRun {
         let planMode = Self.planMode(logical, user: mode, aggregates: rules.aggregates)
         let physical = try QueryPlanner.physical(
             logical, sourceSchemas: [input.schema], sourceDescriptions: ["replay input"], outputMode: planMode,
-            state: .init(checkpointRoot: FilePaths.join(scratch, "state"), partitions: 1))
+            // State lives as long as this replay; nothing will ever restart from it.
+            state: .init(checkpointRoot: FilePaths.join(scratch, "state"), partitions: 1, inMemory: true))
         let replacement = try DeltaPartitionReplacement(
             table: table, schema: physical.outputSchema, partitionBy: partitionBy,
             replaces: { [dateColumn, days] values in

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import Streaming
@@ -47,6 +48,28 @@ import Testing
             #expect(many.filesAdded == 2)
             #expect(differences(try rowsByDay(dir.sub("\(name)-many")), try rowsByDay(dir.sub("\(name)-one"))) == nil)
         }
+    }
+
+    /// A replay runs once and is never restarted from, so its operators' state stays in memory:
+    /// nothing is written under its scratch directory's `state/`, even across many batches.
+    @Test func aStatefulReplayKeepsItsStateInMemory() throws {
+        let dir = TempDir()
+        let files = DayFiles(root: dir.sub("in"))
+        try files.writeAll()
+        var options = ReplayOptions()
+        options.maxFilesPerBatch = 1
+        let scratch = Mutex<String?>(nil)
+        var hooks = ReplayHooks()
+        hooks.scratch = { path in scratch.withLock { $0 = path } }
+        hooks.beforeCommit = { _ in
+            let dir = try #require(scratch.withLock { $0 })
+            #expect(FileSystem.exists(dir))
+            #expect(!FileSystem.exists(FilePaths.join(dir, "state")))
+        }
+        let r = try files.hourly().writeStream.format(.delta(dir.sub("t"), partitionBy: ["date"]))
+            .replay(from: day22, to: day23, eventTime: "ts", options: options, hooks: hooks)
+        #expect(r.batches == DayFiles.filesPerDay && r.outputRows > 0)
+        #expect(scratch.withLock { $0 } != nil)
     }
 
     @Test func aBatchIsReadFileByFileWithinItsByteBudget() throws {

@@ -1,9 +1,10 @@
 import Columnar
-import State
 import Synchronization
 
-/// A second `StateStoreProvider`, the simplest one: every committed version kept whole in
-/// memory. It proves the protocol is all an operator needs: nothing here knows about files.
+/// The simplest `StateStoreProvider`: every committed version kept whole in memory, nothing
+/// durable. For state that lives as long as one run and is never restarted from: a replay's
+/// (backfill runs once, in one process) and tests'. The newest two versions are kept, so the
+/// batch being run can still be redone from the version it loaded.
 public final class InMemoryStateStoreProvider: StateStoreProvider {
     public let keySchema: Schema
     public let valueSchema: Schema
