@@ -31,6 +31,9 @@ public struct LookupCache<Key: Hashable, Entry> {
 
     public var count: Int { index.count }
 
+    /// Slots allocated so far: never more than `capacity`, since freed ones are reused.
+    var allocatedSlots: Int { slots.count }
+
     /// The entry for `key` if it is cached and younger than the time to live at `now`.
     public mutating func get(_ key: Key, now: ContinuousClock.Instant) -> Entry? {
         guard let i = index[key] else { return nil }

@@ -25,3 +25,15 @@ public struct LookupJoinProgress: Codable, Sendable, Equatable {
         lookupTimeMs = m.lookupTimeMs
     }
 }
+
+/// A refreshable static table's part of a progress record (`DataReader.refreshing()`): the
+/// version the batch joined with.
+public struct StaticTableProgress: Codable, Sendable, Equatable {
+    /// The table's kind and path.
+    public var description: String
+    /// The version every row of the batch was joined with: `version N` of a Delta table, or
+    /// the number of files of a file table.
+    public var version: String
+    /// True when the table changed and was re-read at the start of this batch.
+    public var refreshed: Bool
+}

@@ -3,8 +3,8 @@ import Operators
 
 /// A table a lookup join reads by key, as a query describes it: its columns, and how to open
 /// it when the query starts. The PostgreSQL table (`LookupTable.postgres(url:table:)` in
-/// `SluicePostgres`) and the SQLite table (`SluiceSQLite`) are implementations; a store of
-/// your own implements this protocol and `LookupSource`, in its own module.
+/// `SluicePostgres`) is one; a store of your own (a key-value store, a REST service) implements
+/// this protocol and `LookupSource`, in its own module.
 public protocol LookupSourceProvider: Sendable {
     /// Names the table for plans, progress and errors (never a password).
     var description: String { get }

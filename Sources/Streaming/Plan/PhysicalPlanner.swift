@@ -22,6 +22,7 @@ struct PhysicalPlanner {
     private var nextOperatorId = 0
     private var nextWatermarkId = 0
     private var nextLookupJoinId = 0
+    private var nextRefreshingJoinId = 0
 
     init(sources: [Schema], sourceDescriptions: [String], mode: OutputMode, state: QueryPlanner.StateConfig) {
         self.sources = sources
@@ -84,6 +85,16 @@ struct PhysicalPlanner {
             return try checked(AggregationNode(child: input!.node, operatorId: id, op: op, what: what), resolved)
         case .joinStatic(let table, let keys, let type, let outputs, _):
             let what = "join(on: \(keys.joined(separator: ", ")))"
+            if let refresh = table.refresh {
+                defer { nextRefreshingJoinId += 1 }
+                let join = try Analyzer.wrap(what) {
+                    try RefreshingStaticJoin(refresh, stream: input!.schema, keys: keys, type: type, outputs: outputs)
+                }
+                let node = RefreshingStaticJoinNode(
+                    child: input!.node, id: nextRefreshingJoinId, join: join,
+                    what: "\(what), \(type.rawValue), \(refresh.source.description) refreshed as it changes")
+                return try checked(node, resolved)
+            }
             let op = try Analyzer.wrap(what) {
                 try HashJoinOperator(stream: input!.schema, staticTable: table.batch, on: keys, type: type, outputs: outputs)
             }

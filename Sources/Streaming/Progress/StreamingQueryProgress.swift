@@ -24,6 +24,9 @@ public struct StreamingQueryProgress: Codable, Sendable, Equatable {
     /// Each lookup join's cache hits and misses and table calls in the batch; nil when the
     /// query has none (a Sluice addition to Spark's record).
     public var lookupJoins: [LookupJoinProgress]? = nil
+    /// The version of each refreshable static table the batch joined with; nil when the query
+    /// has none (a Sluice addition).
+    public var staticTables: [StaticTableProgress]? = nil
 
     /// Pretty JSON, as `sluice progress` prints it.
     public var json: String {

@@ -41,6 +41,8 @@ struct NodeOutput: Sendable {
     var lateRows: [Int: RecordBatch] = [:]
     /// What each lookup join did, by its id (`LookupJoinNode.id`).
     var lookupJoins: [Int: LookupJoinMetrics] = [:]
+    /// The version each refreshable static table was joined with, by its id (`RefreshingStaticJoinNode.id`).
+    var staticTables: [Int: StaticTableProgress] = [:]
 
     /// The rows as one batch.
     func joined() throws -> RecordBatch {
@@ -57,6 +59,7 @@ struct NodeOutput: Sendable {
         operatorMetrics.merge(other.operatorMetrics) { a, _ in a }
         lateRows.merge(other.lateRows) { a, _ in a }
         lookupJoins.merge(other.lookupJoins) { a, _ in a }
+        staticTables.merge(other.staticTables) { a, _ in a }
     }
 }
 

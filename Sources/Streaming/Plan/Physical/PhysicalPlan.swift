@@ -12,6 +12,8 @@ struct PlanOutput: Sendable {
     var eventTime: [EventTimeStats]
     /// What each lookup join did, by its id.
     var lookupJoins: [LookupJoinMetrics] = []
+    /// The version of each refreshable static table the batch was joined with, by its id.
+    var staticTables: [StaticTableProgress] = []
 }
 
 /// The tree of nodes that turns one batch of source rows into one batch of result rows.
@@ -40,7 +42,8 @@ struct PhysicalPlan: Sendable, CustomStringConvertible {
             rows: try out.joined(), lateRows: out.lateRows[0],
             operatorMetrics: statefulOperators.indices.compactMap { out.operatorMetrics[$0] },
             eventTime: watermarks.indices.map { out.eventTime[$0] ?? EventTimeStats() },
-            lookupJoins: lookupJoinNames.indices.map { out.lookupJoins[$0] ?? LookupJoinMetrics(name: lookupJoinNames[$0]) })
+            lookupJoins: lookupJoinNames.indices.map { out.lookupJoins[$0] ?? LookupJoinMetrics(name: lookupJoinNames[$0]) },
+            staticTables: out.staticTables.sorted { $0.key < $1.key }.map(\.value))
     }
 
     /// The tree, one node per line, children indented under their parent.
