@@ -47,6 +47,9 @@ extension PostgresTests {
                 try (text + "\n").write(toFile: dir + "/in/.tmp", atomically: false, encoding: .utf8)
                 try FileManager.default.moveItem(atPath: dir + "/in/.tmp", toPath: dir + "/in/\(String(format: "%04d", files)).jsonl")
                 files += 1
+                // The first wait may end with a trigger that listed the directory before the
+                // file was moved in; the second ends with one that started after it.
+                try query.processAllAvailable()
                 try query.processAllAvailable()
                 let all = delivered.rows.withLock { $0 }
                 defer { seen = all.count }

@@ -18,7 +18,7 @@ final class PostgresLookupSource: LookupSource {
     private let sql: String
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let bridge = BlockingAsync()
-    private let connection = Mutex<PostgresConnection?>(nil)
+    private let connection = Mutex<(PostgresConnection, ConnectionWatch)?>(nil)
 
     /// - Parameters:
     ///   - schema: the columns to return, in order (`key` among them), with their Sluice types.
@@ -33,7 +33,7 @@ final class PostgresLookupSource: LookupSource {
     }
 
     deinit {
-        if let c = connection.withLock({ $0 }), !c.isClosed {
+        if let (c, _) = connection.withLock({ $0 }), !c.isClosed {
             let closed: EventLoopFuture<Void> = c.close()
             if MultiThreadedEventLoopGroup.currentEventLoop == nil { try? closed.wait() }
         }
@@ -42,8 +42,8 @@ final class PostgresLookupSource: LookupSource {
 
     func lookup(keys: Column) throws -> RecordBatch {
         let binds = try Self.bind(keys, keyType)
-        let rows = try withRetryOnLostConnection { c in
-            try bridge.run(connectionClosed: c.closeFuture) { [sql, schema, description] in
+        let rows = try withRetryOnLostConnection { c, watch in
+            try bridge.run(watch: watch) { [sql, schema, description] in
                 try await Self.select(c, sql: sql, binds: binds, schema: schema, step: "looking up keys in \(description)")
             }
         }
@@ -98,24 +98,24 @@ final class PostgresLookupSource: LookupSource {
 
     /// Runs `body` on the connection; if the connection broke, once more on a new one (a
     /// lookup only reads, so asking again is safe).
-    private func withRetryOnLostConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        let c = try open()
+    private func withRetryOnLostConnection<T>(_ body: (PostgresConnection, ConnectionWatch) throws -> T) throws -> T {
+        let (c, watch) = try open()
         do {
-            return try body(c)
+            return try body(c, watch)
         } catch SQLSinkError.connectionLost {
             drop(c)
         }
-        let fresh = try open()
+        let (fresh, freshWatch) = try open()
         do {
-            return try body(fresh)
+            return try body(fresh, freshWatch)
         } catch let error as SQLSinkError {
             if case .connectionLost = error { drop(fresh) }
             throw error
         }
     }
 
-    private func open() throws -> PostgresConnection {
-        if let c = connection.withLock({ $0 }), !c.isClosed { return c }
+    private func open() throws -> (PostgresConnection, ConnectionWatch) {
+        if let open = connection.withLock({ $0 }), !open.0.isClosed { return open }
         let loop = group.next()
         let cs = connectionString
         let c = try bridge.run {
@@ -124,12 +124,13 @@ final class PostgresLookupSource: LookupSource {
             try await PostgresStatements(connection: c).execute("SET TIME ZONE 'UTC'", step: "setting the session's time zone")
             return c
         }
-        connection.withLock { $0 = c }
-        return c
+        let opened = (c, ConnectionWatch(c.closeFuture))
+        connection.withLock { $0 = opened }
+        return opened
     }
 
     private func drop(_ c: PostgresConnection) {
-        connection.withLock { if $0 === c { $0 = nil } }
+        connection.withLock { if $0?.0 === c { $0 = nil } }
         let closed: EventLoopFuture<Void> = c.close()
         try? closed.wait()
     }
