@@ -38,7 +38,12 @@ url="postgres://postgres@127.0.0.1:$port/bench"
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(swift --version 2>&1 | head -1), $("$bindir/postgres" --version)"
 echo "## lookup join, $batches batches of $rows orders (each a different customer), table of $customers customers"
+# One process per figure, so one that fails costs only its own line.
+run() { "$bin/sluice-lookup-bench" --url "$url" --table customers --rows "$rows" --batches "$batches" "$@" 2>&1 \
+    | grep -v ' info sluice: ' | grep -E '^(hit|no lookup)|rror|crashed' || true; }
 for round in $(seq 1 "$rounds"); do
     echo "round $round"
-    "$bin/sluice-lookup-bench" --url "$url" --table customers --rows "$rows" --batches "$batches" --hit-rates 0,90,99
+    run --baseline --hit-rates ""
+    for hit in 0 90 99; do echo -n "memory   "; run --memory --hit-rates "$hit"; done
+    for hit in 0 90 99; do echo -n "postgres "; run --hit-rates "$hit"; done
 done

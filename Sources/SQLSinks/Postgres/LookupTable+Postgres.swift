@@ -41,11 +41,8 @@ public struct PostgresLookupProvider: LookupSourceProvider {
     }
 
     private static func catalogColumns(_ cs: PostgresConnectionString, table: String) throws -> [(String, String)] {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { group.shutdownGracefully { _ in } }
-        let bridge = BlockingAsync()
-        let loop = group.next()
-        return try bridge.run {
+        let loop = PostgresLookupSource.eventLoops.next()
+        return try PostgresLookupSource.bridge.run {
             let c = try await PostgresConnector.connect(cs, on: loop)
             do {
                 let columns = try await PostgresStatements(connection: c).pairs(

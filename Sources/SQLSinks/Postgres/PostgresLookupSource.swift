@@ -16,8 +16,15 @@ final class PostgresLookupSource: LookupSource {
     private let schema: Schema
     private let keyType: DataType
     private let sql: String
-    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    private let bridge = BlockingAsync()
+    /// One event loop and one executor thread for every lookup source of the process, never
+    /// shut down: the work is short and the waiting happens on the event loop. A group of its
+    /// own per source would have to be shut down when the source goes, and a group released
+    /// while `shutdownGracefully` is still running is used after it was freed (NIO's shutdown
+    /// completes on a dispatch queue that touches the group's lock), which corrupted the heap
+    /// at the end of queries.
+    static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    static let bridge = BlockingAsync()
+    private var bridge: BlockingAsync { Self.bridge }
     private let connection = Mutex<(PostgresConnection, ConnectionWatch)?>(nil)
 
     /// - Parameters:
@@ -37,7 +44,6 @@ final class PostgresLookupSource: LookupSource {
             let closed: EventLoopFuture<Void> = c.close()
             if MultiThreadedEventLoopGroup.currentEventLoop == nil { try? closed.wait() }
         }
-        group.shutdownGracefully { _ in }
     }
 
     func lookup(keys: Column) throws -> RecordBatch {
@@ -116,7 +122,7 @@ final class PostgresLookupSource: LookupSource {
 
     private func open() throws -> (PostgresConnection, ConnectionWatch) {
         if let open = connection.withLock({ $0 }), !open.0.isClosed { return open }
-        let loop = group.next()
+        let loop = Self.eventLoops.next()
         let cs = connectionString
         let c = try bridge.run {
             let c = try await PostgresConnector.connect(cs, on: loop)
