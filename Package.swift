@@ -144,6 +144,8 @@ let package = Package(
         .executableTarget(
             name: "sluice-sql-bench", dependencies: ["Streaming", "SluicePostgres", "SluiceSQLite"], path: "Benchmarks/SQLSinkBench"),
         .executableTarget(
+            name: "sluice-lookup-bench", dependencies: ["Streaming", "SluicePostgres"], path: "Benchmarks/LookupBench"),
+        .executableTarget(
             name: "service-overhead-bench",
             dependencies: ["Observability", "Streaming", "YSBWorkload", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/ServiceOverhead"),

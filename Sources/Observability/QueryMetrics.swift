@@ -26,6 +26,8 @@ final class QueryMetrics: @unchecked Sendable {
     private var phases: [String: Timer] = [:]
     private var stateRows: [String: Gauge] = [:]
     private var stateBytes: [String: Gauge] = [:]
+    private var lookupCounters: [String: Counter] = [:]
+    private var lookupCacheEntries: [String: Gauge] = [:]
 
     /// Kept for the lag gauges, which are computed when scraped (now − value).
     var watermarkMicros: Int64?
@@ -75,6 +77,12 @@ final class QueryMetrics: @unchecked Sendable {
             stateGauge(&stateRows, "sluice_query_state_rows", name).record(Double(op.numRowsTotal))
             stateGauge(&stateBytes, "sluice_query_state_bytes", name).record(Double(op.memoryUsedBytes))
         }
+        for join in p.lookupJoins ?? [] {
+            lookupCounter("sluice_query_lookup_cache_hits_total", join.operatorName).increment(by: join.numCacheHits)
+            lookupCounter("sluice_query_lookup_cache_misses_total", join.operatorName).increment(by: join.numCacheMisses)
+            lookupCounter("sluice_query_lookup_requests_total", join.operatorName).increment(by: join.numLookups)
+            stateGauge(&lookupCacheEntries, "sluice_query_lookup_cache_entries", join.operatorName).record(Double(join.cacheEntries))
+        }
         if let w = p.eventTime["watermark"].flatMap(Timestamps.parseISO8601), w > 0 { watermarkMicros = w }
         if let m = p.eventTime["max"].flatMap(Timestamps.parseISO8601) { maxEventTimeMicros = max(maxEventTimeMicros ?? m, m) }
     }
@@ -90,6 +98,15 @@ final class QueryMetrics: @unchecked Sendable {
         let t = Timer(label: "sluice_query_phase_duration_seconds", dimensions: labels + [("phase", phase)], factory: factory)
         phases[phase] = t
         return t
+    }
+
+    /// A lookup join's counter (hits, misses, requests to its table), labelled with the join's name.
+    private func lookupCounter(_ label: String, _ op: String) -> Counter {
+        let id = label + "\u{0}" + op
+        if let c = lookupCounters[id] { return c }
+        let c = Counter(label: label, dimensions: labels + [("operator", op)], factory: factory)
+        lookupCounters[id] = c
+        return c
     }
 
     private func stateGauge(_ gauges: inout [String: Gauge], _ label: String, _ op: String) -> Gauge {

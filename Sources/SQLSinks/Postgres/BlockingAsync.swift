@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import SQLSinkCore
+import Synchronization
 
 /// Runs postgres-nio's async calls to completion for the synchronous `Sink` API.
 ///
@@ -41,10 +42,69 @@ final class BlockingAsync: Sendable {
         }
         return try box.wait().get()
     }
+
+    /// `body`'s result, waited for on the calling thread; the wait also ends when `watch`'s
+    /// connection closes and the statement got no answer (as with `connectionClosed` above, but
+    /// with one callback per connection instead of one per call, for callers that make many
+    /// calls on one connection).
+    func run<T: Sendable>(watch: ConnectionWatch, _ body: @escaping @Sendable () async throws -> T) throws -> T {
+        precondition(MultiThreadedEventLoopGroup.currentEventLoop == nil, "a SQL client must not be called on an event loop thread")
+        let box = ResultBox<T>()
+        let token = watch.register(box)
+        defer { watch.unregister(token) }
+        Task(executorPreference: executor) {
+            do { box.set(.success(try await body())) } catch { box.set(.failure(error)) }
+        }
+        return try box.wait().get()
+    }
+}
+
+/// Ends the waits of a connection's calls a grace period after the connection closed, with one
+/// callback on its close future for all of them.
+final class ConnectionWatch: Sendable {
+    private let pending = Mutex<(next: Int, boxes: [Int: any FailableBox], closed: Bool)>((0, [:], false))
+
+    init(_ connectionClosed: EventLoopFuture<Void>) {
+        let eventLoop = connectionClosed.eventLoop
+        connectionClosed.whenComplete { [weak self] _ in
+            guard let watch = self else { return }
+            eventLoop.scheduleTask(in: BlockingAsync.closedConnectionGrace) { watch.failAll() }
+        }
+    }
+
+    private func failAll() {
+        let boxes = pending.withLock { p in
+            p.closed = true
+            return Array(p.boxes.values)
+        }
+        for b in boxes { b.fail(connectionLostWithoutAnswer) }
+    }
+
+    func register(_ box: any FailableBox) -> Int {
+        let (token, closed) = pending.withLock { p in
+            p.next += 1
+            p.boxes[p.next] = box
+            return (p.next, p.closed)
+        }
+        if closed { box.fail(connectionLostWithoutAnswer) }
+        return token
+    }
+
+    func unregister(_ token: Int) {
+        _ = pending.withLock { $0.boxes.removeValue(forKey: token) }
+    }
+}
+
+private let connectionLostWithoutAnswer = SQLSinkError.connectionLost(
+    step: "waiting for the server", message: "the connection closed and the statement got no answer")
+
+/// A wait that can be ended with an error from outside.
+protocol FailableBox: Sendable {
+    func fail(_ error: any Error)
 }
 
 /// One result handed from the task to the waiting thread.
-private final class ResultBox<T: Sendable>: @unchecked Sendable {
+private final class ResultBox<T: Sendable>: FailableBox, @unchecked Sendable {
     private let condition = NSCondition()
     private var result: Result<T, any Error>?
 
@@ -55,6 +115,8 @@ private final class ResultBox<T: Sendable>: @unchecked Sendable {
         condition.signal()
         condition.unlock()
     }
+
+    func fail(_ error: any Error) { set(.failure(error)) }
 
     func wait() -> Result<T, any Error> {
         condition.lock()

@@ -25,7 +25,6 @@ public final class PostgresSink: Sink {
     public let keys: [String]
     public let writeMethod: PostgresWriteMethod
     private let connectionString: Result<PostgresConnectionString, SQLSinkError>
-    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let bridge = BlockingAsync()
     private let state = Mutex(State())
 
@@ -58,7 +57,6 @@ public final class PostgresSink: Sink {
             let closed: EventLoopFuture<Void> = c.close()
             if MultiThreadedEventLoopGroup.currentEventLoop == nil { try? closed.wait() }
         }
-        group.shutdownGracefully { _ in }
     }
 
     public var description: String {
@@ -147,7 +145,7 @@ public final class PostgresSink: Sink {
     private func connection(_ s: inout State) throws -> PostgresConnection {
         if let c = s.connection, !c.isClosed { return c }
         let cs = try connectionString.get()
-        let loop = group.next()
+        let loop = PostgresEventLoop.group.next()
         let c = try bridge.run { try await PostgresConnector.connect(cs, on: loop) }
         s.connection = c
         return c

@@ -280,12 +280,14 @@ final class MicroBatchExecution: @unchecked Sendable {
         try purgeOldBatches()
 
         try phases.leave(.trigger, batchId)
-        let progress = makeProgress(
+        var progress = makeProgress(
             batchId: batchId, timestamp: timestamp, timer: timer, triggerStart: triggerStart,
             inputRows: ran.inputRows, malformedRows: ran.malformedRows, sourceMetrics: ran.sourceMetrics,
             operatorMetrics: ran.operatorMetrics, eventTime: ran.eventTime, startOffsets: startOffsets,
             endOffsets: seq.sourceOffsets, latestOffsets: latestOffsets, outputRows: Int64(ran.output.rowCount),
             batchWatermark: batchWatermark)
+        if !ran.lookupJoins.isEmpty { progress.lookupJoins = ran.lookupJoins.map(LookupJoinProgress.init) }
+        if !ran.staticTables.isEmpty { progress.staticTables = ran.staticTables }
         try progressLog.append(progress)
         query.record(progress)
         for l in listeners() { l.onQueryProgress(progress) }
@@ -303,6 +305,10 @@ final class MicroBatchExecution: @unchecked Sendable {
         var operatorMetrics: [StatefulOperatorMetrics]
         /// Each watermark's event-time statistics, by watermark id.
         var eventTime: [EventTimeStats]
+        /// Each lookup join's metrics, by id.
+        var lookupJoins: [LookupJoinMetrics]
+        /// Each refreshable static table's version, by id.
+        var staticTables: [StaticTableProgress]
     }
 
     /// Step 3 of batch `batchId`: reads each source from `start` to the batch's end offsets, runs
@@ -345,7 +351,8 @@ final class MicroBatchExecution: @unchecked Sendable {
         }
         return BatchRun(
             output: output, inputRows: inputRows, malformedRows: malformedRows, sourceMetrics: sourceMetrics,
-            operatorMetrics: result.operatorMetrics, eventTime: result.eventTime)
+            operatorMetrics: result.operatorMetrics, eventTime: result.eventTime, lookupJoins: result.lookupJoins,
+            staticTables: result.staticTables)
     }
 
     /// The offsets of the next batch (a pending re-run first), or nil when no source has new data.

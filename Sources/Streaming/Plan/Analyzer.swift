@@ -63,6 +63,12 @@ struct Analyzer {
                 try HashJoinOperator.outputSchema(stream: input.schema, staticSchema: table.schema, on: keys, outputs: outputs)
             }
             return Resolved(schema: schema, eventTime: input.eventTime, delayMs: input.delayMs, derivedEventTime: input.derivedEventTime)
+        case .lookupJoin(let table, let key, _, let outputs, _):
+            let input = children[0]
+            let schema = try Self.wrap("lookupJoin(\(table.provider.description), on: \(key))") {
+                try LookupJoinOperator.outputSchema(stream: input.schema, lookupSchema: table.schema, key: key, outputs: outputs)
+            }
+            return Resolved(schema: schema, eventTime: input.eventTime, delayMs: input.delayMs, derivedEventTime: input.derivedEventTime)
         case .deduplicate(let columns, let within, _):
             let input = children[0]
             let what = "\(within ? "dropDuplicatesWithinWatermark" : "dropDuplicates")(\(columns.joined(separator: ", ")))"

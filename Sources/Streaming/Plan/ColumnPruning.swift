@@ -61,6 +61,9 @@ enum ColumnPruning {
         case .transformWithState(let spec, let child):
             // The processor is handed whole input rows.
             return .transformWithState(spec, prune(child, required: nil))
+        case .lookupJoin(let table, let key, let type, _, let child):
+            let needs = required.map { $0.subtracting(table.schema.names).union([key]) }
+            return .lookupJoin(table, key: key, type: type, outputs: required, prune(child, required: needs))
         case .union(let a, let b):
             // Columns are matched by position, and a source may keep more columns than asked
             // (whole-record judgement): each input is pruned, then projected to exactly the

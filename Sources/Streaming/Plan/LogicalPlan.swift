@@ -27,6 +27,9 @@ indirect enum LogicalPlan: Sendable {
     /// A stream-stream join (Spark's `StreamingSymmetricHashJoinExec`): both inputs are buffered
     /// in state until the watermark says they can no longer match.
     case joinStream(LogicalPlan, LogicalPlan, condition: Expr, type: StreamJoinType)
+    /// A lookup join (`Lookup/LookupTable.swift`): each batch's keys are looked up in `table`.
+    /// `outputs` as for `joinStatic`.
+    case lookupJoin(LookupTable, key: String, type: JoinType, outputs: Set<String>?, LogicalPlan)
 
     var children: [LogicalPlan] {
         switch self {
@@ -34,6 +37,8 @@ indirect enum LogicalPlan: Sendable {
         case .filter(_, let c), .project(_, let c), .withColumn(_, _, let c), .drop(_, let c),
             .watermark(_, _, _, let c), .aggregate(_, _, _, let c), .deduplicate(_, _, let c), .joinStatic(_, _, _, _, let c),
             .sort(_, let c), .limit(_, let c), .transformWithState(_, let c):
+            return [c]
+        case .lookupJoin(_, _, _, _, let c):
             return [c]
         case .union(let a, let b), .joinStream(let a, let b, _, _):
             return [a, b]
@@ -57,6 +62,7 @@ indirect enum LogicalPlan: Sendable {
         case .limit(let n, _): return .limit(n, c[0])
         case .transformWithState(let spec, _): return .transformWithState(spec, c[0])
         case .joinStream(_, _, let cond, let type): return .joinStream(c[0], c[1], condition: cond, type: type)
+        case .lookupJoin(let t, let k, let ty, let o, _): return .lookupJoin(t, key: k, type: ty, outputs: o, c[0])
         }
     }
 

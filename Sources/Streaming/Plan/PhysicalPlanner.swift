@@ -21,6 +21,8 @@ struct PhysicalPlanner {
     private var nextSource = 0
     private var nextOperatorId = 0
     private var nextWatermarkId = 0
+    private var nextLookupJoinId = 0
+    private var nextRefreshingJoinId = 0
 
     init(sources: [Schema], sourceDescriptions: [String], mode: OutputMode, state: QueryPlanner.StateConfig) {
         self.sources = sources
@@ -84,6 +86,16 @@ struct PhysicalPlanner {
             return try checked(AggregationNode(child: input!.node, operatorId: id, op: op, what: what), resolved)
         case .joinStatic(let table, let keys, let type, let outputs, _):
             let what = "join(on: \(keys.joined(separator: ", ")))"
+            if let refresh = table.refresh {
+                defer { nextRefreshingJoinId += 1 }
+                let join = try Analyzer.wrap(what) {
+                    try RefreshingStaticJoin(refresh, stream: input!.schema, keys: keys, type: type, outputs: outputs)
+                }
+                let node = RefreshingStaticJoinNode(
+                    child: input!.node, id: nextRefreshingJoinId, join: join,
+                    what: "\(what), \(type.rawValue), \(refresh.source.description) refreshed as it changes")
+                return try checked(node, resolved)
+            }
             let op = try Analyzer.wrap(what) {
                 try HashJoinOperator(stream: input!.schema, staticTable: table.batch, on: keys, type: type, outputs: outputs)
             }
@@ -129,6 +141,9 @@ struct PhysicalPlanner {
                     eventTimeColumn: input.resolved.eventTime, stateProvider: stateProvider(id))
             }
             return try checked(TransformWithStateNode(child: input.node, operatorId: id, op: op, what: spec.description), resolved)
+        case .lookupJoin(let table, let key, let type, let outputs, _):
+            defer { nextLookupJoinId += 1 }
+            return try checked(try LookupJoinNode.build(table, key: key, type: type, outputs: outputs, input: input!.node, id: nextLookupJoinId), resolved)
         case .union:
             return try checked(UnionNode(children: children.map(\.node), schema: resolved.schema), resolved)
         case .joinStream(_, _, let condition, let type):

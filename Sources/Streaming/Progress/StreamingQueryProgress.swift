@@ -21,6 +21,12 @@ public struct StreamingQueryProgress: Codable, Sendable, Equatable {
     public var stateOperators: [StateOperatorProgress]
     public var sources: [SourceProgress]
     public var sink: SinkProgress
+    /// Each lookup join's cache hits and misses and table calls in the batch; nil when the
+    /// query has none (a Sluice addition to Spark's record).
+    public var lookupJoins: [LookupJoinProgress]? = nil
+    /// The version of each refreshable static table the batch joined with; nil when the query
+    /// has none (a Sluice addition).
+    public var staticTables: [StaticTableProgress]? = nil
 
     /// Pretty JSON, as `sluice progress` prints it.
     public var json: String {

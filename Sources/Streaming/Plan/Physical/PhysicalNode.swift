@@ -45,6 +45,10 @@ struct NodeOutput: Sendable {
     var operatorMetrics: [Int: StatefulOperatorMetrics] = [:]
     /// Input rows a stateful operator dropped as late, by operator id.
     var lateRows: [Int: RecordBatch] = [:]
+    /// What each lookup join did, by its id (`LookupJoinNode.id`).
+    var lookupJoins: [Int: LookupJoinMetrics] = [:]
+    /// The version each refreshable static table was joined with, by its id (`RefreshingStaticJoinNode.id`).
+    var staticTables: [Int: StaticTableProgress] = [:]
 
     /// The rows as one batch.
     func joined() throws -> RecordBatch {
@@ -60,6 +64,8 @@ struct NodeOutput: Sendable {
         for (id, s) in other.eventTime { eventTime[id, default: EventTimeStats()].add(s) }
         operatorMetrics.merge(other.operatorMetrics) { a, _ in a }
         lateRows.merge(other.lateRows) { a, _ in a }
+        lookupJoins.merge(other.lookupJoins) { a, _ in a }
+        staticTables.merge(other.staticTables) { a, _ in a }
     }
 }
 
