@@ -112,19 +112,7 @@ extension DeltaTable {
         let info = DeltaCommitInfo(
             timestamp: nil, operation: "OPTIMIZE", operationParameters: parameters,
             operationMetrics: ["numRemovedFiles": Int64(removed.count), "numAddedFiles": Int64(added.count)])
-        let commit = try self.commit(info) { base in
-            guard let base else { throw DeltaError.notATable(self.path) }
-            for f in removed where base.files[f.path] == nil {
-                throw DeltaError.concurrentModification(self.path, "file \(f.path) was removed while being compacted; run optimize again")
-            }
-            let now = currentTimeMillis()
-            return removed.map { .remove($0.remove(at: now, dataChange: false)) } + added.map { .add($0) }
-        }
-        if case .committed(let v) = commit { result.version = v }
-        result.filesRemoved = removed.count
-        result.filesAdded = added.count
-        result.bytesRemoved = removed.reduce(0) { $0 + $1.size }
-        result.bytesAdded = added.reduce(0) { $0 + $1.size }
+        try commitCompaction(info, removed: removed, added: added, into: &result)
         return result
     }
 }

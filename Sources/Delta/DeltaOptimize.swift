@@ -63,6 +63,17 @@ extension DeltaTable {
             timestamp: nil, operation: "OPTIMIZE",
             operationParameters: ["predicate": "[]", "targetSize": String(targetFileSize)],
             operationMetrics: ["numRemovedFiles": Int64(removed.count), "numAddedFiles": Int64(added.count)])
+        try commitCompaction(info, removed: removed, added: added, into: &result)
+        return result
+    }
+}
+
+extension DeltaTable {
+    /// Commits a rewrite of `removed` into `added` (`dataChange: false`, so streaming readers skip
+    /// it), refused when another writer removed one of the files meanwhile, and fills `result`.
+    func commitCompaction(
+        _ info: DeltaCommitInfo, removed: [DeltaAddFile], added: [DeltaAddFile], into result: inout DeltaOptimizeResult
+    ) throws {
         let commit = try self.commit(info) { base in
             guard let base else { throw DeltaError.notATable(self.path) }
             for f in removed where base.files[f.path] == nil {
@@ -76,6 +87,5 @@ extension DeltaTable {
         result.filesAdded = added.count
         result.bytesRemoved = removed.reduce(0) { $0 + $1.size }
         result.bytesAdded = added.reduce(0) { $0 + $1.size }
-        return result
     }
 }
