@@ -18,23 +18,12 @@ build=(swift build -c release ${SLUICE_SCRATCH_PATH:+--scratch-path "$SLUICE_SCR
 "${build[@]}" --product sluice-lookup-bench >/dev/null
 bin=$("${build[@]}" --show-bin-path)
 
-bindir=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | tail -1)")
-pg=$(mktemp -d /tmp/sluice-pg-bench-XXXXXX)
-as_pg=()
-if [ "$(id -u)" = 0 ]; then chown postgres "$pg"; as_pg=(runuser -u postgres --); fi
-chmod 700 "$pg"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"${as_pg[@]}" "$bindir/initdb" -D "$pg/data" -A trust -U postgres -E UTF8 >/dev/null
-"${as_pg[@]}" "$bindir/pg_ctl" -D "$pg/data" -o "-p $port -k $pg -c listen_addresses=127.0.0.1" -l "$pg/log" -w start >/dev/null
-trap '"${as_pg[@]}" "$bindir/pg_ctl" -D "$pg/data" -m fast stop >/dev/null; rm -rf "$pg"' EXIT
-psql=("$bindir/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres)
-"${psql[@]}" -d postgres -c 'CREATE DATABASE bench'
+source Benchmarks/postgres_server.sh
 # Every customer the runs can ask for, and as many again that are never asked for.
 customers=$(( 2 * (batches + 1) * rows ))
 "${psql[@]}" -d bench -c "CREATE TABLE customers (customer_id bigint PRIMARY KEY, name text, tier integer, country text, since date)" \
     -c "INSERT INTO customers SELECT i, 'customer ' || i, i % 5, 'C' || (i % 200), DATE '2020-01-01' + (i % 2000) FROM generate_series(1, $customers) AS i" \
     -c "VACUUM ANALYZE customers"
-url="postgres://postgres@127.0.0.1:$port/bench"
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(swift --version 2>&1 | head -1), $("$bindir/postgres" --version)"
 echo "## lookup join, $batches batches of $rows orders (each a different customer), table of $customers customers"

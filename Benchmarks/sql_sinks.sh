@@ -16,17 +16,7 @@ build=(swift build -c release ${SLUICE_SCRATCH_PATH:+--scratch-path "$SLUICE_SCR
 for p in sluice-sql-bench sluice-ysb ysb-generate; do "${build[@]}" --product "$p" >/dev/null; done
 bin=$("${build[@]}" --show-bin-path)
 
-bindir=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | tail -1)")
-pg=$(mktemp -d /tmp/sluice-pg-bench-XXXXXX)
-as_pg=()
-if [ "$(id -u)" = 0 ]; then chown postgres "$pg"; as_pg=(runuser -u postgres --); fi
-chmod 700 "$pg"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"${as_pg[@]}" "$bindir/initdb" -D "$pg/data" -A trust -U postgres -E UTF8 >/dev/null
-"${as_pg[@]}" "$bindir/pg_ctl" -D "$pg/data" -o "-p $port -k $pg -c listen_addresses=127.0.0.1" -l "$pg/log" -w start >/dev/null
-trap '"${as_pg[@]}" "$bindir/pg_ctl" -D "$pg/data" -m fast stop >/dev/null; rm -rf "$pg"' EXIT
-"$bindir/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -c 'CREATE DATABASE bench'
-url="postgres://postgres@127.0.0.1:$port/bench"
+source Benchmarks/postgres_server.sh
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(swift --version 2>&1 | head -1), $("$bindir/postgres" --version)"
 echo "## rows into the sink (append, 100k-row batches)"
