@@ -189,9 +189,11 @@ struct PostgresTests {
             // Several rounds: the statement may reach the connection before, while or after
             // postgres-nio learns that the server closed it.
             for round in 1...6 {
+                // At least the sink's connection; under load the backend terminated in the
+                // previous round may still be listed while it exits, and is counted again.
                 #expect(try server.psql("""
-                    SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '\(database)' AND pid <> pg_backend_pid()
-                    """) == ["1"])
+                    SELECT count(pg_terminate_backend(pid)) >= 1 FROM pg_stat_activity WHERE datname = '\(database)' AND pid <> pg_backend_pid()
+                    """) == ["t"])
                 if round % 2 == 0 { usleep(20_000) }
                 try sink.addBatch(Int64(round), try everyTypeBatch([Int64(round) + 1]))
                 try sink.addBatch(Int64(round), try everyTypeBatch([Int64(round) + 1]))
