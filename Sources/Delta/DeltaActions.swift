@@ -7,7 +7,7 @@ public struct DeltaProtocol: Sendable, Hashable {
     public var readerFeatures: [String]?
     public var writerFeatures: [String]?
 
-    /// What the engine writes for new tables (FORMATS.md A2): reader 1, writer 2.
+    /// What the engine writes for new tables (Delta PROTOCOL.md, "Protocol Evolution"): reader 1, writer 2.
     public static let `default` = DeltaProtocol(minReaderVersion: 1, minWriterVersion: 2)
 
     public init(minReaderVersion: Int, minWriterVersion: Int, readerFeatures: [String]? = nil, writerFeatures: [String]? = nil) {
@@ -55,7 +55,7 @@ public struct DeltaAddFile: Sendable, Hashable {
     public var modificationTime: Int64
     /// False for rewrites (compaction) that streaming readers must not see as new data.
     public var dataChange: Bool
-    /// Column statistics as JSON text (FORMATS.md A5).
+    /// Column statistics as JSON text (Delta PROTOCOL.md, "Per-file Statistics").
     public var stats: String?
     public var tags: [String: String]?
 

@@ -3,7 +3,7 @@ import Formats
 
 /// Classic (V1) checkpoints: `_delta_log/<v>.checkpoint.parquet` holding the replayed state
 /// (one action per row, one optional struct column per action type), plus `_last_checkpoint`
-/// (FORMATS.md A10). Readers start from the newest one instead of replaying every commit.
+/// (Delta PROTOCOL.md, "Checkpoints" and "Last Checkpoint File"). Readers start from the newest one instead of replaying every commit.
 enum DeltaCheckpoint {
     static func stringMap(_ name: String) -> ParquetNode { .map(name, .optional, key: .string, value: .string) }
 

@@ -23,7 +23,7 @@ package struct DeltaFileWriter {
     package func write(_ batch: RecordBatch, dataChange: Bool = true) throws -> [DeltaAddFile] {
         guard batch.rowCount > 0 else { return [] }
         let dataColumns = schema.fields.indices.filter { !partitionColumns.contains(schema.fields[$0].name) }
-        // Every column nullable in files, matching the Delta schema (FORMATS.md A4).
+        // Every column nullable in files, matching the Delta schema (Delta PROTOCOL.md, "Schema Serialization Format").
         let fileSchema = Schema(dataColumns.map { Field(schema.fields[$0].name, schema.fields[$0].type, nullable: true) })
         var adds: [DeltaAddFile] = []
         for group in try groups(batch) {

@@ -1,6 +1,6 @@
 import Columnar
 
-/// Partition values in the log and in directory names (FORMATS.md A6).
+/// Partition values in the log and in directory names (Delta PROTOCOL.md, "Partition Value Serialization").
 public enum DeltaPartition {
     /// The directory name Hive uses for a null partition value.
     public static let nullDirectoryValue = "__HIVE_DEFAULT_PARTITION__"

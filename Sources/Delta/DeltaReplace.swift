@@ -46,8 +46,8 @@ extension DeltaTable {
     }
 }
 
-/// A replacement of whole partitions, written in pieces and committed once (FORMATS.md A8:
-/// remove + add in one commit, so readers see the old partitions or the new ones).
+/// A replacement of whole partitions, written in pieces and committed once (Delta PROTOCOL.md
+/// "Add File and Remove File": remove + add in one commit, so readers see the old partitions or the new ones).
 ///
 /// `write` turns rows into data files as they come, so the rows never need to be in memory
 /// together; `commit` removes every file that was live in the replaced partitions at the

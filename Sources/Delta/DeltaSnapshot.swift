@@ -1,6 +1,7 @@
 import Columnar
 
-/// The state of a table at one version: the result of replaying its log (FORMATS.md A9).
+/// The state of a table at one version: the result of replaying its log (Delta PROTOCOL.md,
+/// "Action Reconciliation").
 public struct DeltaSnapshot: Sendable {
     public let tablePath: String
     public private(set) var version: Int64

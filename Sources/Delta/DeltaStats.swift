@@ -2,7 +2,7 @@ import Columnar
 import Formats
 import Foundation
 
-/// Per-file column statistics (`add.stats`, FORMATS.md A5), built from what the Parquet
+/// Per-file column statistics (`add.stats`, Delta PROTOCOL.md "Per-file Statistics"), built from what the Parquet
 /// writer measured and parsed back for file skipping.
 public struct DeltaFileStats: Sendable, Hashable {
     public var numRecords: Int64?

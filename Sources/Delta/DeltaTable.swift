@@ -4,7 +4,8 @@ import Synchronization
 
 /// A Delta Lake table, in a local directory or an object store (`s3://bucket/prefix`, see
 /// `Storage`): snapshots from its log, history, and atomic commits with optimistic concurrency
-/// (FORMATS.md A3, A7, A9).
+/// (Delta PROTOCOL.md: "Delta Log Entries", "Optimistic Concurrency" through mutual exclusion
+/// of commit files, "Action Reconciliation").
 ///
 /// ```
 /// let table = DeltaTable(path: "tables/errors")

@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func rleReferenceExamples() throws {
-        // FORMATS.md C5.
+        // The RLE / bit-packing hybrid of the Parquet format's Encodings.md.
         var out: [UInt8] = []
         RLEHybrid.encode([UInt8](repeating: 1, count: 1000), bitWidth: 1, into: &out)
         #expect(out == [0xd0, 0x0f, 0x01])

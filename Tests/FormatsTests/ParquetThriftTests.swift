@@ -8,7 +8,7 @@ import Testing
     static func hex(_ b: [UInt8]) -> String { b.map { String(format: "%02x", $0) }.joined(separator: " ") }
 
     @Test func pageHeaderMatchesReferenceBytes() {
-        // FORMATS.md C2: DATA_PAGE, 16 bytes, 2 values, PLAIN/RLE/RLE.
+        // A v1 page header in Thrift compact protocol (parquet.thrift `PageHeader`): DATA_PAGE, 16 bytes, 2 values, PLAIN/RLE/RLE.
         var h = PageHeader()
         h.type = PageType.dataPage
         h.uncompressedPageSize = 16

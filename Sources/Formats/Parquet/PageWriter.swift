@@ -1,6 +1,6 @@
 /// Compresses page bodies and lays pages out as header + body, keeping the size totals the
 /// column metadata needs. Page sizes in headers exclude the header; chunk totals include it
-/// (FORMATS.md pitfalls 3 and 4).
+/// (parquet.thrift: `PageHeader.compressed_page_size` and `ColumnMetaData.total_compressed_size`).
 struct PageWriter {
     let compression: ParquetCompression
     let zstdLevel: Int32
@@ -61,7 +61,8 @@ struct PageWriter {
 }
 
 /// Level streams in the layout of a v1 data page: each present stream as a 4-byte
-/// little-endian length followed by RLE/bit-packed levels (FORMATS.md pitfall 1).
+/// little-endian length followed by RLE/bit-packed levels (the Parquet format's Encodings.md,
+/// "Run Length Encoding / Bit-Packing Hybrid").
 enum LevelEncoder {
     static func appendV1(_ levels: [UInt8], maxLevel: Int, to out: inout [UInt8]) {
         let lengthAt = out.count

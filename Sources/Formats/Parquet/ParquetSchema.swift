@@ -11,7 +11,8 @@ struct LeafDescriptor {
 /// Engine schema -> Parquet schema.
 enum ParquetSchemaWriter {
     /// The SchemaElement of a flat engine field, with both the converted type and the
-    /// logical type (readers differ in which one they honour: FORMATS.md pitfall 8).
+    /// logical type (readers differ in which one they honour; the Parquet format's LogicalTypes.md keeps both
+    /// for backward compatibility).
     static func element(for field: Field) -> SchemaElement {
         var e = SchemaElement()
         e.name = field.name

@@ -62,7 +62,8 @@ public indirect enum ParquetNode: Sendable, Hashable {
     }
 }
 
-/// One leaf column of a nested schema, flattened: its path and level limits (FORMATS.md C11).
+/// One leaf column of a nested schema, flattened: its path and level limits (the Parquet format's
+/// README, "Nested Encoding").
 public struct ParquetLeafInfo: Sendable, Hashable {
     public let path: [String]
     public let type: DataType

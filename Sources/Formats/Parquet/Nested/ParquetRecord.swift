@@ -33,7 +33,8 @@ public indirect enum ParquetRecordValue: Sendable, Hashable {
 
 extension ParquetNestedWriter {
     /// Stripes `records` (one `.group` per row, keyed by the top-level node names) into leaf
-    /// columns and writes the file (definition and repetition levels per FORMATS.md C11).
+    /// columns and writes the file (definition and repetition levels as in the Dremel paper, which the Parquet format's
+    /// README follows).
     public static func write(
         schema: [ParquetNode], records: [[String: ParquetRecordValue]], compression: ParquetCompression = .zstd
     ) throws -> [UInt8] {
