@@ -30,8 +30,13 @@ struct BatchInput: Sendable {
     /// operator missing here runs with `stateful`.
     var operatorContexts: [Int: StatefulContext] = [:]
 
-    /// The context stateful operator `operatorId` runs with.
-    func context(for operatorId: Int) -> StatefulContext { operatorContexts[operatorId] ?? stateful }
+    /// The context stateful operator `operatorId` runs with: its own watermarks and the batch's
+    /// processing time (which processing-time timers and TTL follow).
+    func context(for operatorId: Int) -> StatefulContext {
+        var context = operatorContexts[operatorId] ?? stateful
+        context.batchTimestampMicros = batchTimestampMicros
+        return context
+    }
 }
 
 /// What a node produced for one batch: its rows and everything measured below it.

@@ -46,3 +46,5 @@ typealias AggregationNode = StatefulOperatorNode<StreamingAggregation>
 typealias SessionAggregationNode = StatefulOperatorNode<SessionWindowAggregation>
 typealias DeduplicationNode = StatefulOperatorNode<StreamingDeduplication>
 typealias StreamingLimitNode = StatefulOperatorNode<StreamingLimit>
+/// `transformWithState`: its timers and TTL follow the batch's processing time in the context.
+typealias TransformWithStateNode = StatefulOperatorNode<TransformWithStateOperator>
