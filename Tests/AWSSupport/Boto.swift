@@ -17,6 +17,19 @@ public enum Boto {
 
         """
 
+    /// A Kinesis client `k` and `wait_active(name)`, which waits until a stream (created or
+    /// resharded) is ACTIVE; snippets that use Kinesis start with it.
+    public static let kinesis = """
+        k = client("kinesis")
+        def wait_active(name):
+            for _ in range(200):
+                if k.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["StreamStatus"] == "ACTIVE":
+                    return
+                time.sleep(0.05)
+            raise SystemExit("stream not active")
+
+        """
+
     /// Runs `body` after the prelude against `endpoint`; returns what it passed to `done`.
     public static func run(_ body: String, endpoint: String, args: [String: Any] = [:]) throws -> Any {
         let json = String(decoding: try JSONSerialization.data(withJSONObject: args), as: UTF8.self)

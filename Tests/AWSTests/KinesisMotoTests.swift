@@ -16,14 +16,7 @@ struct KinesisMotoTests {
         var sequenceNumber: SequenceNumber
     }
 
-    static let setup = """
-        k = client("kinesis")
-        def wait_active(name):
-            for _ in range(200):
-                if k.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["StreamStatus"] == "ACTIVE":
-                    return
-                time.sleep(0.05)
-            raise SystemExit("stream not active")
+    static let setup = Boto.kinesis + """
         def put(name, prefix, count):
             out = []
             for start in range(0, count, 100):

@@ -25,15 +25,8 @@ struct IngestMotoTests {
 
     /// `put(name, prefix, count, shards)`: records whose partition keys hash into the given
     /// shards only (by their place in hash-key order), so a test decides which shards fill.
-    static let producer = """
+    static let producer = Boto.kinesis + """
         import hashlib
-        k = client("kinesis")
-        def wait_active(name):
-            for _ in range(200):
-                if k.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["StreamStatus"] == "ACTIVE":
-                    return
-                time.sleep(0.05)
-            raise SystemExit("stream not active")
         def ranked(name):
             shards = [s for s in k.list_shards(StreamName=name)["Shards"] if "EndingSequenceNumber" not in s["SequenceNumberRange"]]
             return sorted(shards, key=lambda s: int(s["HashKeyRange"]["StartingHashKey"]))
